@@ -1,0 +1,145 @@
+"""The README's first command, end to end: `treem demo` on a fresh data
+directory, twice, then the site as a person sees it in Debian's chromium."""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.demo
+
+TREEM = [sys.executable, "-m", "treem"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def run(args, env, **kw):
+    result = subprocess.run(TREEM + args, env=env, capture_output=True, text=True, timeout=600, **kw)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def snapshot(env):
+    dump = run(["dumpdata", "units", "agencies", "plans", "accounts", "core", "--indent", "0"], env)
+    return hashlib.sha256(dump.encode()).hexdigest()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["TREEM_DATA_DIR"] = str(tmp_path_factory.mktemp("treem-demo"))
+    first = run(["demo", "--no-serve"], env)
+    return env, first
+
+
+def test_demo_creates_the_database_and_prints_the_logins(demo_env):
+    env, output = demo_env
+    assert (Path(env["TREEM_DATA_DIR"]) / "treem.sqlite3").exists()
+    assert "bk.coordinator" in output and "treem-demo" in output
+    assert "592/QĐ-UBND: 24 chỉ tiêu" in output
+
+
+def test_running_the_demo_again_changes_nothing_and_loses_nothing(demo_env):
+    env, _ = demo_env
+    # A coordinator's edit between the runs must survive the second run.
+    run(["shell", "--no-imports", "-c", "from treem.plans.models import Plan; "
+                        "Plan.objects.filter(number='592/QĐ-UBND').update(signer='Sửa tay')"], env)
+    before = snapshot(env)
+    output = run(["demo", "--no-serve"], env)
+    assert "đã có, giữ nguyên" in output
+    assert snapshot(env) == before
+    signer = run(["shell", "--no-imports", "-c", "from treem.plans.models import Plan; "
+                                 "print(Plan.objects.get(number='592/QĐ-UBND').signer)"], env)
+    assert signer.strip() == "Sửa tay"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_env):
+    env, _ = demo_env
+    port = free_port()
+    server = subprocess.Popen(TREEM + ["serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("the demo server did not start: " + server.stdout.read())
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "browser tests need Debian's chromium: apt-get install -y chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+def test_coordinator_logs_in_and_reads_the_bac_kan_table(demo_server, browser):
+    page = browser.new_page()
+    page.goto(demo_server + "/")
+    assert "Đăng nhập" in page.title()
+    page.fill("#id_username", "bk.coordinator")
+    page.fill("#id_password", "treem-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/plans/")
+    page.click("text=592/QĐ-UBND")
+    page.wait_for_selector("#summary")
+    # The stylesheet is served (from the package, no CDN).
+    assert page.eval_on_selector("header.top", "e => getComputedStyle(e).backgroundColor") == "rgb(11, 92, 142)"
+    indicators = page.eval_on_selector_all("#summary tr[data-indicator]",
+                                           "rows => [...new Set(rows.map(r => r.dataset.indicator))]")
+    assert indicators == [str(n) for n in range(1, 25)]
+    row = page.locator("#indicator-3")
+    assert row.locator("td.baseline").inner_text().strip() == "2,3‰"
+    assert row.locator("td.target[data-year='2025']").inner_text().strip() == "< 5‰"
+    assert row.locator("td.national[data-year='2025']").inner_text().strip() == "< 9,5‰"
+    assert "Sở Y tế" in row.locator("td.lead").inner_text()
+    # The same page in English.
+    page.click("button[value='en']")
+    page.wait_for_selector("text=Lead agency")
+    assert page.locator("#indicator-3 td.target[data-year='2030']").inner_text().strip() == "< 3‰"
+    page.screenshot(path=str(Path(os.environ.get("TREEM_ARTIFACTS", "/tmp")) / "bac-kan-plan.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.browser
+def test_another_province_cannot_open_the_bac_kan_plan(demo_env, demo_server, browser):
+    env, _ = demo_env
+    plan_id = run(["shell", "--no-imports", "-c", "from treem.plans.models import Plan; "
+                                                   "print(Plan.objects.get(number='592/QĐ-UBND').pk)"], env).strip()
+    page = browser.new_page()
+    page.goto(demo_server + "/accounts/login/")
+    page.fill("#id_username", "nb.coordinator")
+    page.fill("#id_password", "treem-demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/plans/")
+    assert page.locator("text=592/QĐ-UBND").count() == 0
+    # Guessing the URL of a plan of another province shows "not found".
+    response = page.goto(f"{demo_server}/plans/{plan_id}/")
+    assert response.status == 404
+    page.close()

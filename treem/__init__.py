@@ -1,0 +1,1 @@
+"""Treem: the National Programme of Action for Children, from plan to report."""

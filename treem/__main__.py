@@ -1,0 +1,3 @@
+from treem.cli import main
+
+main()

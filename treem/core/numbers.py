@@ -1,0 +1,49 @@
+"""Numbers as Vietnamese officials write them: 1.234,5 and 99,54%."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+
+def format_number(value, decimals=None):
+    """Format a number the Vietnamese way: 1234.5 -> '1.234,5'.
+
+    Trailing zeros are dropped (99.540 -> '99,54') unless `decimals` is given.
+    None gives ''.
+    """
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{value.normalize():,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d*[.,]\d+$")
+
+
+def parse_number(text):
+    """Read a number as written in Vietnamese documents and forms.
+
+    '1.234,5' -> 1234.5; '99,54' -> 99.54; '1.000' -> 1000; '0.5' -> 0.5.
+    A single dot followed by exactly three digits is a thousands separator
+    ('1.000'), as officials write it. Raises ValueError on anything else.
+    """
+    if isinstance(text, (int, float, Decimal)):
+        return Decimal(str(text))
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if not s or not _NUMBER.match(s):
+        raise ValueError(f"not a number: {text!r}")
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif re.match(r"^[+-]?\d{1,3}(\.\d{3})+$", s):
+        s = s.replace(".", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None

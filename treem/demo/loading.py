@@ -1,0 +1,87 @@
+"""Demo content: the real units, the national programme, the Bắc Kạn plan
+and one user per role. Loading twice changes nothing and loses nothing."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from treem.accounts.models import User
+from treem.agencies.loading import load_agencies, load_agency_changes
+from treem.agencies.models import Agency
+from treem.plans.models import Plan
+from treem.plans.plan_format import import_plan
+from treem.units.loading import load_units
+from treem.units.models import Unit
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+DOCUMENTS = HERE / "documents"
+
+# Plans in the order they must load: a parent before its children.
+PLANS = ["national_2021-2030_qd23", "bac-kan_2021-2030_qd592"]
+
+DEMO_PASSWORD = "treem-demo"
+
+# (username, full name, role, unit (structure, level, code), agency name, is_staff)
+USERS = [
+    ("admin", "Quản trị hệ thống", User.Role.ADMIN, ("national", "nation", "VN"), None, True),
+    ("bk.coordinator", "Điều phối viên Bắc Kạn", User.Role.COORDINATOR, ("legacy", "province", "06"), None, True),
+    ("bk.health", "Báo cáo viên Sở Y tế Bắc Kạn", User.Role.REPORTER, ("legacy", "province", "06"), "Sở Y tế", False),
+    ("bk.commune", "Cán bộ xã Bắc Kạn", User.Role.COMMUNE_OFFICER, ("legacy", "commune", "01834"), None, False),
+    ("ministry.viewer", "Chuyên viên Bộ Y tế", User.Role.VIEWER, ("national", "nation", "VN"), None, False),
+    ("tn.coordinator", "Điều phối viên Thái Nguyên (từ 2025)", User.Role.COORDINATOR, ("2025", "province", "19"), None, True),
+    ("nb.coordinator", "Điều phối viên Ninh Bình", User.Role.COORDINATOR, ("2025", "province", "37"), None, True),
+]
+
+EDITOR_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("plan", "objective", "indicator", "subindicator", "target", "task", "reportingrequirement")
+    for action in ("add", "change", "delete", "view")
+] + ["view_unit", "view_agency", "add_agency", "change_agency"]
+
+
+def read_json(name):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def load_demo(stdout=None):
+    say = stdout.write if stdout else (lambda s: None)
+    counts = load_units("both")
+    say(f"Đơn vị hành chính: {counts}")
+    with transaction.atomic():
+        created, skipped = load_agencies(read_json("agencies.json"))
+        changes = load_agency_changes(read_json("agency_changes.json"))
+        say(f"Cơ quan: thêm {created}, bỏ qua {skipped}; thay đổi lịch sử: thêm {changes}")
+        for name in PLANS:
+            data = read_json(f"{name}.json")
+            unit = Unit.objects.get(**{k: data["unit"][k] for k in ("structure", "level", "code")})
+            if Plan.objects.filter(unit=unit, number=data["number"]).exists():
+                say(f"Kế hoạch {data['number']}: đã có, giữ nguyên")
+                continue
+            text = (DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8")
+            plan = import_plan(data, source_text=text, source_name=f"{name}.txt")
+            say(f"Kế hoạch {plan.number}: {plan.indicators.count()} chỉ tiêu")
+        ensure_demo_users(say)
+
+
+def ensure_demo_users(say):
+    permissions = list(Permission.objects.filter(codename__in=EDITOR_PERMISSIONS))
+    for username, full_name, role, unit_key, agency_name, is_staff in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        unit = Unit.objects.filter(structure=unit_key[0], level=unit_key[1], code=unit_key[2]).first()
+        if unit is None:
+            say(f"Bỏ qua người dùng {username}: chưa có đơn vị {unit_key}")
+            continue
+        first, _, last = full_name.rpartition(" ")
+        user = User(
+            username=username, first_name=full_name, role=role, unit=unit, is_staff=is_staff,
+            is_superuser=role == User.Role.ADMIN,
+            agency=Agency.objects.filter(unit=unit, name=agency_name).first() if agency_name else None,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if is_staff and role != User.Role.ADMIN:
+            user.user_permissions.set(permissions)
