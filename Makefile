@@ -36,4 +36,4 @@ test-postgres: install
 test: test-sqlite test-postgres
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.parse_plan

@@ -27,7 +27,7 @@ def run(args, env, **kw):
 
 
 def snapshot(env):
-    dump = run(["dumpdata", "units", "agencies", "plans", "accounts", "core", "--indent", "0"], env)
+    dump = run(["dumpdata", "units", "agencies", "plans", "accounts", "core", "reporting", "--indent", "0"], env)
     return hashlib.sha256(dump.encode()).hexdigest()
 
 
@@ -142,4 +142,32 @@ def test_another_province_cannot_open_the_bac_kan_plan(demo_env, demo_server, br
     # Guessing the URL of a plan of another province shows "not found".
     response = page.goto(f"{demo_server}/plans/{plan_id}/")
     assert response.status == 404
+    page.close()
+
+
+@pytest.mark.browser
+def test_coordinator_imports_a_plan_from_its_document(demo_server, browser):
+    document = Path(__file__).resolve().parents[2] / "shared" / "docs" / "plans" / "ninh-binh_2025-2030_kh75.txt"
+    page = browser.new_page()
+    page.goto(demo_server + "/accounts/login/")
+    page.fill("#id_username", "nb.coordinator")
+    page.fill("#id_password", "treem-demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/plans/")
+    page.click("text=Nhập kế hoạch từ văn bản")
+    page.set_input_files("#document", str(document))
+    page.click("text=Đọc văn bản")
+    page.wait_for_selector(".review")
+    assert page.input_value("input[name=number]") == "75/KH-UBND"
+    assert page.input_value("input[name=date]") == "18/09/2025"
+    # each value links to its line of the document, shown beside the form
+    page.click("#draft-indicator-3 a.line >> nth=0")
+    assert page.url.endswith("#L45")
+    assert "Giảm tỷ suất tử vong trẻ sơ sinh" in page.inner_text("#L45")
+    page.click("text=Xác nhận và lưu kế hoạch")
+    page.wait_for_selector("#summary")
+    indicators = page.eval_on_selector_all("#summary tr[data-indicator]",
+                                           "rows => new Set(rows.map(r => r.dataset.indicator)).size")
+    assert indicators == 24
+    assert page.locator("#indicator-3 td.target[data-year='2026']").inner_text().strip() == "< 5‰"
     page.close()

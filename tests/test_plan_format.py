@@ -74,3 +74,34 @@ def test_a_local_indicator_points_to_the_national_indicator_it_carries_out(bac_k
     sub = ind.sub_indicators.first()
     assert sub.national_sub_indicator.targets.get(year=2025).value == 550
     assert sub.national_sub_indicator.unit == "per_100000_children"
+
+
+def test_a_plan_moves_to_another_installation_through_its_export(client, coordinator, bac_kan_plan, tmp_path):
+    """Download the export, delete the plan (as if on a new installation), import the file."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from .conftest import client_for
+
+    client_for(client, coordinator)
+    response = client.get(reverse("plans:export", args=[bac_kan_plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    exported = json.loads(response.content)
+    before = export_plan(bac_kan_plan)
+    path = tmp_path / "bac-kan.json"
+    path.write_bytes(response.content)
+    bac_kan_plan.delete()
+    call_command("import-plan", str(path))
+    plan = Plan.objects.get(number="592/QĐ-UBND")
+    assert export_plan(plan) == before
+    assert plan.source_text == exported["source"]["text"] and plan.source_text.count("\n") > 300
+
+
+def test_the_export_is_scoped_like_the_plan(client, outsider, bac_kan_plan):
+    from django.urls import reverse
+
+    from .conftest import client_for
+
+    client_for(client, outsider)
+    assert client.get(reverse("plans:export", args=[bac_kan_plan.pk])).status_code == 404

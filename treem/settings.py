@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "treem.units",
     "treem.agencies",
     "treem.plans",
+    "treem.reporting",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ class AgencyAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "unit", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
-    raw_id_fields = ["unit"]
+    autocomplete_fields = ["unit"]
 
 
 @admin.register(AgencyChange)

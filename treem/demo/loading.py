@@ -12,6 +12,7 @@ from treem.agencies.loading import load_agencies, load_agency_changes
 from treem.agencies.models import Agency
 from treem.plans.models import Plan
 from treem.plans.plan_format import import_plan
+from treem.reporting.loading import load_forms
 from treem.units.loading import load_units
 from treem.units.models import Unit
 
@@ -23,6 +24,12 @@ DOCUMENTS = HERE / "documents"
 PLANS = ["national_2021-2030_qd23", "bac-kan_2021-2030_qd592"]
 
 DEMO_PASSWORD = "treem-demo"
+
+UNIT_COUNT_LABELS = {
+    "nation": "quốc gia", "legacy_provinces": "tỉnh (hệ 63 tỉnh)", "legacy_districts": "huyện",
+    "legacy_communes": "xã (trước 01/07/2025)", "2025_provinces": "tỉnh (hệ 34 tỉnh)",
+    "2025_communes": "xã (từ 01/07/2025)", "successions_created": "liên kết kế thừa",
+}
 
 # (username, full name, role, unit (structure, level, code), agency name, is_staff)
 USERS = [
@@ -49,7 +56,9 @@ def read_json(name):
 def load_demo(stdout=None):
     say = stdout.write if stdout else (lambda s: None)
     counts = load_units("both")
-    say(f"Đơn vị hành chính: {counts}")
+    say("Đơn vị hành chính, thêm mới: " + ", ".join(
+        f"{counts.get(key, 0)} {label}" for key, label in UNIT_COUNT_LABELS.items()
+    ))
     with transaction.atomic():
         created, skipped = load_agencies(read_json("agencies.json"))
         changes = load_agency_changes(read_json("agency_changes.json"))
@@ -63,6 +72,8 @@ def load_demo(stdout=None):
             text = (DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8")
             plan = import_plan(data, source_text=text, source_name=f"{name}.txt")
             say(f"Kế hoạch {plan.number}: {plan.indicators.count()} chỉ tiêu")
+        forms = load_forms()
+        say("Biểu mẫu báo cáo: " + ", ".join(f.code for f in forms))
         ensure_demo_users(say)
 
 

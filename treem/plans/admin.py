@@ -24,6 +24,7 @@ class PlanAdmin(ScopedAdmin):
     list_filter = ["kind", "unit__level"]
     search_fields = ["number", "title", "unit__name"]
     exclude = ["source_text"]
+    autocomplete_fields = ["unit"]
     inlines = [ObjectiveInline, ReportingInline]
 
 
@@ -42,8 +43,6 @@ class IndicatorAdmin(ScopedAdmin):
     list_display = ["number", "short_name", "plan", "lead_agency"]
     list_filter = ["plan"]
     search_fields = ["name", "number"]
-    autocomplete_fields = []
-    raw_id_fields = ["national_indicator"]
     inlines = [SubIndicatorInline]
 
     @admin.display(description="chỉ tiêu")
@@ -63,7 +62,6 @@ class SubIndicatorAdmin(ScopedAdmin):
     scope_field = "indicator__plan__unit"
     list_display = ["name", "indicator", "unit", "direction"]
     search_fields = ["name"]
-    raw_id_fields = ["national_sub_indicator", "indicator"]
     inlines = [TargetInline]
 
 
@@ -72,4 +70,3 @@ class TaskAdmin(ScopedAdmin):
     scope_field = "plan__unit"
     list_display = ["number", "title", "plan", "timeframe_text"]
     search_fields = ["title", "number"]
-    raw_id_fields = ["parent"]

@@ -7,7 +7,9 @@ document's text it was read from, so every figure can be traced back.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from treem.agencies.models import Agency
@@ -118,7 +120,11 @@ class Indicator(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self):
-        return f"{self.number}: {self.name[:80]}"
+        return f"{self.number}: {Truncator(self.name).words(14)}"
+
+    def clean(self):
+        if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
+            raise ValidationError({"objective": _("The objective belongs to another plan.")})
 
 
 class MeasureUnit(models.TextChoices):
@@ -210,7 +216,14 @@ class SubIndicator(models.Model):
         ordering = ["indicator", "order"]
 
     def __str__(self):
-        return self.name[:80]
+        return Truncator(self.name).words(14)
+
+    def clean(self):
+        national = self.national_sub_indicator
+        if national and self.indicator_id and national.indicator_id != self.indicator.national_indicator_id:
+            raise ValidationError({"national_sub_indicator": _(
+                "Choose a sub-indicator of the national indicator this indicator carries out."
+            )})
 
     @property
     def unit_suffix(self):
@@ -274,7 +287,11 @@ class Task(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self):
-        return f"{self.number} {self.title[:80]}".strip()
+        return f"{self.number} {Truncator(self.title).words(14)}".strip()
+
+    def clean(self):
+        if self.parent_id and self.plan_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent task belongs to another plan.")})
 
 
 class ReportingRequirement(models.Model):
@@ -306,3 +323,32 @@ class ReportingRequirement(models.Model):
         if self.deadline_day and self.deadline_month:
             return f"{self.get_frequency_display()} {self.deadline_day:02d}/{self.deadline_month:02d}"
         return self.get_frequency_display()
+
+
+class PlanDraft(models.Model):
+    """A plan read from an uploaded document, waiting for a person to check it.
+    Nothing reaches the plan tables until the draft is confirmed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("to review")
+        IMPORTED = "imported", _("imported")
+        DISCARDED = "discarded", _("discarded")
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="plan_drafts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_name = models.CharField(_("source file"), max_length=255)
+    source_text = models.TextField(_("source text"))
+    data = models.JSONField(_("plan as read"))
+    flags = models.JSONField(_("points to check"), default=list)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("plan draft")
+        verbose_name_plural = _("plan drafts")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.source_name} ({self.get_status_display()})"

@@ -124,7 +124,11 @@ def import_plan(data, *, user=None, source_text="", source_name="", replace=Fals
             existing.delete()
         parent = None
         if data.get("parent") and data["parent"].get("number"):
-            parent = Plan.objects.filter(number=data["parent"]["number"]).first()
+            # Numbers like "75/KH-UBND" repeat across provinces: the parent is
+            # a plan of a unit above this one.
+            parent = Plan.objects.filter(
+                number=data["parent"]["number"], unit_id__in=unit.ancestor_ids()
+            ).order_by("-unit__path").first()
         implements = data.get("implements") or []
         plan = Plan.objects.create(
             unit=unit,
@@ -140,7 +144,7 @@ def import_plan(data, *, user=None, source_text="", source_name="", replace=Fals
             implements="\n".join(i.get("text", "") for i in implements),
             signer=data.get("signer", ""),
             source_name=source_name or (data.get("source") or {}).get("file", ""),
-            source_text=source_text,
+            source_text=source_text or (data.get("source") or {}).get("text", ""),
         )
         objectives = {}
         for order, obj in enumerate(data.get("objectives") or []):
@@ -279,8 +283,10 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def export_plan(plan):
-    """The plan as a format document (a dict ready for json.dumps)."""
+def export_plan(plan, include_source=False):
+    """The plan as a format document (a dict ready for json.dumps). With
+    `include_source`, the document's text travels too, so every line number
+    still points somewhere on the other installation."""
     unit = plan.unit
     data = {
         "format": FORMAT,
@@ -295,7 +301,7 @@ def export_plan(plan):
         "parent": {"number": plan.parent.number} if plan.parent_id else None,
         "implements": [{"text": t} for t in plan.implements.splitlines() if t],
         "signer": plan.signer,
-        "source": {"file": plan.source_name},
+        "source": {"file": plan.source_name, **({"text": plan.source_text} if include_source else {})},
         "objectives": [
             {"number": o.number, "title": o.title, "line": o.source_line} for o in plan.objectives.all()
         ],

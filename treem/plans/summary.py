@@ -95,6 +95,8 @@ def summary_table(plan):
         "national_years": national_years,
         "baseline_year": table_year,
         "indicator_count": len(indicators),
+        # indicator, national targets, baseline, the plan's targets, lead agency
+        "column_count": 3 + len(national_years) + len(years),
     }
 
 

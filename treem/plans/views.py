@@ -1,10 +1,21 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
+import json
 
-from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import Plan
+from treem.accounts.access import EDITOR_ROLES, can_edit_unit, editable_unit_scope, get_visible_or_404, unit_scope
+from treem.agencies.models import Agency
+from treem.units.models import Unit
+
+from . import drafts
+from .models import Comparator, Direction, MeasureUnit, Plan, PlanDraft, Scope, SubIndicator
+from .plan_format import PlanExists, PlanFormatError, export_plan
 from .summary import agency_summary, summary_table
 
 
@@ -16,7 +27,8 @@ def plan_list(request):
     if query:
         plans = plans.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(unit__name__icontains=query))
     page = Paginator(plans.order_by("unit__path", "-period_start", "number"), 25).get_page(request.GET.get("page"))
-    return render(request, "plans/plan_list.html", {"page": page, "query": query})
+    can_import = request.user.is_system_admin or (request.user.role in EDITOR_ROLES and request.user.unit_id)
+    return render(request, "plans/plan_list.html", {"page": page, "query": query, "can_import": can_import})
 
 
 def plan_detail(request, pk):
@@ -38,6 +50,16 @@ def plan_agencies(request, pk):
     return render(request, "plans/plan_agencies.html", {"plan": plan, "summary": summary, "selected": selected})
 
 
+def plan_export(request, pk):
+    """The plan in Treem's plan format, to move it to another installation."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit", "parent"), request.user, pk=pk)
+    body = json.dumps(export_plan(plan, include_source=True), ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = slugify(f"{plan.unit.short_name or plan.unit.name} {plan.number or plan.pk}") or f"plan-{plan.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
 def plan_source(request, pk):
     plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=pk)
     try:
@@ -46,3 +68,90 @@ def plan_source(request, pk):
         highlight = None
     lines = [(n, text, n == highlight) for n, text in enumerate(plan.source_lines(), start=1)]
     return render(request, "plans/plan_source.html", {"plan": plan, "lines": lines, "highlight": highlight})
+
+
+# Importing a plan from its document: upload -> review -> confirm.
+
+
+def _require_editor(user):
+    if not (user.is_system_admin or (user.role in EDITOR_ROLES and user.unit_id)):
+        raise Http404
+
+
+def _own_draft(request, pk):
+    draft = get_object_or_404(PlanDraft, pk=pk, status=PlanDraft.Status.DRAFT)
+    if draft.created_by_id != request.user.pk and not request.user.is_system_admin:
+        raise Http404
+    return draft
+
+
+def plan_import(request):
+    from .importing.text import PlanImportError  # the parser loads only when used
+
+    _require_editor(request.user)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        pasted = request.POST.get("text", "")
+        try:
+            if upload is not None:
+                if upload.size > drafts.MAX_UPLOAD_BYTES:
+                    raise PlanImportError(_("The file is larger than 50 MB."))
+                draft = drafts.create_draft(request.user, data=upload.read(), filename=upload.name)
+            elif pasted.strip():
+                draft = drafts.create_draft(request.user, data=pasted.encode("utf-8"), filename="van-ban-dan.txt")
+            else:
+                raise PlanImportError(_("Choose a file or paste the plan's text."))
+            return redirect("plans:draft", draft.pk)
+        except PlanImportError as exc:
+            error = str(exc)
+    recent = PlanDraft.objects.filter(created_by=request.user, status=PlanDraft.Status.DRAFT)[:10]
+    return render(request, "plans/plan_import.html", {"error": error, "recent": recent}, status=400 if error else 200)
+
+
+def draft_review(request, pk):
+    draft = _own_draft(request, pk)
+    errors = []
+    if request.method == "POST":
+        errors = drafts.apply_edits(draft, request.POST)
+        if not errors and "confirm" in request.POST:
+            try:
+                plan = drafts.confirm_draft(request.user, draft)
+            except PlanExists as exc:
+                errors = [str(exc)]
+            except PlanFormatError as exc:
+                errors = [str(exc)]
+            else:
+                messages.success(request, _("Plan %(number)s has been saved.") % {"number": plan.number or plan.title[:60]})
+                return redirect("plans:detail", plan.pk)
+        elif not errors:
+            messages.success(request, _("Your corrections are saved in the draft."))
+            return redirect("plans:draft", draft.pk)
+    unit = drafts.resolve_unit(draft.data)
+    lines = list(enumerate(draft.source_text.splitlines(), start=1))
+    return render(request, "plans/draft_review.html", {
+        "draft": draft,
+        "doc": draft.data,
+        "unit": unit,
+        "units": Unit.objects.filter(editable_unit_scope(request.user, ""))
+        .filter(level=(draft.data.get("unit") or {}).get("level") or Unit.Level.PROVINCE)
+        .order_by("structure", "name")[:500],
+        "parents": Plan.objects.filter(unit_scope(request.user)).order_by("unit__path", "number"),
+        "agencies": Agency.objects.filter(unit=unit) if unit else Agency.objects.none(),
+        "lines": lines,
+        "errors": errors,
+        "comparators": Comparator.choices,
+        "directions": Direction.choices,
+        "measure_units": MeasureUnit.choices,
+        "scopes": Scope.choices,
+        "baseline_statuses": SubIndicator.BaselineStatus.choices,
+    }, status=400 if errors else 200)
+
+
+@require_POST
+def draft_discard(request, pk):
+    draft = _own_draft(request, pk)
+    draft.status = PlanDraft.Status.DISCARDED
+    draft.save(update_fields=["status", "updated_at"])
+    messages.info(request, _("The draft has been discarded."))
+    return redirect("plans:import")

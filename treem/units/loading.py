@@ -33,6 +33,8 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
+from treem.core.search import fold
+
 from .models import Succession, Unit
 
 PACKAGE = "vietnamadminunits"
@@ -279,6 +281,7 @@ def _create_level(structure, level, rows, parents, valid_from=None, valid_to=Non
             level=level,
             code=code,
             name=row["name"],
+            search_key=fold(row["name"]),
             short_name=row["short_name"],
             kind=row["kind"],
             parent_id=parents[row.get("parent")],

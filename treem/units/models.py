@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from treem.core.search import fold
+
 
 class Unit(models.Model):
     """An administrative unit: the nation, a province, a district or a commune.
@@ -28,6 +30,8 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)  # "Tỉnh Bắc Kạn"
     short_name = models.CharField(_("short name"), max_length=200, blank=True)  # "Bắc Kạn"
     kind = models.CharField(_("kind"), max_length=30, blank=True)  # Tỉnh, Huyện, Phường…
+    # The name without accents, lower-case, so "bac kan" finds "Bắc Kạn".
+    search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
         verbose_name=_("parent unit"),
@@ -49,6 +53,7 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.search_key = fold(self.name)
         super().save(*args, **kwargs)
         path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
         if path != self.path:
@@ -103,3 +108,14 @@ class Succession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
+
+    # The same change seen from the new unit: "merged into" reads "merged in".
+    INCOMING_LABELS = {
+        Kind.CONTINUED: _("continued unchanged"),
+        Kind.MERGED: _("merged in"),
+        Kind.SPLIT: _("part of it came here"),
+        Kind.ABSORBED: _("abolished, its area came here"),
+    }
+
+    def incoming_label(self):
+        return self.INCOMING_LABELS.get(self.kind, self.get_kind_display())

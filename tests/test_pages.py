@@ -1,0 +1,54 @@
+"""What every user meets: sign-in, search, not-found pages."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(client, coordinator):
+    url = reverse("login")
+    for _ in range(5):
+        response = client.post(url, {"username": "coord", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "coord", "password": "pw-for-tests-1"})
+    assert response.status_code == 200  # refused, although the password is right
+    assert "15 phút" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_right_password_signs_in(client, coordinator):
+    response = client.post(reverse("login"), {"username": "coord", "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(coordinator.pk)
+
+
+def test_unit_search_forgives_accents_and_capitals(client, coordinator):
+    client_for(client, coordinator)
+    for query in ["bac kan", "BẮC KẠN", "Bắc Kạn"]:
+        page = client.get(reverse("units:list"), {"q": query}).content.decode()
+        assert "Tỉnh Bắc Kạn" in page, query
+        # the province comes before its districts and communes
+        assert page.index("Tỉnh Bắc Kạn") < page.index("Thành phố Bắc Kạn")
+
+
+@override_settings(DEBUG=False)
+def test_not_found_page_is_vietnamese_with_the_menu(client, coordinator):
+    client_for(client, coordinator)
+    response = client.get("/plans/999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Không tìm thấy trang" in html and "Đăng xuất" in html
+
+
+def test_objective_rows_span_the_whole_summary_table(client, coordinator, bac_kan_plan):
+    client_for(client, coordinator)
+    html = client.get(reverse("plans:detail", args=[bac_kan_plan.pk])).content.decode()
+    columns = html.count('<col class="c-') + 0
+    assert columns == 7  # indicator, national 2025/2030, baseline, 2025, 2030, lead agency
+    assert html.count(f'<th colspan="{columns}" scope="rowgroup"') == 4
+    assert html.count(f'<tr class="indicator-note"><td colspan="{columns}">') >= 1

@@ -1,0 +1,103 @@
+"""Importing a plan through the web: upload, review with each value beside its
+line, correct, confirm. Nothing is saved before the confirmation."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from treem.core.models import AuditEntry
+from treem.plans.models import Plan, PlanDraft, Target
+
+from .conftest import SHARED_PLANS, client_for
+
+pytestmark = pytest.mark.django_db
+
+NINH_BINH = SHARED_PLANS / "ninh-binh_2025-2030_kh75.txt"
+
+
+def upload(client, path=NINH_BINH, name=None):
+    return client.post(reverse("plans:import"), {
+        "document": SimpleUploadedFile(name or path.name, path.read_bytes(), content_type="text/plain"),
+    })
+
+
+def test_upload_makes_a_draft_and_saves_no_plan(client, outsider):
+    # the "outsider" persona is the Ninh Bình coordinator: this is their plan
+    client_for(client, outsider)
+    plans_before = Plan.objects.count()
+    response = upload(client)
+    assert response.status_code == 302
+    draft = PlanDraft.objects.get(created_by=outsider)
+    assert response["Location"] == reverse("plans:draft", args=[draft.pk])
+    assert Plan.objects.count() == plans_before
+    assert draft.data["number"] == "75/KH-UBND"
+    assert draft.unit.name == "Tỉnh Ninh Bình" and draft.unit.structure == "2025"
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="L1"' in page  # the source text beside the form
+    assert "75/KH-UBND" in page
+
+
+def test_reviewer_corrects_a_value_and_confirms(client, outsider):
+    client_for(client, outsider)
+    upload(client)
+    draft = PlanDraft.objects.get(created_by=outsider)
+    ind = next(i for i, x in enumerate(draft.data["indicators"]) if x["number"] == "3")
+    # correct the 2026 target of the first sub-indicator of indicator 3 to 4,9‰
+    t = next(k for k, x in enumerate(draft.data["indicators"][ind]["sub_indicators"][0]["targets"]) if x["year"] == 2026)
+    response = client.post(reverse("plans:draft", args=[draft.pk]), {f"i{ind}s0t{t}-value": "4,9", "confirm": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = Plan.objects.get(number="75/KH-UBND")
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert plan.indicators.count() == 24
+    target = Target.objects.get(sub_indicator__indicator__plan=plan, sub_indicator__indicator__number="3",
+                                sub_indicator__order=0, year=2026)
+    assert str(target.value.normalize()) == "4.9"
+    assert AuditEntry.objects.filter(action="plan.imported", object_id=str(plan.pk), user=outsider).exists()
+    draft.refresh_from_db()
+    assert draft.status == PlanDraft.Status.IMPORTED and draft.plan == plan
+    # importing it again does not duplicate it
+    upload(client)
+    second = PlanDraft.objects.filter(created_by=outsider, status="draft").get()
+    page = client.post(reverse("plans:draft", args=[second.pk]), {"confirm": "1"})
+    assert page.status_code == 400
+    assert "đã có trong Treem" in page.content.decode()
+    assert Plan.objects.filter(number="75/KH-UBND").count() == 1
+
+
+def test_a_bad_number_in_the_review_is_refused_with_a_message(client, outsider):
+    client_for(client, outsider)
+    upload(client)
+    draft = PlanDraft.objects.get(created_by=outsider)
+    response = client.post(reverse("plans:draft", args=[draft.pk]), {"i0s0t0-value": "mười", "confirm": "1"})
+    assert response.status_code == 400
+    assert "không phải là số" in response.content.decode()
+    assert not Plan.objects.filter(number="75/KH-UBND").exists()
+
+
+def test_a_coordinator_cannot_import_a_plan_for_another_province(client, coordinator):
+    client_for(client, coordinator)  # Bắc Kạn
+    upload(client)
+    draft = PlanDraft.objects.get(created_by=coordinator)
+    response = client.post(reverse("plans:draft", args=[draft.pk]), {"confirm": "1"})
+    assert response.status_code == 400
+    assert not Plan.objects.filter(number="75/KH-UBND").exists()
+
+
+def test_drafts_are_private_and_viewers_cannot_import(client, outsider, coordinator, viewer):
+    client_for(client, outsider)
+    upload(client)
+    draft = PlanDraft.objects.get(created_by=outsider)
+    client_for(client, coordinator)
+    assert client.get(reverse("plans:draft", args=[draft.pk])).status_code == 404
+    client_for(client, viewer)
+    assert client.get(reverse("plans:import")).status_code == 404
+
+
+def test_a_file_that_is_not_a_plan_document_is_refused(client, outsider):
+    client_for(client, outsider)
+    response = client.post(reverse("plans:import"), {
+        "document": SimpleUploadedFile("anh.docx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40),
+    })
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not PlanDraft.objects.exists()

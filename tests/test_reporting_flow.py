@@ -1,0 +1,226 @@
+"""Save, submit, approve, return, reopen; roll-up; who may do what."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from treem.core.models import AuditEntry
+from treem.reporting import actions
+from treem.reporting.models import DataElement, DataValue, DataValueChange, Period, Submission
+from treem.reporting.rollup import rollup, rollup_form
+
+from .conftest import client_for, make_user, unit
+from .reporting_helpers import forms, pl6, y2023  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PL6_VALUES = {
+    ("PL6_I_1", "total"): "1.234", ("PL6_I_1", "male"): "600", ("PL6_I_1", "female"): "634",
+    ("PL6_I_1r", "total"): "24,5",
+    ("PL6_II", "total"): "12",
+    ("PL6_II_1", "total"): "3", ("PL6_II_1", "male"): "1", ("PL6_II_1", "female"): "2",
+    ("PL6_II_1_3", "total"): "2",
+    ("PL6_II_4", "total"): "5", ("PL6_II_4_4_1", "total"): "2", ("PL6_II_4_4_2", "total"): "1",
+}
+
+
+def entry_url(form, period, unit_):
+    return reverse("reporting:entry", args=[form.code, period.code, unit_.pk])
+
+
+def submitted_pl6(user, pl6, period, values=PL6_VALUES):
+    submission = actions.open_submission(user, pl6, user.unit, period)
+    assert [p for p in actions.save_values(user, submission, values) if p.is_error] == []
+    return actions.submit(user, submission)
+
+
+def test_commune_submits_province_approves_and_rolls_up(client, commune_officer, coordinator, pl6, y2023):
+    commune = commune_officer.unit
+    client_for(client, commune_officer)
+    url = entry_url(pl6, y2023, commune)
+    page = client.get(url)
+    assert page.status_code == 200 and "Trẻ em mồ côi cả cha và mẹ" in page.content.decode()
+    post = {f"v:{e}:{o}": v for (e, o), v in PL6_VALUES.items()}
+    assert client.post(url, {**post, "action": "submit"}).status_code == 302
+    submission = Submission.objects.get(form=pl6, unit=commune, period=y2023)
+    assert submission.status == "submitted"
+    assert DataValue.objects.get(submission=submission, element__code="PL6_I_1", option__code="total").value == 1234
+    assert DataValue.objects.get(submission=submission, element__code="PL6_II_4_4", option__code="total").value == 3
+
+    # The province coordinator sees it waiting and approves it on the page.
+    client_for(client, coordinator)
+    assert url in client.get(reverse("reporting:index")).content.decode()
+    assert "Approve" in client.get(url).content.decode() or "Phê duyệt" in client.get(url).content.decode()
+    assert client.post(url, {"action": "approve"}).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "approved" and submission.decided_by == coordinator
+
+    # A second commune of the same province, approved too: the province sums both.
+    other = unit("legacy", "commune", "01837") if _exists("01837") else \
+        commune.parent.children.exclude(pk=commune.pk).first()
+    officer2 = make_user("commune2", "commune_officer", other)
+    s2 = submitted_pl6(officer2, pl6, y2023, {("PL6_I_1", "total"): "766", ("PL6_I_1", "male"): "400",
+                                              ("PL6_I_1", "female"): "366"})
+    actions.approve(coordinator, s2)
+    province = coordinator.unit
+    element = DataElement.objects.get(code="PL6_I_1")
+    assert rollup(element, y2023, province) == {"total": 2000, "male": 1000, "female": 1000}
+    assert rollup(element, y2023, commune.parent)["total"] == (2000 if other.parent_id == commune.parent_id else 1234)
+    # Percentages cannot be added: no roll-up rather than an average.
+    assert rollup(DataElement.objects.get(code="PL6_I_1r"), y2023, province) == {}
+
+
+def _exists(code):
+    from treem.units.models import Unit
+
+    return Unit.objects.filter(structure="legacy", level="commune", code=code).exists()
+
+
+def test_rates_are_recomputed_from_summed_parts(forms, coordinator, y2023):
+    pl7 = forms["PL7"]
+    province = coordinator.unit
+    communes = list(province.descendants().filter(level="commune").order_by("code")[:2])
+    # 1 of 1 commune-level unit (100%) and 1 of 3 (33%): the province rate is 2/4 = 50%, not the 66,7% average.
+    for i, (commune, num, den) in enumerate([(communes[0], "1", "1"), (communes[1], "1", "3")]):
+        officer = make_user(f"c{i}", "commune_officer", commune)
+        s = actions.open_submission(officer, pl7, commune, y2023)
+        actions.save_values(officer, s, {("PL7_CT1", "actual"): num, ("PL7_CT1_d", "actual"): den})
+        actions.submit(officer, s)
+        actions.approve(coordinator, s)
+    rate = rollup(DataElement.objects.get(code="PL7_CT1_r"), y2023, province)
+    assert rate["actual"] == Decimal(50)
+    assert rollup_form(pl7, y2023, province)[("PL7_CT1_r", "actual")] == Decimal(50)
+    assert rollup_form(pl7, y2023, province)[("PL7_CT1", "actual")] == 2
+
+
+def test_only_approved_values_roll_up(commune_officer, coordinator, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023)
+    element = DataElement.objects.get(code="PL6_I_1")
+    assert rollup(element, y2023, coordinator.unit) == {}
+    actions.approve(coordinator, submission)
+    assert rollup(element, y2023, coordinator.unit)["total"] == 1234
+
+
+def test_outsider_gets_404_and_cannot_approve(client, commune_officer, outsider, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023)
+    client_for(client, outsider)
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "approve"}).status_code == 404
+    assert url not in client.get(reverse("reporting:index")).content.decode()
+    with pytest.raises(PermissionDenied):
+        actions.approve(outsider, submission)
+    with pytest.raises(PermissionDenied):
+        actions.save_values(outsider, submission, {("PL6_I_1", "total"): "1"})
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+
+
+def test_a_commune_cannot_approve_itself_nor_edit_another(client, commune_officer, coordinator, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023)
+    with pytest.raises(PermissionDenied):
+        actions.approve(commune_officer, submission)
+    client_for(client, commune_officer)
+    assert client.post(entry_url(pl6, y2023, commune_officer.unit), {"action": "approve"}).status_code == 403
+    other = commune_officer.unit.parent.children.exclude(pk=commune_officer.unit.pk).first()
+    with pytest.raises(PermissionDenied):
+        actions.open_submission(commune_officer, pl6, other, y2023)
+
+
+def test_viewer_reads_but_cannot_save(client, viewer, commune_officer, pl6, y2023):
+    submitted_pl6(commune_officer, pl6, y2023)
+    client_for(client, viewer)
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    page = client.get(url).content.decode()
+    assert "1.234" in page and 'name="v:' not in page
+    assert client.post(url, {"v:PL6_I_1:total": "5", "action": "save"}).status_code == 403
+
+
+def test_every_change_leaves_a_change_row_and_one_audit_row(commune_officer, pl6, y2023):
+    submission = actions.open_submission(commune_officer, pl6, commune_officer.unit, y2023)
+    audits = AuditEntry.objects.filter(action="reporting.values_saved")
+    actions.save_values(commune_officer, submission, {("PL6_I_1", "total"): "10"})
+    actions.save_values(commune_officer, submission, {("PL6_I_1", "total"): "12"})
+    actions.save_values(commune_officer, submission, {("PL6_I_1", "total"): "12"})  # nothing changes
+    actions.save_values(commune_officer, submission, {("PL6_I_1", "total"): ""})
+    changes = DataValueChange.objects.filter(data_value__element__code="PL6_I_1").order_by("pk")
+    assert [(c.old, c.new, c.user) for c in changes] == [
+        ("", "10", commune_officer), ("10", "12", commune_officer), ("12", "", commune_officer)]
+    assert audits.count() == 3
+    assert all(a.user == commune_officer and a.unit == commune_officer.unit for a in audits)
+
+
+def test_unreadable_numbers_save_nothing(commune_officer, pl6, y2023):
+    submission = actions.open_submission(commune_officer, pl6, commune_officer.unit, y2023)
+    with pytest.raises(actions.ReportingError) as e:
+        actions.save_values(commune_officer, submission, {("PL6_I_1", "total"): "10", ("PL6_I_2", "total"): "mười"})
+    assert e.value.problems[0].kind == "not_a_number"
+    assert not DataValue.objects.filter(submission=submission).exists()
+
+
+def test_errors_block_submission_and_warnings_need_a_comment(commune_officer, coordinator, pl6, y2023):
+    unit_ = commune_officer.unit
+    y2022 = Period.objects.get(code="2022")
+    before = submitted_pl6(commune_officer, pl6, y2022, {("PL6_II_2", "total"): "2"})
+    actions.approve(coordinator, before)
+    submission = actions.open_submission(commune_officer, pl6, unit_, y2023)
+    actions.save_values(commune_officer, submission, {("PL6_II_1", "total"): "20", ("PL6_II_1", "male"): "12",
+                                                      ("PL6_II_1", "female"): "10"})
+    with pytest.raises(actions.ReportingError) as e:
+        actions.submit(commune_officer, submission)
+    assert "khác tổng số (20)" in e.value.problems[0].message
+    problems = actions.save_values(commune_officer, submission, {("PL6_II_1", "total"): "22",
+                                                                 ("PL6_II_2", "total"): "25"})
+    assert [p.kind for p in problems] == ["tenfold"]
+    with pytest.raises(actions.ReportingError):
+        actions.submit(commune_officer, submission)
+    actions.save_values(commune_officer, submission, {}, comments={("PL6_II_2", "total"): "Lũ quét tháng 9"})
+    assert actions.submit(commune_officer, submission).status == "submitted"
+
+
+def test_return_then_change_after_approval_makes_version_2(client, commune_officer, coordinator, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023)
+    with pytest.raises(actions.ReportingError):
+        actions.return_submission(coordinator, submission, "  ")
+    actions.return_submission(coordinator, submission, "Kiểm tra lại số trẻ em khuyết tật")
+    submission.refresh_from_db()
+    assert submission.status == "returned"
+    actions.save_values(commune_officer, submission, {("PL6_II_4", "total"): "6"})
+    actions.submit(commune_officer, submission)
+    actions.approve(coordinator, submission)
+    with pytest.raises(actions.ReportingError):
+        actions.save_values(commune_officer, submission, {("PL6_II_4", "total"): "7"})
+
+    client_for(client, commune_officer)
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    assert client.post(url, {"action": "reopen", "reason": "Bổ sung"}).status_code == 302
+    submission.refresh_from_db()
+    assert (submission.version, submission.status) == (2, "draft")
+    actions.save_values(commune_officer, submission, {("PL6_II_4", "total"): "7"})
+    change = DataValueChange.objects.filter(data_value__element__code="PL6_II_4").latest("pk")
+    assert (change.version, change.old, change.new) == (2, "6", "7")
+    events = list(submission.events.values_list("version", "action"))
+    assert events == [(1, "created"), (1, "submitted"), (1, "returned"), (1, "submitted"), (1, "approved"),
+                      (2, "reopened")]
+    assert submission.events.get(action="approved").snapshot["PL6_II_4:total"] == "6"
+    assert AuditEntry.objects.filter(action="reporting.reopened", user=commune_officer).count() == 1
+
+
+def test_entry_page_shows_last_period_and_messages_next_to_rows(client, commune_officer, coordinator, pl6, y2023):
+    y2022 = Period.objects.get(code="2022")
+    actions.approve(coordinator, submitted_pl6(commune_officer, pl6, y2022, {("PL6_II_2", "total"): "4"}))
+    client_for(client, commune_officer)
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    page = client.post(url, {"v:PL6_II_2:total": "40", "v:PL6_II_1:total": "5", "v:PL6_II_1_1:total": "9",
+                             "action": "save"}, follow=True).content.decode()
+    assert 'class="previous"' in page and ">4<" in page
+    assert "lớn hơn tổng số ở dòng 1 (5)" in page
+    assert 'name="c:PL6_II_2:total"' in page  # the warning asks for a comment
+    # Enter presses the first submit button, which is disabled.
+    first = page.index('type="submit"', page.index('class="entry"'))
+    assert "disabled" in page[first:page.index(">", first)]
+    # Text in a number cell: nothing saved, the typed text kept on the page.
+    page = client.post(url, {"v:PL6_II_2:total": "bốn", "action": "save"}).content.decode()
+    assert "không phải là số" in page and 'value="bốn"' in page

@@ -1,0 +1,70 @@
+"""The rules, one by one, with the messages in Vietnamese naming the row."""
+
+from decimal import Decimal
+
+import pytest
+
+from treem.reporting.validation import ERROR, WARNING, validate_form_values
+
+from .reporting_helpers import forms, pl6  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(problems):
+    return [(p.level, p.kind) for p in problems]
+
+
+def test_male_plus_female_must_equal_total(pl6):
+    problems = validate_form_values(pl6, {("PL6_II_1", "total"): "20", ("PL6_II_1", "male"): "12",
+                                          ("PL6_II_1", "female"): "10"})
+    assert kinds(problems) == [(ERROR, "columns")]
+    assert problems[0].message == ("Dòng 1 'Trẻ em mồ côi cả cha và mẹ': nam (12) cộng nữ (10) "
+                                   "khác tổng số (20).")
+
+
+def test_sub_items_not_above_their_total(pl6):
+    problems = validate_form_values(pl6, {("PL6_II_1", "total"): "5", ("PL6_II_1_1", "total"): "7"})
+    assert kinds(problems) == [(ERROR, "sub_item")]
+    assert problems[0].message.startswith("Dòng 1.1 'Trẻ em mồ côi cả cha và mẹ không có người chăm sóc' (tổng số): 7 "
+                                          "lớn hơn tổng số ở dòng 1 (5)")
+
+
+def test_counts_are_whole_and_not_negative(pl6):
+    problems = validate_form_values(pl6, {("PL6_I_1", "total"): "1,5", ("PL6_I_2", "total"): "-3"})
+    assert kinds(problems) == [(ERROR, "whole"), (ERROR, "negative")]
+    assert "phải là số nguyên (1,5)" in problems[0].message
+    assert "không được âm (-3)" in problems[1].message
+
+
+def test_percentages_between_0_and_100(pl6):
+    problems = validate_form_values(pl6, {("PL6_I_1r", "total"): "101,5", ("PL6_I_2r", "total"): "35,2"})
+    assert kinds(problems) == [(ERROR, "percent")]
+    assert "Dòng I.1r 'Tỷ lệ trẻ em dưới 16 tuổi/tổng dân số'" in problems[0].message
+    assert "từ 0 đến 100 (101,5)" in problems[0].message
+
+
+def test_numbers_are_read_the_vietnamese_way(pl6, forms):
+    # 1.234 is one thousand two hundred and thirty-four children: whole, no error.
+    assert validate_form_values(pl6, {("PL6_I_1", "total"): "1.234"}) == []
+    # "1,5" is one and a half: a percentage, fine; a count, not whole.
+    assert validate_form_values(pl6, {("PL6_I_1r", "total"): "1,5"}) == []
+    problems = validate_form_values(pl6, {("PL6_I_1", "total"): "abc"})
+    assert kinds(problems) == [(ERROR, "not_a_number")]
+    assert problems[0].message == "Dòng 1 'Số trẻ em dưới 16 tuổi' (tổng số): 'abc' không phải là số."
+    money = validate_form_values(forms["PL4"], {("PL4_1_1_a", "actual"): "1.234,5", ("PL4_1_1", "actual"): "1.000"})
+    assert kinds(money) == [(ERROR, "sub_item")]  # 1234,5 above 1000
+
+
+def test_ten_times_last_period_is_a_warning(pl6):
+    problems = validate_form_values(pl6, {("PL6_II_2", "total"): "50"}, previous={("PL6_II_2", "total"): Decimal(4)})
+    assert kinds(problems) == [(WARNING, "tenfold")]
+    assert "gấp mười lần" in problems[0].message and "(4)" in problems[0].message
+    assert validate_form_values(pl6, {("PL6_II_2", "total"): "39"}, previous={("PL6_II_2", "total"): Decimal(4)}) == []
+
+
+def test_computed_rows_add_their_sub_items(forms):
+    from treem.reporting.validation import parse_values
+
+    values = parse_values(forms["PL1"], {("PL1_I_1", "total"): "2", ("PL1_I_3", "total"): "3", ("PL1_IV_1", "total"): "1"})
+    assert values[("PL1_I", "total")] == 5 and values[("PL1_T", "total")] == 6

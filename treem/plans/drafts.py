@@ -1,0 +1,183 @@
+"""From an uploaded document to a saved plan, through a draft a person checks.
+
+create_draft: read the file, parse it, keep the result as a draft (nothing
+saved in the plan tables). apply_edits: the reviewer's corrections.
+confirm_draft: save the plan through the plan format, in one transaction.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from treem.accounts.access import can_edit_unit
+from treem.core.models import audit
+from treem.core.numbers import parse_number
+from treem.units.models import Unit
+
+from .models import Comparator, Direction, MeasureUnit, Plan, PlanDraft, Scope, SubIndicator
+from .plan_format import PlanFormatError, export_plan, import_plan
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def resolve_unit(doc):
+    """The Unit a parsed plan belongs to: by code when the document gives one,
+    else by level and name, preferring the unit valid on the plan's date."""
+    ref = doc.get("unit") or {}
+    units = Unit.objects.all()
+    if ref.get("code") and ref.get("structure"):
+        return units.filter(structure=ref["structure"], level=ref.get("level"), code=ref["code"]).first()
+    from .importing.units import find_unit_by_name
+
+    return find_unit_by_name(ref.get("level"), ref.get("name"), doc.get("date"))
+
+
+def national_document():
+    plan = Plan.objects.filter(unit__level=Unit.Level.NATION).order_by("-period_start").first()
+    return export_plan(plan) if plan else None
+
+
+def create_draft(user, *, data, filename):
+    """Parse an uploaded document into a draft. Raises PlanImportError with a
+    message for the user; saves nothing then."""
+    from .importing.checks import review_flags
+    from .importing.parser import parse_plan, public_document
+    from .importing.text import NOT_A_PLAN, PlanImportError, extract_text
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PlanImportError(_("The file is larger than 50 MB."))
+    text = extract_text(data, filename)
+    parsed = parse_plan(text)
+    if not parsed["title"] and not parsed["indicators"] and not parsed["tasks"]:
+        raise PlanImportError(NOT_A_PLAN)
+    doc = public_document(parsed)
+    unit = resolve_unit(doc)
+    if unit is not None:
+        doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
+    draft = PlanDraft.objects.create(
+        created_by=user, source_name=filename, source_text=text, data=doc, unit=unit,
+        flags=review_flags(doc, national_document()),
+    )
+    audit(user, "plan_draft.created", draft, unit=unit, source=filename)
+    return draft
+
+
+def _set(target, key, value):
+    if value is not None:
+        target[key] = value
+
+
+def _number_or_none(text):
+    text = (text or "").strip()
+    if not text:
+        return None
+    value = parse_number(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def apply_edits(draft, post):
+    """Apply the review form to the draft's document. Returns a list of error
+    messages (the draft is not changed if there is any)."""
+    doc = draft.data
+    errors = []
+
+    def field(name):
+        return post.get(name)
+
+    def number(name, label):
+        try:
+            return _number_or_none(field(name))
+        except ValueError:
+            errors.append(_("%(label)s: “%(value)s” is not a number.") % {"label": label, "value": field(name)})
+            return None
+
+    for key in ("number", "title", "issuer", "place"):
+        if field(key) is not None:
+            doc[key] = field(key).strip()
+    if field("date") is not None:
+        value = field("date").strip()
+        if value:
+            try:
+                doc["date"] = datetime.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
+            except ValueError:
+                errors.append(_("Date issued: “%(value)s” is not a date (dd/mm/yyyy).") % {"value": value})
+        else:
+            doc["date"] = None
+    period = doc.setdefault("period", {})
+    for key in ("start", "end"):
+        value = number(f"period_{key}", _("Period"))
+        if value is not None:
+            period[key] = int(value)
+    if field("unit") is not None:
+        unit = Unit.objects.filter(pk=field("unit")).first() if field("unit") else None
+        if unit is not None:
+            doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
+    if field("parent") is not None:
+        doc["parent"] = {"number": field("parent")} if field("parent") else None
+
+    for i, ind in enumerate(doc.get("indicators") or []):
+        prefix = f"i{i}"
+        label = _("Indicator %(n)s") % {"n": ind.get("number")}
+        _set(ind, "lead_agency", field(f"{prefix}-lead") if field(f"{prefix}-lead") is not None else None)
+        for j, sub in enumerate(ind.get("sub_indicators") or []):
+            sp = f"{prefix}s{j}"
+            if field(f"{sp}-unit") in MeasureUnit.values:
+                sub["unit"] = field(f"{sp}-unit")
+            if field(f"{sp}-direction") in Direction.values:
+                sub["direction"] = field(f"{sp}-direction")
+            status = field(f"{sp}-bstatus")
+            if status in SubIndicator.BaselineStatus.values:
+                baseline = sub.get("baseline") or {}
+                baseline["status"] = status
+                baseline["value"] = number(f"{sp}-bvalue", label) if status == "value" else None
+                year = number(f"{sp}-byear", label)
+                baseline["year"] = int(year) if year is not None else None
+                sub["baseline"] = baseline
+            kept = []
+            for k, target in enumerate(sub.get("targets") or []):
+                tp = f"{sp}t{k}"
+                if field(f"{tp}-delete"):
+                    continue
+                year = number(f"{tp}-year", label)
+                if year is not None:
+                    target["year"] = int(year)
+                if field(f"{tp}-comparator") in Comparator.values:
+                    target["comparator"] = field(f"{tp}-comparator")
+                value = number(f"{tp}-value", label)
+                if field(f"{tp}-value") is not None:
+                    if value is None:
+                        errors.append(_("%(label)s: a target has no value.") % {"label": label})
+                    target["value"] = value
+                if field(f"{tp}-value_max") is not None:
+                    target["value_max"] = number(f"{tp}-value_max", label)
+                if field(f"{tp}-scope") in Scope.values:
+                    target["scope"] = field(f"{tp}-scope")
+                kept.append(target)
+            sub["targets"] = kept
+    if errors:
+        draft.refresh_from_db()
+        return errors
+    from .importing.checks import review_flags
+
+    draft.data = doc
+    draft.flags = review_flags(doc, national_document())
+    draft.save(update_fields=["data", "flags", "updated_at"])
+    audit(draft.created_by, "plan_draft.edited", draft)
+    return []
+
+
+def confirm_draft(user, draft):
+    """Save the draft as a plan. Raises PlanFormatError (message for the user)."""
+    unit = resolve_unit(draft.data)
+    if unit is None:
+        raise PlanFormatError(_("Choose the unit this plan belongs to."))
+    if not can_edit_unit(user, unit):
+        raise PlanFormatError(_("You may not add plans for %(unit)s.") % {"unit": unit})
+    with transaction.atomic():
+        plan = import_plan(draft.data, user=user, source_text=draft.source_text, source_name=draft.source_name)
+        draft.status = PlanDraft.Status.IMPORTED
+        draft.plan = plan
+        draft.unit = unit
+        draft.save(update_fields=["status", "plan", "unit", "updated_at"])
+    return plan

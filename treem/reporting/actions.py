@@ -1,0 +1,268 @@
+"""Every change to reported data: one function, one transaction, one audit
+row naming the acting user. Views and tests call these and nothing else."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.accounts.access import can_edit_unit
+from treem.core.models import audit
+from treem.core.numbers import format_number
+
+from .models import DataElement, DataValue, DataValueChange, Period, Submission, SubmissionEvent
+from .validation import ERROR, form_rows, parse_values, validate_form_values
+
+S = Submission.Status
+
+
+class ReportingError(Exception):
+    """An action refused, with a message for the user."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+def may_report(user, unit):
+    return can_edit_unit(user, unit)
+
+
+def may_review(user, submission):
+    """The level above the submitting unit decides: a user who may edit the
+    parent unit, or a system administrator."""
+    if getattr(user, "is_system_admin", False):
+        return True
+    parent = submission.unit.parent
+    return parent is not None and can_edit_unit(user, parent)
+
+
+def _lock(submission):
+    return Submission.objects.select_for_update().select_related("form", "unit", "period").get(pk=submission.pk)
+
+
+def _text(element, value):
+    if value is None:
+        return ""
+    return value if element.value_type == DataElement.ValueType.TEXT else format_number(value)
+
+
+def stored_values(submission, raw=False):
+    """{(element code, option code): Decimal or str} of a submission."""
+    values = {}
+    for v in DataValue.objects.filter(submission=submission).select_related("element", "option"):
+        values[(v.element.code, v.option.code)] = v.text if v.element.value_type == DataElement.ValueType.TEXT else v.value
+    return values
+
+
+def stored_comments(submission):
+    return {(v.element.code, v.option.code): v.comment
+            for v in DataValue.objects.filter(submission=submission).exclude(comment="").select_related("element", "option")}
+
+
+def previous_period(period):
+    return Period.objects.filter(type=period.type, end__lt=period.start).order_by("-end").first()
+
+
+def previous_values(form, unit, period, agency=None):
+    """Last period's values of the same unit (and agency) for the form's elements."""
+    before = previous_period(period)
+    if before is None:
+        return {}
+    codes = [r.element.code for r in form.rows.select_related("element") if r.element_id]
+    rows = DataValue.objects.filter(unit=unit, period=before, agency=agency, element__code__in=codes,
+                                    value__isnull=False).values_list("element__code", "option__code", "value")
+    return {(e, o): v for e, o, v in rows}
+
+
+@transaction.atomic
+def open_submission(user, form, unit, period, agency=None):
+    """The submission of a form for a unit and period, created on first use."""
+    if not may_report(user, unit):
+        raise PermissionDenied
+    submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
+    if created:
+        SubmissionEvent.objects.create(submission=submission, version=1, action="created", status=S.DRAFT, user=user)
+        audit(user, "reporting.submission_created", submission, unit=unit, form=form.code, period=period.code)
+    return submission
+
+
+@transaction.atomic
+def save_values(user, submission, values, comments=None):
+    """Save typed values (and comments) of a draft or returned submission.
+
+    `values` maps (element code, option code) to text as typed; cells not in
+    `values` are left alone, an empty string clears a cell. Nothing is saved
+    if a cell cannot be read as a number. Returns the problems found in the
+    whole form after saving (validation errors do not block a draft).
+    """
+    comments = comments or {}
+    submission = _lock(submission)
+    if not may_report(user, submission.unit):
+        raise PermissionDenied
+    if not submission.is_editable:
+        raise ReportingError(_("This report is %(status)s and can no longer be changed.")
+                             % {"status": submission.get_status_display()})
+    rows = form_rows(submission.form)
+    problems = validate_form_values(submission.form, values, rows=rows)
+    unreadable = [p for p in problems if p.kind == "not_a_number"]
+    if unreadable:
+        raise ReportingError(_("Nothing was saved: some cells are not numbers."), unreadable)
+
+    current = stored_values(submission)
+    merged = {**current, **parse_values(submission.form, {**current, **values}, rows=rows)}
+    elements, options = {}, {}
+    for row in rows:
+        for element in (row.element, row.text_element):
+            if element is not None:
+                elements[element.code] = element
+        for o in row.options:
+            options[(row.element.code, o.code)] = o
+        if row.text_element_id:
+            options[(row.text_element.code, "total")] = None
+    existing = {(v.element.code, v.option.code): v for v in
+                DataValue.objects.filter(submission=submission).select_related("element", "option")}
+    default_option = _default_option()
+    changed = 0
+    for key, new in merged.items():
+        comment = comments.get(key)
+        old_row = existing.get(key)
+        element = elements.get(key[0])
+        if element is None or key not in options:
+            continue
+        if element.is_numeric:
+            old = None if old_row is None else old_row.value
+            new = None if new is None else new.quantize(_Q4)
+        else:
+            old = (old_row.text if old_row else "") or None
+            new = new or None
+        old_comment = old_row.comment if old_row else ""
+        comment = None if comment is None else comment.strip()
+        if old == new and (comment is None or comment == old_comment):
+            continue
+        option = options[key] or default_option
+        if old_row is None:
+            old_row = DataValue(element=element, option=option, unit=submission.unit, period=submission.period,
+                                agency=submission.agency, submission=submission)
+        if element.is_numeric:
+            old_row.value = new
+        else:
+            old_row.text = new or ""
+        if comment is not None:
+            old_row.comment = comment
+        old_row.updated_by = user
+        old_row.save()
+        DataValueChange.objects.create(data_value=old_row, version=submission.version, user=user,
+                                       old=_text(element, old), new=_text(element, new),
+                                       old_comment=old_comment, new_comment=old_row.comment)
+        changed += 1
+    if changed:
+        if submission.status == S.RETURNED:
+            submission.status = S.DRAFT
+        submission.save()
+        audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
+              version=submission.version, form=submission.form.code, period=submission.period.code)
+    return validate_form_values(submission.form, stored_values(submission),
+                                previous=previous_values(submission.form, submission.unit, submission.period,
+                                                         submission.agency), rows=rows)
+
+
+_Q4 = Decimal("0.0001")
+
+
+def _default_option():
+    from .models import DisaggregationOption
+
+    return DisaggregationOption.objects.get(disaggregation__code="default", code="total")
+
+
+def check_before_submit(submission):
+    """The problems that stop a submission: errors, and warnings whose cell
+    carries no comment."""
+    problems = validate_form_values(submission.form, stored_values(submission),
+                                    previous=previous_values(submission.form, submission.unit, submission.period,
+                                                             submission.agency))
+    comments = stored_comments(submission)
+    return [p for p in problems if p.level == ERROR or not comments.get(p.cell)]
+
+
+@transaction.atomic
+def submit(user, submission):
+    submission = _lock(submission)
+    if not may_report(user, submission.unit):
+        raise PermissionDenied
+    if not submission.is_editable:
+        raise ReportingError(_("Only a draft or a returned report can be submitted."))
+    blocking = check_before_submit(submission)
+    if blocking:
+        raise ReportingError(_("The report cannot be submitted: correct the errors and explain the warnings."),
+                             blocking)
+    submission.status = S.SUBMITTED
+    submission.submitted_by, submission.submitted_at = user, timezone.now()
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, version=submission.version, action="submitted",
+                                   status=submission.status, user=user)
+    audit(user, "reporting.submitted", submission, unit=submission.unit, version=submission.version)
+    return submission
+
+
+@transaction.atomic
+def approve(user, submission):
+    submission = _lock(submission)
+    if not may_review(user, submission):
+        raise PermissionDenied
+    if submission.status != S.SUBMITTED:
+        raise ReportingError(_("Only a submitted report can be approved."))
+    submission.status = S.APPROVED
+    submission.decided_by, submission.decided_at = user, timezone.now()
+    submission.return_comment = ""
+    submission.save()
+    snapshot = {f"{e}:{o}": (v if isinstance(v, str) else _text(DataElement(value_type="number"), v))
+                for (e, o), v in stored_values(submission).items()}
+    SubmissionEvent.objects.create(submission=submission, version=submission.version, action="approved",
+                                   status=submission.status, user=user, snapshot=snapshot)
+    audit(user, "reporting.approved", submission, unit=submission.unit, version=submission.version)
+    return submission
+
+
+@transaction.atomic
+def return_submission(user, submission, comment):
+    submission = _lock(submission)
+    if not may_review(user, submission):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportingError(_("Say why the report is returned."))
+    if submission.status != S.SUBMITTED:
+        raise ReportingError(_("Only a submitted report can be returned."))
+    submission.status = S.RETURNED
+    submission.decided_by, submission.decided_at = user, timezone.now()
+    submission.return_comment = comment
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, version=submission.version, action="returned",
+                                   status=submission.status, user=user, comment=comment)
+    audit(user, "reporting.returned", submission, unit=submission.unit, version=submission.version, comment=comment)
+    return submission
+
+
+@transaction.atomic
+def reopen_after_approval(user, submission, reason=""):
+    """Open an approved report for correction: a new version, in draft. Its
+    values leave the roll-up until the new version is approved; the approved
+    version stays readable in the history (its snapshot)."""
+    submission = _lock(submission)
+    if not (may_report(user, submission.unit) or may_review(user, submission)):
+        raise PermissionDenied
+    if submission.status != S.APPROVED:
+        raise ReportingError(_("Only an approved report is reopened as a new version."))
+    submission.version += 1
+    submission.status = S.DRAFT
+    submission.submitted_by = submission.submitted_at = submission.decided_by = submission.decided_at = None
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, version=submission.version, action="reopened",
+                                   status=submission.status, user=user, comment=reason or "")
+    audit(user, "reporting.reopened", submission, unit=submission.unit, version=submission.version, reason=reason or "")
+    return submission

@@ -1,0 +1,285 @@
+"""Periodic reporting, DHIS2-style: the core cell is data element ×
+disaggregation option × unit × period (× the reporting agency, where an agency
+reports). Forms are data: rows, their elements and their columns are rows in
+these tables, loaded from treem/reporting/forms/*.json and editable in the
+admin, so a province can add a row without a programmer."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from treem.agencies.models import Agency
+from treem.units.models import Unit
+
+
+class DataElement(models.Model):
+    class ValueType(models.TextChoices):
+        COUNT = "count", _("count")
+        NUMBER = "number", _("number")
+        PERCENT = "percent", _("percentage")
+        MONEY = "money", _("money")
+        TEXT = "text", _("text")
+
+    class Aggregation(models.TextChoices):
+        # Flows (trainings, cases) add up over time; snapshots (child
+        # population, staff in post) take the last value. Both add over space.
+        SUM = "sum", _("sum over time (flow)")
+        LAST = "last", _("last value over time (snapshot)")
+
+    class Direction(models.TextChoices):
+        NONE = "", _("none")
+        INCREASE = "increase", _("higher is better")
+        DECREASE = "decrease", _("lower is better")
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices, default=ValueType.COUNT)
+    aggregation = models.CharField(_("aggregation over time"), max_length=4, choices=Aggregation.choices,
+                                   default=Aggregation.SUM)
+    unit_label = models.CharField(_("unit of measure"), max_length=60, blank=True)  # ĐVT: Người, Cái, 1000đ
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
+    # A rate defined from two elements is recomputed at every level from the
+    # summed parts: numerator / denominator × factor. Never averaged.
+    numerator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("numerator"))
+    denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("denominator"))
+    factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=0, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data element")
+        verbose_name_plural = _("data elements")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_numeric(self):
+        return self.value_type != self.ValueType.TEXT
+
+    @property
+    def is_rate(self):
+        return self.numerator_id is not None and self.denominator_id is not None
+
+
+class Disaggregation(models.Model):
+    """The columns of a row: sex (total, male, female), plan and result, staff
+    type × sex. "default" has one option, so every value has an option."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("disaggregation")
+        verbose_name_plural = _("disaggregations")
+
+    def __str__(self):
+        return self.name
+
+
+class DisaggregationOption(models.Model):
+    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    # Codes of the options this one is the total of: total = male + female.
+    sum_of = models.JSONField(_("total of"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("disaggregation option")
+        verbose_name_plural = _("disaggregation options")
+        ordering = ["disaggregation", "order"]
+        constraints = [models.UniqueConstraint(fields=["disaggregation", "code"], name="option_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class Form(models.Model):
+    """A data set: one appendix ("PL6") or the narrative outline ("BC")."""
+
+    class PeriodType(models.TextChoices):
+        SEMI_ANNUAL = "semi_annual", _("semi-annual")
+        ANNUAL = "annual", _("annual")
+        ONE_OFF = "one_off", _("one-off")
+
+    code = models.CharField(_("code"), max_length=20)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    period_type = models.CharField(_("period type"), max_length=12, choices=PeriodType.choices,
+                                   default=PeriodType.ANNUAL)
+    text_column = models.CharField(_("text column"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="form_code_version")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FormRow(models.Model):
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="rows")
+    order = models.PositiveIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=40)  # unique in the form: "II.1.2"
+    number = models.CharField(_("number as printed"), max_length=20, blank=True)  # "1.2", "I", "Chỉ tiêu 3"
+    label = models.TextField(_("label"))
+    element = models.ForeignKey(DataElement, null=True, blank=True, on_delete=models.PROTECT, related_name="rows",
+                                verbose_name=_("data element"))  # none for a heading
+    text_element = models.ForeignKey(DataElement, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="text_rows", verbose_name=_("text column element"))
+    disaggregation = models.ForeignKey(Disaggregation, null=True, blank=True, on_delete=models.PROTECT,
+                                       verbose_name=_("columns"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+                               verbose_name=_("sub-item of"))
+    computed = models.BooleanField(_("sum of its sub-items"), default=False)
+    lead = models.CharField(_("lead agency"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("form row")
+        verbose_name_plural = _("form rows")
+        ordering = ["form", "order"]
+        constraints = [models.UniqueConstraint(fields=["form", "code"], name="form_row_code")]
+
+    def __str__(self):
+        return f"{self.form.code} {self.ref}"
+
+    @property
+    def ref(self):
+        """How messages name the row: its printed number, else its code."""
+        return self.number if self.number and self.number not in ("-", "+") else self.code
+
+
+class Period(models.Model):
+    class Type(models.TextChoices):
+        SEMI_ANNUAL = "semi_annual", _("semi-annual")
+        ANNUAL = "annual", _("annual")
+        ONE_OFF = "one_off", _("one-off")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)  # 2023H1, 2023, 2025MTR
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-start", "type"]
+
+    def __str__(self):
+        return self.name or self.code
+
+
+def _unique_with_optional_agency(fields, name):
+    """NULL agencies are distinct in SQL: one constraint with, one without."""
+    return [
+        models.UniqueConstraint(fields=[*fields, "agency"], condition=Q(agency__isnull=False), name=f"{name}_agency"),
+        models.UniqueConstraint(fields=fields, condition=Q(agency__isnull=True), name=f"{name}_unit"),
+    ]
+
+
+class Submission(models.Model):
+    """One form for one unit (and agency) and period, and its approval."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("form"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("unit"))
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions",
+                               verbose_name=_("agency"))
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("period"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("reason for return"), blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-updated_at"]
+        constraints = _unique_with_optional_agency(["form", "unit", "period"], "submission")
+
+    def __str__(self):
+        return f"{self.form.code} · {self.unit} · {self.period} (v{self.version})"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class SubmissionEvent(models.Model):
+    """The history of a submission: every status change, with its version."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=20)  # created, submitted, approved, returned, reopened
+    status = models.CharField(max_length=10, choices=Submission.Status.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+    # On approval: the values as approved, so every approved version can be read back.
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class DataValue(models.Model):
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    option = models.ForeignKey(DisaggregationOption, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_values")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="data_values")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    text = models.TextField(blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = _unique_with_optional_agency(["element", "option", "unit", "period"], "data_value")
+        indexes = [models.Index(fields=["element", "period"], name="data_value_element_period")]
+
+    def display(self):
+        from treem.core.numbers import format_number
+
+        return self.text if self.element.value_type == DataElement.ValueType.TEXT else format_number(self.value)
+
+
+class DataValueChange(models.Model):
+    """Every change to a value: who, when, the old and the new."""
+
+    data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    old_comment = models.TextField(blank=True)
+    new_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -1,0 +1,211 @@
+"""Checking a form's values: plain functions, called by the actions, the
+views and the tests. Errors block submission; warnings ask for a comment."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from treem.core.numbers import format_number, parse_number
+
+from .models import DataElement
+
+ERROR, WARNING = "error", "warning"
+NUMERIC_SUMMABLE = (DataElement.ValueType.COUNT, DataElement.ValueType.NUMBER, DataElement.ValueType.MONEY)
+
+
+@dataclass
+class Problem:
+    level: str  # ERROR or WARNING
+    row: object  # FormRow
+    option: str  # option code, "" for the whole row
+    message: str
+    kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, tenfold
+
+    @property
+    def is_error(self):
+        return self.level == ERROR
+
+    @property
+    def cell(self):
+        return (self.row.element.code, self.option) if self.row.element_id and self.option else None
+
+
+def form_rows(form):
+    """The rows with what validation and entry need, in order, in one query
+    for rows and one for options."""
+    rows = list(form.rows.select_related("element", "text_element", "disaggregation"))
+    options = {}
+    for row in rows:
+        if row.disaggregation_id and row.disaggregation_id not in options:
+            options[row.disaggregation_id] = list(row.disaggregation.options.all())
+        row.options = options.get(row.disaggregation_id, [])
+    return rows
+
+
+def _where(row, option=None):
+    """ "Dòng 1.1 'Trẻ em mồ côi…'" and, for a column other than the only one, its name."""
+    text = _("Row %(row)s '%(label)s'") % {"row": row.ref, "label": row.label}
+    if option is not None and len(row.options) > 1:
+        text += f" ({option.name.lower()})"
+    return text
+
+
+def parse_cell(element, raw):
+    """A typed value as Decimal (numbers) or str (text); None when empty.
+    Raises ValueError for text in a number cell."""
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal) and element.is_numeric:
+        return raw
+    raw = str(raw).strip()
+    if raw == "":
+        return None
+    if not element.is_numeric:
+        return raw
+    if raw.endswith("%") or raw.endswith("‰"):
+        raw = raw[:-1].strip()
+    return parse_number(raw)
+
+
+def compute_rows(rows, values):
+    """Fill the computed rows (sum of their sub-items) into `values`, deepest
+    first, so a total of totals adds up. Returns the computed cells."""
+    children = {}
+    for row in rows:
+        if row.parent_id:
+            children.setdefault(row.parent_id, []).append(row)
+    computed = {}
+
+    by_pk = {r.pk: r for r in rows}
+
+    def depth(row):
+        d, r = 0, row
+        while r.parent_id in by_pk:
+            d, r = d + 1, by_pk[r.parent_id]
+        return d
+
+    for row in sorted((r for r in rows if r.computed and r.element_id), key=depth, reverse=True):
+        parts = [c for c in children.get(row.pk, []) if c.element_id and c.element.is_numeric]
+        for option in row.options:
+            numbers = [values.get((c.element.code, option.code)) for c in parts]
+            numbers = [n for n in numbers if isinstance(n, Decimal)]
+            key = (row.element.code, option.code)
+            values[key] = sum(numbers, Decimal(0)) if numbers else None
+            computed[key] = values[key]
+    return computed
+
+
+def validate_form_values(form, values, previous=None, rows=None):
+    """Check one form's values.
+
+    `values` maps (element code, option code) to what was typed ("1.234,5")
+    or to a Decimal; `previous` maps the same keys to last period's values.
+    Returns a list of Problem, errors first in row order, then warnings.
+    """
+    rows = rows if rows is not None else form_rows(form)
+    previous = previous or {}
+    problems, parsed = [], {}
+    by_code = {r.element.code: r for r in rows if r.element_id}
+    by_code.update({r.text_element.code: r for r in rows if r.text_element_id})
+
+    for (code, option_code), raw in values.items():
+        row = by_code.get(code)
+        if row is None:
+            continue
+        element = row.element if row.element and row.element.code == code else row.text_element
+        option = next((o for o in row.options if o.code == option_code), None) if element == row.element else None
+        where = _where(row, option)
+        try:
+            value = parse_cell(element, raw)
+        except ValueError:
+            problems.append(Problem(ERROR, row, option_code, _("%(where)s: '%(value)s' is not a number.") % {
+                "where": where, "value": raw}, kind="not_a_number"))
+            continue
+        parsed[(code, option_code)] = value
+        if value is None or not element.is_numeric:
+            continue
+        shown = format_number(value)
+        if element.value_type == DataElement.ValueType.COUNT and value != value.to_integral_value():
+            problems.append(Problem(ERROR, row, option_code, _("%(where)s: a count must be a whole number (%(value)s).")
+                                    % {"where": where, "value": shown}, kind="whole"))
+        if element.value_type in (DataElement.ValueType.COUNT, DataElement.ValueType.MONEY) and value < 0:
+            problems.append(Problem(ERROR, row, option_code, _("%(where)s: must not be negative (%(value)s).")
+                                    % {"where": where, "value": shown}, kind="negative"))
+        if element.value_type == DataElement.ValueType.PERCENT and not (0 <= value <= 100):
+            problems.append(Problem(ERROR, row, option_code,
+                                    _("%(where)s: a percentage must be between 0 and 100 (%(value)s).")
+                                    % {"where": where, "value": shown}, kind="percent"))
+
+    compute_rows(rows, parsed)
+
+    by_pk = {r.pk: r for r in rows}
+    for row in rows:
+        if not row.element_id or not row.element.is_numeric:
+            continue
+        code = row.element.code
+        # Totals of the columns: total = male + female.
+        by_option = {o.code: o for o in row.options}
+        for option in row.options:
+            if not option.sum_of:
+                continue
+            total = parsed.get((code, option.code))
+            parts = [(by_option[p], parsed.get((code, p))) for p in option.sum_of if p in by_option]
+            given = [(o, v) for o, v in parts if v is not None]
+            if total is None or not given:
+                continue
+            added = sum((v for _o, v in given), Decimal(0))
+            plus = _("plus")
+            if len(given) == len(parts) and added != total or added > total:
+                problems.append(Problem(ERROR, row, option.code, _("%(where)s: %(parts)s differ from %(total)s.") % {
+                    "where": _where(row),
+                    "parts": f" {plus} ".join(f"{o.name.lower()} ({format_number(v)})" for o, v in given),
+                    "total": f"{option.name.lower()} ({format_number(total)})",
+                }, kind="columns"))
+        # Sub-items not above their total (same unit of measure only: the
+        # people running a model are not a part of the number of models).
+        parent = by_pk.get(row.parent_id)
+        if (parent is not None and parent.element_id and row.element.value_type in NUMERIC_SUMMABLE
+                and parent.element.value_type == row.element.value_type
+                and parent.element.unit_label == row.element.unit_label):
+            for option in row.options:
+                value = parsed.get((code, option.code))
+                total = parsed.get((parent.element.code, option.code))
+                if value is not None and total is not None and value > total:
+                    problems.append(Problem(ERROR, row, option.code, _(
+                        "%(where)s: %(value)s is more than the total in row %(parent)s (%(total)s).") % {
+                        "where": _where(row, option), "value": format_number(value), "parent": parent.ref,
+                        "total": format_number(total)}, kind="sub_item"))
+        # A value ten times last period's asks for an explanation.
+        for option in row.options:
+            value, before = parsed.get((code, option.code)), previous.get((code, option.code))
+            if value is not None and before is not None and before > 0 and value >= 10 * before:
+                problems.append(Problem(WARNING, row, option.code, _(
+                    "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more; "
+                    "please explain in a comment.") % {
+                    "where": _where(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
+
+    order = {r.pk: i for i, r in enumerate(rows)}
+    problems.sort(key=lambda p: (p.level != ERROR, order.get(p.row.pk, 0)))
+    return problems
+
+
+def parse_values(form, values, rows=None):
+    """The typed values of `values`, with the computed rows filled in.
+    Call only after validate_form_values found no parse error."""
+    rows = rows if rows is not None else form_rows(form)
+    by_code = {r.element.code: r.element for r in rows if r.element_id}
+    by_code.update({r.text_element.code: r.text_element for r in rows if r.text_element_id})
+    parsed = {key: parse_cell(by_code[key[0]], raw) for key, raw in values.items() if key[0] in by_code}
+    compute_rows(rows, parsed)
+    return parsed
+
+
+def assess(plan, actual, direction):
+    """Met / not met / exceeded the plan; lower is better for a decrease."""
+    if plan is None or actual is None:
+        return ""
+    if actual == plan:
+        return "met"
+    better = actual < plan if direction == DataElement.Direction.DECREASE else actual > plan
+    return "exceeded" if better else "not_met"

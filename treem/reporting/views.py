@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from treem.accounts.access import EDITOR_ROLES, get_visible_or_404, unit_scope
+from treem.core.numbers import format_number
+from treem.units.models import Unit
+
+from . import actions
+from .models import DataElement, Form, Period, Submission
+from .validation import assess, form_rows, validate_form_values
+
+
+def _reportable_units(user):
+    """The units a user reports for, offered on the index: their own unit and
+    the units right below it (deeper units are reached from the unit pages)."""
+    if user.unit_id is None or not (user.is_system_admin or user.role in EDITOR_ROLES):
+        return []
+    return [user.unit, *Unit.objects.filter(parent=user.unit).order_by("code")]
+
+
+def index(request):
+    user = request.user
+    forms = Form.objects.filter(is_active=True).order_by("code")
+    periods = Period.objects.order_by("-start", "type")
+    to_review = Submission.objects.filter(status=Submission.Status.SUBMITTED).select_related("form", "unit", "period")
+    if not user.is_system_admin:
+        if user.role in EDITOR_ROLES and user.unit_id:
+            to_review = to_review.filter(unit__parent__path__startswith=user.unit.path)
+        else:
+            to_review = to_review.none()
+    recent = (Submission.objects.filter(unit_scope(user)).select_related("form", "unit", "period")
+              .order_by("-updated_at")[:50])
+    return render(request, "reporting/index.html", {
+        "forms": forms, "periods": periods, "units": _reportable_units(user),
+        "to_review": to_review[:100], "recent": recent,
+    })
+
+
+def go(request):
+    """The index's chooser: to the entry page of the chosen form, period and unit."""
+    try:
+        return redirect("reporting:entry", request.GET["form"], request.GET["period"], int(request.GET["unit"]))
+    except (KeyError, ValueError):
+        raise Http404 from None
+
+
+def _posted(request, prefix):
+    out = {}
+    for name, value in request.POST.items():
+        if name.startswith(prefix):
+            element, _sep, option = name[len(prefix):].rpartition(":")
+            out[(element, option)] = value
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+def entry(request, form_code, period_code, unit_pk):
+    user = request.user
+    unit = get_visible_or_404(Unit.objects.all(), user, field="", pk=unit_pk)
+    form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
+    if form is None:
+        raise Http404
+    period = get_object_or_404(Period, code=period_code)
+    submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+    may_report = actions.may_report(user, unit)
+    here = reverse("reporting:entry", args=[form.code, period.code, unit.pk])
+    posted, error_problems = None, None
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("save", "submit"):
+                if submission is None:
+                    submission = actions.open_submission(user, form, unit, period)
+                posted = _posted(request, "v:")
+                actions.save_values(user, submission, posted, _posted(request, "c:"))
+                if action == "submit":
+                    actions.submit(user, submission)
+                    messages.success(request, _("The report was submitted to the level above."))
+                else:
+                    messages.success(request, _("Saved."))
+            elif submission is None:
+                raise Http404
+            elif action == "approve":
+                actions.approve(user, submission)
+                messages.success(request, _("The report was approved."))
+            elif action == "return":
+                actions.return_submission(user, submission, request.POST.get("return_comment", ""))
+                messages.success(request, _("The report was returned with your comment."))
+            elif action == "reopen":
+                actions.reopen_after_approval(user, submission, request.POST.get("reason", ""))
+                messages.success(request, _("The report was reopened as version %(version)s.")
+                                 % {"version": submission.version + 1})
+            else:
+                raise Http404
+            return redirect(here)
+        except PermissionDenied:
+            raise
+        except actions.ReportingError as e:
+            messages.error(request, e.message)
+            error_problems = e.problems
+            if submission is not None:
+                submission.refresh_from_db()
+
+    rows = form_rows(form)
+    stored = actions.stored_values(submission) if submission else {}
+    comments = actions.stored_comments(submission) if submission else {}
+    previous = actions.previous_values(form, unit, period)
+    problems = error_problems if error_problems is not None else (
+        validate_form_values(form, stored, previous=previous, rows=rows) if stored else [])
+    shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
+
+    columns = []
+    for row in rows:
+        for o in row.options:
+            if o.code not in [c["code"] for c in columns]:
+                columns.append({"code": o.code, "name": o.name})
+            elif o.disaggregation.code != "default":
+                next(c for c in columns if c["code"] == o.code)["name"] = o.name
+    by_row = {}
+    for p in problems:
+        by_row.setdefault(p.row.pk, []).append(p)
+    editable = may_report and (submission is None or submission.is_editable)
+    table = []
+    for row in rows:
+        cells = []
+        options = {o.code: o for o in row.options}
+        cell_problems = {p.option: p.level for p in by_row.get(row.pk, []) if p.option}
+        for c in columns:
+            o = options.get(c["code"])
+            if o is None or not row.element_id:
+                cells.append(None)
+                continue
+            key = (row.element.code, o.code)
+            cells.append({
+                "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
+                "previous": format_number(previous.get(key)) if key in previous else "",
+                "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
+                "label": f"{row.ref} {o.name}",
+            })
+        assessment = ""
+        if row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric:
+            plan, actual = stored.get((row.element.code, "plan")), stored.get((row.element.code, "actual"))
+            assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
+                assess(plan, actual, row.element.direction)]
+        table.append({
+            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "assessment": assessment,
+            "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
+            "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
+            "text_name": f"{row.text_element.code}:total" if row.text_element_id else "",
+        })
+    return render(request, "reporting/entry.html", {
+        "form": form, "unit": unit, "period": period, "submission": submission, "table": table,
+        "columns": columns, "problems": problems, "editable": editable,
+        "may_review": submission is not None and actions.may_review(user, submission),
+        "may_reopen": submission is not None and submission.status == Submission.Status.APPROVED
+        and (may_report or actions.may_review(user, submission)),
+        "has_plan": any(c["code"] == "plan" for c in columns),
+        "previous_period": actions.previous_period(period),
+        "events": submission.events.select_related("user") if submission else [],
+    }, status=200)
