@@ -21,6 +21,15 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(client, coordinator):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_admin_sign_in_page_counts_wrong_passwords_too(client, coordinator):
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "coord", "password": "wrong"})
+    response = client.post(url, {"username": "coord", "password": "pw-for-tests-1"})
+    assert "15 phút" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_right_password_signs_in(client, coordinator):
     response = client.post(reverse("login"), {"username": "coord", "password": "pw-for-tests-1"})
     assert response.status_code == 302

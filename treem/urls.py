@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from treem.accounts.forms import ThrottledAuthenticationForm
+from treem.accounts.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from treem.core import views as core_views
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = "Treem"
 admin.site.site_title = "Treem"
 admin.site.index_title = _("Administration")

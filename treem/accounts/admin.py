@@ -13,13 +13,13 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Treem"), {"fields": ("role", "unit", "agency", "phone")}),)
 
     def has_module_permission(self, request):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)
 
     def has_add_permission(self, request):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)

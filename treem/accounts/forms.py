@@ -1,3 +1,4 @@
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -29,3 +30,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         cache.delete(self._key())
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's own sign-in page counts wrong passwords the same way."""

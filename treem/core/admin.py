@@ -11,10 +11,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_system_admin
+        return getattr(request.user, "is_system_admin", False)
 
     def has_add_permission(self, request):
         return False

@@ -27,7 +27,7 @@ def plan_list(request):
     if query:
         plans = plans.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(unit__name__icontains=query))
     page = Paginator(plans.order_by("unit__path", "-period_start", "number"), 25).get_page(request.GET.get("page"))
-    can_import = request.user.is_system_admin or (request.user.role in EDITOR_ROLES and request.user.unit_id)
+    can_import = getattr(request.user, "is_system_admin", False) or (request.user.role in EDITOR_ROLES and request.user.unit_id)
     return render(request, "plans/plan_list.html", {"page": page, "query": query, "can_import": can_import})
 
 
@@ -80,7 +80,7 @@ def _require_editor(user):
 
 def _own_draft(request, pk):
     draft = get_object_or_404(PlanDraft, pk=pk, status=PlanDraft.Status.DRAFT)
-    if draft.created_by_id != request.user.pk and not request.user.is_system_admin:
+    if draft.created_by_id != request.user.pk and not getattr(request.user, "is_system_admin", False):
         raise Http404
     return draft
 
