@@ -57,7 +57,7 @@ def test_not_found_page_is_vietnamese_with_the_menu(client, coordinator):
 def test_objective_rows_span_the_whole_summary_table(client, coordinator, bac_kan_plan):
     client_for(client, coordinator)
     html = client.get(reverse("plans:detail", args=[bac_kan_plan.pk])).content.decode()
-    columns = html.count('<col class="c-') + 0
+    columns = html.count('<col class="c-')
     assert columns == 7  # indicator, national 2025/2030, baseline, 2025, 2030, lead agency
     assert html.count(f'<th colspan="{columns}" scope="rowgroup"') == 4
     assert html.count(f'<tr class="indicator-note"><td colspan="{columns}">') >= 1

@@ -101,3 +101,19 @@ def test_a_file_that_is_not_a_plan_document_is_refused(client, outsider):
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not PlanDraft.objects.exists()
+
+
+def test_the_review_shows_what_a_careful_reader_flags_and_keeps_it_after_corrections(client, coordinator):
+    client_for(client, coordinator)
+    upload(client, SHARED_PLANS / "bac-kan_2021-2030_qd592.txt")
+    draft = PlanDraft.objects.get(created_by=coordinator)
+    kinds = {f["kind"] for f in draft.flags}
+    # the narrative and the table disagree (e.g. indicator 5), the lead of
+    # indicator 11 differs between the list and the table, and some provincial
+    # targets are weaker than the national ones
+    assert {"narrative_table_disagree", "lead_disagreement", "weaker_than_national"} <= kinds
+    page = client.get(reverse("plans:draft", args=[draft.pk])).content.decode()
+    assert "phần mục tiêu và bảng tổng hợp ghi khác nhau" in page
+    client.post(reverse("plans:draft", args=[draft.pk]), {"number": "592/QĐ-UBND", "save": "1"})
+    draft.refresh_from_db()
+    assert {f["kind"] for f in draft.flags} == kinds

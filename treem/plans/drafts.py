@@ -15,49 +15,53 @@ from treem.core.models import audit
 from treem.core.numbers import parse_number
 from treem.units.models import Unit
 
-from .models import Comparator, Direction, MeasureUnit, Plan, PlanDraft, Scope, SubIndicator
+from .importing.checks import review_flags
+from .importing.parser import parse_plan, public_document
+from .importing.text import NOT_A_PLAN, PlanImportError, extract_text
+from .importing.units import complete_unit
+from .models import (
+    Comparator,
+    Direction,
+    MeasureUnit,
+    Plan,
+    PlanDraft,
+    Scope,
+    SubIndicator,
+)
 from .plan_format import PlanFormatError, export_plan, import_plan
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+def read_document(data, filename):
+    """(text, plan document) of an uploaded file. The document keeps the
+    parser's working keys ("_narrative_targets" …) that the review flags need;
+    public_document() drops them before saving. Raises PlanImportError (a
+    Vietnamese message) for a file that is not a readable plan."""
+    text = extract_text(data, filename)
+    doc = parse_plan(text)
+    if not doc["title"] and not doc["indicators"] and not doc["tasks"]:
+        raise PlanImportError(NOT_A_PLAN)
+    return text, doc
 
 
-def resolve_unit(doc):
-    """The Unit a parsed plan belongs to: by code when the document gives one,
-    else by level and name, preferring the unit valid on the plan's date."""
-    ref = doc.get("unit") or {}
-    units = Unit.objects.all()
-    if ref.get("code") and ref.get("structure"):
-        return units.filter(structure=ref["structure"], level=ref.get("level"), code=ref["code"]).first()
-    from .importing.units import find_unit_by_name
-
-    return find_unit_by_name(ref.get("level"), ref.get("name"), doc.get("date"))
-
-
-def national_document():
-    plan = Plan.objects.filter(unit__level=Unit.Level.NATION).order_by("-period_start").first()
+def national_document(doc):
+    """The national programme `doc` carries out, in the plan format, to compare
+    targets with: the parent it names if loaded, else the latest one."""
+    if (doc.get("unit") or {}).get("level") == Unit.Level.NATION:
+        return None
+    nationals = Plan.objects.filter(unit__level=Unit.Level.NATION)
+    number = (doc.get("parent") or {}).get("number")
+    plan = (nationals.filter(number=number).first() if number else None) or nationals.order_by("-period_end").first()
     return export_plan(plan) if plan else None
 
 
 def create_draft(user, *, data, filename):
     """Parse an uploaded document into a draft. Raises PlanImportError with a
     message for the user; saves nothing then."""
-    from .importing.checks import review_flags
-    from .importing.parser import parse_plan, public_document
-    from .importing.text import NOT_A_PLAN, PlanImportError, extract_text
-
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise PlanImportError(_("The file is larger than 50 MB."))
-    text = extract_text(data, filename)
-    parsed = parse_plan(text)
-    if not parsed["title"] and not parsed["indicators"] and not parsed["tasks"]:
-        raise PlanImportError(NOT_A_PLAN)
-    doc = public_document(parsed)
-    unit = resolve_unit(doc)
-    if unit is not None:
-        doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
+    text, doc = read_document(data, filename)
+    unit = complete_unit(doc)
     draft = PlanDraft.objects.create(
         created_by=user, source_name=filename, source_text=text, data=doc, unit=unit,
-        flags=review_flags(doc, national_document()),
+        flags=review_flags(doc, national_document(doc)),
     )
     audit(user, "plan_draft.created", draft, unit=unit, source=filename)
     return draft
@@ -158,10 +162,8 @@ def apply_edits(draft, post):
     if errors:
         draft.refresh_from_db()
         return errors
-    from .importing.checks import review_flags
-
     draft.data = doc
-    draft.flags = review_flags(doc, national_document())
+    draft.flags = review_flags(doc, national_document(doc))
     draft.save(update_fields=["data", "flags", "updated_at"])
     audit(draft.created_by, "plan_draft.edited", draft)
     return []
@@ -169,13 +171,14 @@ def apply_edits(draft, post):
 
 def confirm_draft(user, draft):
     """Save the draft as a plan. Raises PlanFormatError (message for the user)."""
-    unit = resolve_unit(draft.data)
+    unit = complete_unit(draft.data)
     if unit is None:
         raise PlanFormatError(_("Choose the unit this plan belongs to."))
     if not can_edit_unit(user, unit):
         raise PlanFormatError(_("You may not add plans for %(unit)s.") % {"unit": unit})
     with transaction.atomic():
-        plan = import_plan(draft.data, user=user, source_text=draft.source_text, source_name=draft.source_name)
+        plan = import_plan(public_document(draft.data), user=user, source_text=draft.source_text,
+                           source_name=draft.source_name)
         draft.status = PlanDraft.Status.IMPORTED
         draft.plan = plan
         draft.unit = unit

@@ -39,11 +39,6 @@ def format_baseline(sub, table_year=None):
     return text
 
 
-def milestone_years(plan):
-    years = sorted({t.year for ind in plan.indicators.all() for s in ind.sub_indicators.all() for t in s.targets.all()})
-    return years
-
-
 def _targets_by_year(sub, years):
     cells = OrderedDict((y, []) for y in years)
     for t in sub.targets.all():

@@ -1,20 +1,36 @@
+import json
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-import json
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from treem.accounts.access import EDITOR_ROLES, can_edit_unit, editable_unit_scope, get_visible_or_404, unit_scope
+from treem.accounts.access import (
+    EDITOR_ROLES,
+    can_edit_unit,
+    editable_unit_scope,
+    get_visible_or_404,
+    unit_scope,
+)
 from treem.agencies.models import Agency
 from treem.units.models import Unit
 
 from . import drafts
-from .models import Comparator, Direction, MeasureUnit, Plan, PlanDraft, Scope, SubIndicator
+from .importing.text import MAX_UPLOAD_BYTES, TOO_LARGE, PlanImportError
+from .importing.units import complete_unit
+from .models import (
+    Comparator,
+    Direction,
+    MeasureUnit,
+    Plan,
+    PlanDraft,
+    Scope,
+    SubIndicator,
+)
 from .plan_format import PlanExists, PlanFormatError, export_plan
 from .summary import agency_summary, summary_table
 
@@ -86,8 +102,6 @@ def _own_draft(request, pk):
 
 
 def plan_import(request):
-    from .importing.text import PlanImportError  # the parser loads only when used
-
     _require_editor(request.user)
     error = None
     if request.method == "POST":
@@ -95,8 +109,8 @@ def plan_import(request):
         pasted = request.POST.get("text", "")
         try:
             if upload is not None:
-                if upload.size > drafts.MAX_UPLOAD_BYTES:
-                    raise PlanImportError(_("The file is larger than 50 MB."))
+                if upload.size > MAX_UPLOAD_BYTES:  # refuse before reading it into memory
+                    raise PlanImportError(TOO_LARGE)
                 draft = drafts.create_draft(request.user, data=upload.read(), filename=upload.name)
             elif pasted.strip():
                 draft = drafts.create_draft(request.user, data=pasted.encode("utf-8"), filename="van-ban-dan.txt")
@@ -127,7 +141,7 @@ def draft_review(request, pk):
         elif not errors:
             messages.success(request, _("Your corrections are saved in the draft."))
             return redirect("plans:draft", draft.pk)
-    unit = drafts.resolve_unit(draft.data)
+    unit = complete_unit(draft.data)
     lines = list(enumerate(draft.source_text.splitlines(), start=1))
     return render(request, "plans/draft_review.html", {
         "draft": draft,

@@ -12,10 +12,19 @@ from treem.accounts.access import can_edit_unit
 from treem.core.models import audit
 from treem.core.numbers import format_number
 
-from .models import DataElement, DataValue, DataValueChange, Period, Submission, SubmissionEvent
+from .models import (
+    DataElement,
+    DataValue,
+    DataValueChange,
+    DisaggregationOption,
+    Period,
+    Submission,
+    SubmissionEvent,
+)
 from .validation import ERROR, form_rows, parse_values, validate_form_values
 
 S = Submission.Status
+_Q4 = Decimal("0.0001")  # values are stored with four decimals
 
 
 class ReportingError(Exception):
@@ -170,12 +179,7 @@ def save_values(user, submission, values, comments=None):
                                                          submission.agency), rows=rows)
 
 
-_Q4 = Decimal("0.0001")
-
-
 def _default_option():
-    from .models import DisaggregationOption
-
     return DisaggregationOption.objects.get(disaggregation__code="default", code="total")
 
 
@@ -220,7 +224,7 @@ def approve(user, submission):
     submission.decided_by, submission.decided_at = user, timezone.now()
     submission.return_comment = ""
     submission.save()
-    snapshot = {f"{e}:{o}": (v if isinstance(v, str) else _text(DataElement(value_type="number"), v))
+    snapshot = {f"{e}:{o}": (v if isinstance(v, str) else format_number(v))
                 for (e, o), v in stored_values(submission).items()}
     SubmissionEvent.objects.create(submission=submission, version=submission.version, action="approved",
                                    status=submission.status, user=user, snapshot=snapshot)

@@ -11,8 +11,9 @@ from treem.core.numbers import format_number
 from treem.units.models import Unit
 
 from . import actions
-from .models import DataElement, Form, Period, Submission
-from .validation import assess, form_rows, validate_form_values
+from .entry import entry_table
+from .models import Form, Period, Submission
+from .validation import form_rows, validate_form_values
 
 
 def _reportable_units(user):
@@ -115,45 +116,8 @@ def entry(request, form_code, period_code, unit_pk):
         validate_form_values(form, stored, previous=previous, rows=rows) if stored else [])
     shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
 
-    columns = []
-    for row in rows:
-        for o in row.options:
-            if o.code not in [c["code"] for c in columns]:
-                columns.append({"code": o.code, "name": o.name})
-            elif o.disaggregation.code != "default":
-                next(c for c in columns if c["code"] == o.code)["name"] = o.name
-    by_row = {}
-    for p in problems:
-        by_row.setdefault(p.row.pk, []).append(p)
     editable = may_report and (submission is None or submission.is_editable)
-    table = []
-    for row in rows:
-        cells = []
-        options = {o.code: o for o in row.options}
-        cell_problems = {p.option: p.level for p in by_row.get(row.pk, []) if p.option}
-        for c in columns:
-            o = options.get(c["code"])
-            if o is None or not row.element_id:
-                cells.append(None)
-                continue
-            key = (row.element.code, o.code)
-            cells.append({
-                "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
-                "previous": format_number(previous.get(key)) if key in previous else "",
-                "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
-                "label": f"{row.ref} {o.name}",
-            })
-        assessment = ""
-        if row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric:
-            plan, actual = stored.get((row.element.code, "plan")), stored.get((row.element.code, "actual"))
-            assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
-                assess(plan, actual, row.element.direction)]
-        table.append({
-            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "assessment": assessment,
-            "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
-            "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
-            "text_name": f"{row.text_element.code}:total" if row.text_element_id else "",
-        })
+    columns, table = entry_table(rows, stored, shown, previous, comments, problems)
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "period": period, "submission": submission, "table": table,
         "columns": columns, "problems": problems, "editable": editable,

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from treem.plans.drafts import national_document, read_document
 from treem.plans.importing.checks import review_flags
-from treem.plans.importing.parser import parse_plan, public_document
-from treem.plans.importing.text import MAX_UPLOAD_BYTES, NOT_A_PLAN, TOO_LARGE, PlanImportError, extract_text
+from treem.plans.importing.parser import public_document
+from treem.plans.importing.text import MAX_UPLOAD_BYTES, TOO_LARGE, PlanImportError
 from treem.plans.importing.units import complete_unit
 from treem.plans.plan_format import PlanExists, PlanFormatError, import_plan
 
@@ -34,10 +35,7 @@ class Command(BaseCommand):
                 raise PlanImportError(f"Không tìm thấy tệp {file}.")
             if path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise PlanImportError(TOO_LARGE)
-            text = extract_text(path.read_bytes(), path.name)
-            doc = parse_plan(text)
-            if not doc["title"] and not doc["indicators"] and not doc["tasks"]:
-                raise PlanImportError(NOT_A_PLAN)
+            text, doc = read_document(path.read_bytes(), path.name)
         except PlanImportError as e:
             raise CommandError(str(e)) from None
         if unit_code:
@@ -46,8 +44,7 @@ class Command(BaseCommand):
             self._unit_by_code(doc)
         else:
             complete_unit(doc)
-        national = self._national(doc)
-        flags = review_flags(doc, national)
+        flags = review_flags(doc, national_document(doc))
         public = public_document(doc)
         public["source"] = {"file": path.name}
         if json:
@@ -102,18 +99,6 @@ class Command(BaseCommand):
         if units:
             unit = max(units, key=lambda u: u.structure == "2025" if (doc.get("date") or "") >= "2025-07-01" else u.structure != "2025")
             doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
-
-    def _national(self, doc):
-        """The national programme as a plan document, if this plan carries it out and it is loaded."""
-        if doc["unit"].get("level") == "nation":
-            return None
-        from treem.plans.models import Plan
-        from treem.plans.plan_format import export_plan
-
-        number = (doc.get("parent") or {}).get("number")
-        plan = Plan.objects.filter(unit__level="nation").filter(number=number).first() if number else None
-        plan = plan or Plan.objects.filter(unit__level="nation").order_by("-period_end").first()
-        return export_plan(plan) if plan else None
 
     def _summary(self, doc, flags):
         w = self.stdout.write

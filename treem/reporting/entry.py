@@ -1,0 +1,55 @@
+"""The data-entry table of a form: one line per row, one cell per column of
+the form's disaggregations, with last period's value, the problems found and
+the plan-versus-actual assessment where a row has both."""
+
+from django.utils.translation import gettext as _
+
+from treem.core.numbers import format_number
+
+from .models import DataElement
+from .validation import assess
+
+
+def entry_table(rows, stored, shown, previous, comments, problems):
+    """(columns, lines) for the entry template. `stored` holds saved values,
+    `shown` what the inputs show (saved or just typed), `previous` last
+    period's values, all keyed by (element code, option code)."""
+    columns = []
+    for row in rows:
+        for o in row.options:
+            if o.code not in [c["code"] for c in columns]:
+                columns.append({"code": o.code, "name": o.name})
+            elif o.disaggregation.code != "default":
+                next(c for c in columns if c["code"] == o.code)["name"] = o.name
+    by_row = {}
+    for p in problems:
+        by_row.setdefault(p.row.pk, []).append(p)
+    table = []
+    for row in rows:
+        cells = []
+        options = {o.code: o for o in row.options}
+        cell_problems = {p.option: p.level for p in by_row.get(row.pk, []) if p.option}
+        for c in columns:
+            o = options.get(c["code"])
+            if o is None or not row.element_id:
+                cells.append(None)
+                continue
+            key = (row.element.code, o.code)
+            cells.append({
+                "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
+                "previous": format_number(previous.get(key)) if key in previous else "",
+                "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
+                "label": f"{row.ref} {o.name}",
+            })
+        assessment = ""
+        if row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric:
+            plan, actual = stored.get((row.element.code, "plan")), stored.get((row.element.code, "actual"))
+            assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
+                assess(plan, actual, row.element.direction)]
+        table.append({
+            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "assessment": assessment,
+            "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
+            "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
+            "text_name": f"{row.text_element.code}:total" if row.text_element_id else "",
+        })
+    return columns, table
