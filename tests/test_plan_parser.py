@@ -175,6 +175,29 @@ def test_review_flags_on_bac_kan():
         assert f["message"] and f["lines"]
 
 
+def test_a_plan_numbered_like_the_national_programme_is_compared_with_it():
+    """Ninh Bình has no summary table, but carries out 23/QĐ-TTg with its 24
+    indicators: weaker targets are still found, a 2026 target held to the
+    national 2025 one."""
+    national = parsed("national_2021-2030_qd23")
+    text = read("ninh-binh_2025-2030_kh75")
+    doc = parse_plan(text)
+    assert [i["national_indicator"] for i in doc["indicators"]] == [str(n) for n in range(1, 25)]
+    assert not [f for f in review_flags(doc, national) if f["kind"] == "weaker_than_national"]
+    weakened = text.replace("đạt 65% vào năm 2026 và 80% vào năm 2030", "đạt 60% vào năm 2026 và 70% vào năm 2030")
+    assert weakened != text
+    weaker = [f["message"] for f in review_flags(parse_plan(weakened), national) if f["kind"] == "weaker_than_national"]
+    assert len(weaker) == 2
+    assert "năm 2030 của địa phương (60%" not in weaker[0]
+    assert any("năm 2026 của địa phương (60%)" in m and "cho năm 2025 (65%)" in m for m in weaker)
+    assert any("năm 2030 của địa phương (70%)" in m and "cho năm 2030 (75%)" in m for m in weaker)
+
+
+def test_a_district_plan_with_its_own_numbering_is_not_linked_by_number():
+    doc = parse_plan(read("huong-tra_2021-2025_kh2429"))
+    assert all(i["national_indicator"] is None for i in doc["indicators"])
+
+
 def test_review_flags_for_missing_number_date_lead_and_target():
     doc = parse_plan(
         "KẾ HOẠCH\nThực hiện công tác trẻ em giai đoạn 2021 - 2025\nI. MỤC TIÊU\n"

@@ -78,8 +78,13 @@ def _weaker_than(target, sub, national_sub):
     direction = sub.get("direction")
     if direction not in ("increase", "decrease"):
         return None
-    for nt in national_sub.get("targets") or []:
-        if nt["year"] != target["year"] or (nt.get("scope") or "") != (target.get("scope") or ""):
+    # The national target of the same year, or else of the latest year before
+    # it: a 2026 target is held to what the nation wanted by 2025.
+    same_scope = [nt for nt in national_sub.get("targets") or []
+                  if (nt.get("scope") or "") == (target.get("scope") or "") and nt["year"] <= target["year"]]
+    latest = max((nt["year"] for nt in same_scope), default=None)
+    for nt in same_scope:
+        if nt["year"] != latest:
             continue
         mine = _as_rate(_bound(target, direction), sub.get("unit"))
         theirs = _as_rate(_bound(nt, direction), national_sub.get("unit"))
@@ -89,10 +94,11 @@ def _weaker_than(target, sub, national_sub):
         if worse and abs(mine - theirs) > 1e-12:
             return (
                 f"chỉ tiêu năm {target['year']} của địa phương ({_show(target, sub)}) thấp hơn yêu cầu của "
-                f"Chương trình quốc gia ({_show(nt, national_sub)})."
+                f"Chương trình quốc gia cho năm {nt['year']} ({_show(nt, national_sub)})."
                 if direction == "increase" else
                 f"chỉ tiêu năm {target['year']} của địa phương ({_show(target, sub)}) cao hơn mức "
-                f"Chương trình quốc gia đặt ra ({_show(nt, national_sub)}), trong khi chỉ tiêu cần giảm."
+                f"Chương trình quốc gia đặt ra cho năm {nt['year']} ({_show(nt, national_sub)}), "
+                "trong khi chỉ tiêu cần giảm."
             )
     return None
 

@@ -251,6 +251,28 @@ class IndicatorsMixin:
             for sub in ind["sub_indicators"]:
                 _settle_direction(sub)
             ind["note"] = " ".join(notes)
+        self._link_national_numbering()
+
+    def _link_national_numbering(self):
+        """A plan that carries out the national programme (a Prime Minister's
+        decision, "…/QĐ-TTg") and numbers its indicators 1–24 as the programme
+        does carries out the national indicator of the same number, even
+        without a table that says so (Ninh Bình 2025). The reviewer sees the
+        links and can change them."""
+        out = self.out
+        indicators = out["indicators"]
+        if not indicators or any(ind["national_indicator"] for ind in indicators):
+            return
+        carried_out = [x.get("number", "") for x in out["implements"]] + [(out["parent"] or {}).get("number", "")]
+        if not any(re.search(r"/QĐ-TTg$", n or "") for n in carried_out):
+            return
+        numbers = [ind["number"] for ind in indicators]
+        if len(numbers) < 20 or not all(n.isdigit() and 1 <= int(n) <= 24 for n in numbers):
+            return
+        for ind in indicators:
+            ind["national_indicator"] = ind["number"]
+            for k, sub in enumerate(ind["sub_indicators"]):
+                sub["national_sub_indicator"] = k + 1
 
     def _merge_table(self, ind, tab, notes):
         subs = ind["sub_indicators"]
