@@ -52,7 +52,14 @@ def test_reviewer_corrects_a_value_and_confirms(client, outsider):
     target = Target.objects.get(sub_indicator__indicator__plan=plan, sub_indicator__indicator__number="3",
                                 sub_indicator__order=0, year=2026)
     assert str(target.value.normalize()) == "4.9"
-    assert AuditEntry.objects.filter(action="plan.imported", object_id=str(plan.pk), user=outsider).exists()
+    entry = AuditEntry.objects.get(action="plan.imported", object_id=str(plan.pk), user=outsider)
+    # Ninh Bình's departments were not in Treem: the plan's lead agencies were added for it
+    assert "Sở Y tế" in entry.detail["agencies_created"]
+    lead = plan.indicators.get(number="1").lead_agency
+    assert (lead.name, lead.unit) == ("Sở Y tế", plan.unit)
+    # the corrected figure says so, with what the document wrote
+    assert "sửa khi kiểm tra" in target.note and "văn bản ghi" in target.note
+    assert plan.indicators.get(number="3").sub_indicators.get(order=0).targets.get(year=2030).note == ""
     draft.refresh_from_db()
     assert draft.status == PlanDraft.Status.IMPORTED and draft.plan == plan
     # importing it again does not duplicate it
@@ -78,9 +85,25 @@ def test_a_coordinator_cannot_import_a_plan_for_another_province(client, coordin
     client_for(client, coordinator)  # Bắc Kạn
     upload(client)
     draft = PlanDraft.objects.get(created_by=coordinator)
+    # said at once on the review screen, with the confirm button off
+    page = client.get(reverse("plans:draft", args=[draft.pk])).content.decode()
+    assert 'id="unit-problem"' in page and "Tỉnh Ninh Bình" in page and "Hủy bản nháp" in page
+    assert 'name="confirm" class="primary" disabled' in page
     response = client.post(reverse("plans:draft", args=[draft.pk]), {"confirm": "1"})
     assert response.status_code == 400
     assert not Plan.objects.filter(number="75/KH-UBND").exists()
+
+
+def test_another_provinces_document_cannot_be_saved_as_ones_own(client, outsider):
+    """Đắk Nông's plan, uploaded by Ninh Bình, with Ninh Bình chosen as its unit."""
+    client_for(client, outsider)
+    upload(client, SHARED_PLANS / "dak-nong_2021-2030.txt")
+    draft = PlanDraft.objects.get(created_by=outsider)
+    plans_before = Plan.objects.count()
+    response = client.post(reverse("plans:draft", args=[draft.pk]), {"unit": str(outsider.unit.pk), "confirm": "1"})
+    assert response.status_code == 400
+    assert "Đắk Nông" in response.content.decode() and "không phải" in response.content.decode()
+    assert Plan.objects.count() == plans_before
 
 
 def test_drafts_are_private_and_viewers_cannot_import(client, outsider, coordinator, viewer):

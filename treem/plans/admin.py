@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from treem.core.admin_scope import ScopedAdmin, ScopedInline
 
-from .models import Indicator, Objective, Plan, ReportingRequirement, SubIndicator, Target, Task
+from .models import (
+    Indicator,
+    Objective,
+    Plan,
+    ReportingRequirement,
+    SubIndicator,
+    Target,
+    Task,
+)
 
 
 class ObjectiveInline(ScopedInline):

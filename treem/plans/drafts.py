@@ -8,11 +8,13 @@ confirm_draft: save the plan through the plan format, in one transaction.
 import datetime
 
 from django.db import transaction
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import can_edit_unit
 from treem.core.models import audit
 from treem.core.numbers import parse_number
+from treem.core.search import fold
 from treem.units.models import Unit
 
 from .importing.checks import review_flags
@@ -80,6 +82,20 @@ def _number_or_none(text):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _target_key(target):
+    return tuple(target.get(k) for k in ("year", "comparator", "value", "value_max", "scope"))
+
+
+def _note_correction(target, as_read):
+    """A target changed by the reviewer says so, with what the document wrote:
+    its line no longer shows the saved figure."""
+    marker = _("corrected on review")
+    if _target_key(target) != as_read and marker not in (target.get("note") or ""):
+        written = Truncator(target.get("text") or "").chars(120)
+        note = f"{marker}; " + (_("the document writes “%(text)s”") % {"text": written} if written else "")
+        target["note"] = "; ".join(x for x in (target.get("note"), note.strip("; ")) if x)
+
+
 def apply_edits(draft, post):
     """Apply the review form to the draft's document. Returns a list of error
     messages (the draft is not changed if there is any)."""
@@ -143,6 +159,7 @@ def apply_edits(draft, post):
                 tp = f"{sp}t{k}"
                 if field(f"{tp}-delete"):
                     continue
+                as_read = _target_key(target)
                 year = number(f"{tp}-year", label)
                 if year is not None:
                     target["year"] = int(year)
@@ -157,6 +174,7 @@ def apply_edits(draft, post):
                     target["value_max"] = number(f"{tp}-value_max", label)
                 if field(f"{tp}-scope") in Scope.values:
                     target["scope"] = field(f"{tp}-scope")
+                _note_correction(target, as_read)
                 kept.append(target)
             sub["targets"] = kept
     if errors:
@@ -169,16 +187,34 @@ def apply_edits(draft, post):
     return []
 
 
-def confirm_draft(user, draft):
-    """Save the draft as a plan. Raises PlanFormatError (message for the user)."""
-    unit = complete_unit(draft.data)
+def unit_problem(user, draft):
+    """Why this user cannot save the draft for its unit, or None. Said on the
+    review screen at once, not only when confirming."""
+    doc = draft.data
+    unit = complete_unit(doc)
     if unit is None:
-        raise PlanFormatError(_("Choose the unit this plan belongs to."))
+        return _("Choose the unit this plan belongs to.")
     if not can_edit_unit(user, unit):
-        raise PlanFormatError(_("You may not add plans for %(unit)s.") % {"unit": unit})
+        return _("This plan belongs to %(unit)s; your account adds plans only for %(own)s and the units under it. "
+                 "Discard this draft.") % {"unit": unit, "own": user.unit or "—"}
+    if unit.level != Unit.Level.NATION:
+        said = fold(" ".join(doc.get(k) or "" for k in ("issuer", "place", "title")))
+        if said and fold(unit.short_name or unit.name) not in said:
+            return _("The document was issued by “%(issuer)s”, not by %(unit)s.") % {
+                "issuer": doc.get("issuer") or doc.get("place") or doc.get("title", "")[:80], "unit": unit}
+    return None
+
+
+def confirm_draft(user, draft):
+    """Save the draft as a plan; agencies it names that Treem lacks are added
+    to the plan's unit. Raises PlanFormatError (message for the user)."""
+    problem = unit_problem(user, draft)
+    if problem:
+        raise PlanFormatError(problem)
+    unit = complete_unit(draft.data)
     with transaction.atomic():
         plan = import_plan(public_document(draft.data), user=user, source_text=draft.source_text,
-                           source_name=draft.source_name)
+                           source_name=draft.source_name, create_agencies=True)
         draft.status = PlanDraft.Status.IMPORTED
         draft.plan = plan
         draft.unit = unit

@@ -86,21 +86,47 @@ def find_unit(ref):
     return unit
 
 
+class AgencyNames:
+    """Agencies as a plan names them: those of the plan's unit first, then of
+    the units above it, read once per import. With `create`, a name found
+    nowhere becomes a new agency of the plan's unit (a plan imported for a
+    province whose departments are not in Treem yet)."""
+
+    KIND_BY_PREFIX = [("bộ ", Agency.Kind.MINISTRY), ("sở ", Agency.Kind.DEPARTMENT), ("phòng ", Agency.Kind.OFFICE),
+                      ("công an", Agency.Kind.POLICE), ("ủy ban nhân dân", Agency.Kind.COMMITTEE),
+                      ("ubnd", Agency.Kind.COMMITTEE), ("hội ", Agency.Kind.UNION), ("đoàn ", Agency.Kind.UNION),
+                      ("tỉnh đoàn", Agency.Kind.UNION), ("trung tâm", Agency.Kind.CENTRE)]
+
+    def __init__(self, unit, create=False):
+        self.unit, self.create, self.created = unit, create, []
+        self.by_key = {}
+        for candidate in reversed([unit, *reversed(unit.ancestors())]):  # nearer units win
+            for agency in Agency.objects.filter(unit=candidate):
+                self.by_key.update(dict.fromkeys(agency.name_keys(), agency))
+
+    def __call__(self, name):
+        name = (name or "").strip()
+        if not name:
+            return None
+        key = normalize_name(name)
+        if key not in self.by_key and self.create and len(name) <= 255:
+            lowered = name.casefold()
+            kind = next((k for prefix, k in self.KIND_BY_PREFIX if lowered.startswith(prefix)), Agency.Kind.OTHER)
+            self.by_key[key] = Agency.objects.create(unit=self.unit, name=name, kind=kind)
+            self.created.append(name)
+        return self.by_key.get(key)
+
+
 def find_agency(unit, name):
     """The agency of `unit` (or of a unit above it) that a plan calls `name`."""
-    if not name:
-        return None
-    key = normalize_name(name)
-    units = [unit, *reversed(unit.ancestors())]
-    for candidate_unit in units:
-        for agency in Agency.objects.filter(unit=candidate_unit):
-            if key in agency.name_keys():
-                return agency
-    return None
+    return AgencyNames(unit)(name)
 
 
-def import_plan(data, *, user=None, source_text="", source_name="", replace=False):
+def import_plan(data, *, user=None, source_text="", source_name="", replace=False, create_agencies=False):
     """Save a plan from its format document. Returns the Plan.
+
+    With `create_agencies`, lead and coordinating agencies not in Treem are
+    added to the plan's unit (the reviewer has seen every name).
 
     Raises PlanFormatError (Vietnamese message) and saves nothing if the
     document is not valid, and PlanExists if the plan is already there and
@@ -146,6 +172,7 @@ def import_plan(data, *, user=None, source_text="", source_name="", replace=Fals
             source_name=source_name or (data.get("source") or {}).get("file", ""),
             source_text=source_text or (data.get("source") or {}).get("text", ""),
         )
+        agencies = AgencyNames(unit, create=create_agencies)
         objectives = {}
         for order, obj in enumerate(data.get("objectives") or []):
             _require(obj.get("number") and obj.get("title"), _("Objective %(n)s has no number or title.") % {"n": order + 1})
@@ -154,9 +181,9 @@ def import_plan(data, *, user=None, source_text="", source_name="", replace=Fals
             )
         national = plan.national_plan() if plan.unit.level != Unit.Level.NATION else None
         for order, ind in enumerate(data.get("indicators") or []):
-            _save_indicator(plan, ind, order, objectives, national)
+            _save_indicator(plan, ind, order, objectives, national, agencies)
         for order, task in enumerate(data.get("tasks") or []):
-            _save_task(plan, task, order, None)
+            _save_task(plan, task, order, None, agencies)
         for req in data.get("reporting") or []:
             deadline = req.get("deadline") or {}
             ReportingRequirement.objects.create(
@@ -171,11 +198,11 @@ def import_plan(data, *, user=None, source_text="", source_name="", replace=Fals
                 source_line=req.get("line"),
             )
         audit(user, "plan.replaced" if existing else "plan.imported", plan, unit=unit, number=number,
-              source=plan.source_name)
+              source=plan.source_name, agencies_created=agencies.created)
     return plan
 
 
-def _save_indicator(plan, ind, order, objectives, national):
+def _save_indicator(plan, ind, order, objectives, national, agencies):
     where = _("Indicator %(n)s") % {"n": ind.get("number", order + 1)}
     _require(ind.get("number") and ind.get("name"), _("%(where)s has no number or text.") % {"where": where})
     subs = ind.get("sub_indicators") or []
@@ -189,7 +216,7 @@ def _save_indicator(plan, ind, order, objectives, national):
         number=str(ind["number"]),
         name=ind["name"],
         order=order,
-        lead_agency=find_agency(plan.unit, ind.get("lead_agency")),
+        lead_agency=agencies(ind.get("lead_agency")),
         lead_text=ind.get("lead_agency") or "",
         lead_line=ind.get("lead_agency_line"),
         coordinating_text=ind.get("coordinating_text", ""),
@@ -197,7 +224,7 @@ def _save_indicator(plan, ind, order, objectives, national):
         note=ind.get("note", ""),
         source_line=ind.get("line"),
     )
-    coordinating = [find_agency(plan.unit, n) for n in ind.get("coordinating_agencies") or []]
+    coordinating = [agencies(n) for n in ind.get("coordinating_agencies") or []]
     unresolved = [n for n, a in zip(ind.get("coordinating_agencies") or [], coordinating) if a is None]
     indicator.coordinating_agencies.set([a for a in coordinating if a])
     if unresolved:
@@ -253,7 +280,7 @@ def _save_sub_indicator(indicator, sub, order, national_subs, where):
         )
 
 
-def _save_task(plan, task, order, parent):
+def _save_task(plan, task, order, parent, agencies):
     timeframe = task.get("timeframe") or {}
     row = Task.objects.create(
         plan=plan,
@@ -269,10 +296,10 @@ def _save_task(plan, task, order, parent):
         ends_on=_date(timeframe.get("end"), "task.timeframe.end"),
         source_line=task.get("line"),
     )
-    row.lead_agencies.set([a for a in (find_agency(plan.unit, n) for n in task.get("lead") or []) if a])
-    row.coordinating_agencies.set([a for a in (find_agency(plan.unit, n) for n in task.get("coordinating") or []) if a])
+    row.lead_agencies.set([a for a in map(agencies, task.get("lead") or []) if a])
+    row.coordinating_agencies.set([a for a in map(agencies, task.get("coordinating") or []) if a])
     for sub_order, sub in enumerate(task.get("tasks") or []):
-        _save_task(plan, sub, sub_order, row)
+        _save_task(plan, sub, sub_order, row, agencies)
     return row
 
 

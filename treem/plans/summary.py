@@ -97,14 +97,18 @@ def summary_table(plan):
 
 def agency_summary(plan):
     """For each lead agency: the indicators it leads and those it coordinates,
-    in the plan's order. Indicators with no lead agency come last."""
+    in the plan's order; then the leads named by the plan but missing from the
+    list of agencies, and the indicators with no lead agency at all."""
     leads = OrderedDict()
     unassigned = []
+    unlisted = OrderedDict()  # lead agencies named by the plan but not in Treem's list
     coordinates = {}
     indicators = plan.indicators.select_related("lead_agency").prefetch_related("coordinating_agencies")
     for ind in indicators:
         if ind.lead_agency_id:
             leads.setdefault(ind.lead_agency, []).append(ind)
+        elif ind.lead_text:
+            unlisted.setdefault(ind.lead_text, []).append(ind)
         else:
             unassigned.append(ind)
         for agency in ind.coordinating_agencies.all():
@@ -116,4 +120,4 @@ def agency_summary(plan):
     for agency, inds in coordinates.items():
         if agency not in leads:
             rows.append({"agency": agency, "leads": [], "coordinates": inds})
-    return {"rows": rows, "unassigned": unassigned}
+    return {"rows": rows, "unassigned": unassigned, "unlisted": list(unlisted.items())}

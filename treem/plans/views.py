@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +28,7 @@ from .models import (
     MeasureUnit,
     Plan,
     PlanDraft,
+    ReportingRequirement,
     Scope,
     SubIndicator,
 )
@@ -136,13 +137,17 @@ def draft_review(request, pk):
             except PlanFormatError as exc:
                 errors = [str(exc)]
             else:
-                messages.success(request, _("Plan %(number)s has been saved.") % {"number": plan.number or plan.title[:60]})
+                messages.success(request, _("Plan %(number)s has been saved.") % {
+                    "number": plan.number or Truncator(plan.title).words(12)})
                 return redirect("plans:detail", plan.pk)
         elif not errors:
             messages.success(request, _("Your corrections are saved in the draft."))
             return redirect("plans:draft", draft.pk)
     unit = complete_unit(draft.data)
     lines = list(enumerate(draft.source_text.splitlines(), start=1))
+    frequencies = dict(ReportingRequirement.Frequency.choices)
+    reporting = [{**r, "label": frequencies.get(r.get("frequency"), r.get("frequency"))}
+                 for r in draft.data.get("reporting") or []]
     return render(request, "plans/draft_review.html", {
         "draft": draft,
         "doc": draft.data,
@@ -154,6 +159,8 @@ def draft_review(request, pk):
         "agencies": Agency.objects.filter(unit=unit) if unit else Agency.objects.none(),
         "lines": lines,
         "errors": errors,
+        "unit_problem": drafts.unit_problem(request.user, draft),
+        "reporting": reporting,
         "comparators": Comparator.choices,
         "directions": Direction.choices,
         "measure_units": MeasureUnit.choices,
