@@ -61,3 +61,14 @@ def test_objective_rows_span_the_whole_summary_table(client, coordinator, bac_ka
     assert columns == 7  # indicator, national 2025/2030, baseline, 2025, 2030, lead agency
     assert html.count(f'<th colspan="{columns}" scope="rowgroup"') == 4
     assert html.count(f'<tr class="indicator-note"><td colspan="{columns}">') >= 1
+
+
+def test_an_expired_form_says_so_in_vietnamese(coordinator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("plans:import"), {"text": "KẾ HOẠCH"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Phiên làm việc đã hết hạn" in html and "CHƯA được lưu" in html

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from treem.core.models import AuditEntry
 from treem.reporting import actions
@@ -216,7 +217,7 @@ def test_entry_page_shows_last_period_and_messages_next_to_rows(client, commune_
     page = client.post(url, {"v:PL6_II_2:total": "40", "v:PL6_II_1:total": "5", "v:PL6_II_1_1:total": "9",
                              "action": "save"}, follow=True).content.decode()
     assert 'class="previous"' in page and ">4<" in page
-    assert "lớn hơn tổng số ở dòng 1 (5)" in page
+    assert "lớn hơn tổng số ở dòng II.1 (5)" in page
     assert 'name="c:PL6_II_2:total"' in page  # the warning asks for a comment
     # Enter presses the first submit button, which is disabled.
     first = page.index('type="submit"', page.index('class="entry"'))
@@ -224,3 +225,29 @@ def test_entry_page_shows_last_period_and_messages_next_to_rows(client, commune_
     # Text in a number cell: nothing saved, the typed text kept on the page.
     page = client.post(url, {"v:PL6_II_2:total": "bốn", "action": "save"}).content.decode()
     assert "không phải là số" in page and 'value="bốn"' in page
+
+
+def test_the_province_page_shows_what_the_approved_communes_add_up_to(client, commune_officer, coordinator, pl6, y2023):
+    actions.approve(coordinator, submitted_pl6(commune_officer, pl6, y2023))
+    client_for(client, coordinator)
+    province = commune_officer.unit.parent.parent  # commune → district (city) → Tỉnh Bắc Kạn
+    page = client.get(entry_url(pl6, y2023, province)).content.decode()
+    assert "Σ 1.234" in page and "Σ 600" in page
+    # the commune's own page has no roll-up
+    assert "Σ " not in client.get(entry_url(pl6, y2023, commune_officer.unit)).content.decode()
+
+
+def test_no_report_for_a_period_not_begun_or_a_commune_already_merged(client, commune_officer, pl6, forms):
+    future = Period.objects.filter(start__gt=timezone.localdate()).order_by("start").first()
+    with pytest.raises(actions.ReportingError, match="chưa bắt đầu"):
+        actions.open_submission(commune_officer, pl6, commune_officer.unit, future)
+    after_merger = Period.objects.get(code="2026H1")  # the legacy commune ended on 30/06/2025
+    with pytest.raises(actions.ReportingError) as refused:
+        actions.open_submission(commune_officer, pl6, commune_officer.unit, after_merger)
+    assert "30/06/2025" in refused.value.message and "Phường Đức Xuân" in refused.value.message
+    client_for(client, commune_officer)
+    page = client.get(entry_url(pl6, after_merger, commune_officer.unit)).content.decode()
+    assert 'id="refusal"' in page and 'name="v:' not in page
+    index = client.get(reverse("reporting:index")).content.decode()
+    assert f'value="{future.code}"' not in index
+    assert not Submission.objects.exists()

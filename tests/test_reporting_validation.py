@@ -19,15 +19,15 @@ def test_male_plus_female_must_equal_total(pl6):
     problems = validate_form_values(pl6, {("PL6_II_1", "total"): "20", ("PL6_II_1", "male"): "12",
                                           ("PL6_II_1", "female"): "10"})
     assert kinds(problems) == [(ERROR, "columns")]
-    assert problems[0].message == ("Dòng 1 'Trẻ em mồ côi cả cha và mẹ': nam (12) cộng nữ (10) "
+    assert problems[0].message == ("Dòng II.1 “Trẻ em mồ côi cả cha và mẹ”: nam (12) cộng nữ (10) "
                                    "khác tổng số (20).")
 
 
 def test_sub_items_not_above_their_total(pl6):
     problems = validate_form_values(pl6, {("PL6_II_1", "total"): "5", ("PL6_II_1_1", "total"): "7"})
     assert kinds(problems) == [(ERROR, "sub_item")]
-    assert problems[0].message.startswith("Dòng 1.1 'Trẻ em mồ côi cả cha và mẹ không có người chăm sóc' (tổng số): 7 "
-                                          "lớn hơn tổng số ở dòng 1 (5)")
+    assert problems[0].message.startswith("Dòng II.1.1 “Trẻ em mồ côi cả cha và mẹ không có người chăm sóc” (tổng số): 7 "
+                                          "lớn hơn tổng số ở dòng II.1 (5)")
 
 
 def test_counts_are_whole_and_not_negative(pl6):
@@ -40,7 +40,7 @@ def test_counts_are_whole_and_not_negative(pl6):
 def test_percentages_between_0_and_100(pl6):
     problems = validate_form_values(pl6, {("PL6_I_1r", "total"): "101,5", ("PL6_I_2r", "total"): "35,2"})
     assert kinds(problems) == [(ERROR, "percent")]
-    assert "Dòng I.1r 'Tỷ lệ trẻ em dưới 16 tuổi/tổng dân số'" in problems[0].message
+    assert "Dòng “Tỷ lệ trẻ em dưới 16 tuổi/tổng dân số”" in problems[0].message
     assert "từ 0 đến 100 (101,5)" in problems[0].message
 
 
@@ -51,7 +51,7 @@ def test_numbers_are_read_the_vietnamese_way(pl6, forms):
     assert validate_form_values(pl6, {("PL6_I_1r", "total"): "1,5"}) == []
     problems = validate_form_values(pl6, {("PL6_I_1", "total"): "abc"})
     assert kinds(problems) == [(ERROR, "not_a_number")]
-    assert problems[0].message == "Dòng 1 'Số trẻ em dưới 16 tuổi' (tổng số): 'abc' không phải là số."
+    assert problems[0].message == "Dòng I.1 “Số trẻ em dưới 16 tuổi” (tổng số): “abc” không phải là số."
     money = validate_form_values(forms["PL4"], {("PL4_1_1_a", "actual"): "1.234,5", ("PL4_1_1", "actual"): "1.000"})
     assert kinds(money) == [(ERROR, "sub_item")]  # 1234,5 above 1000
 

@@ -154,3 +154,4 @@ LOGGING = {
 # Figures are formatted by treem.core.numbers (1.234,5); grouping every
 # integer would also turn the year 2025 into "2.025".
 USE_THOUSAND_SEPARATOR = False
+CSRF_FAILURE_VIEW = "treem.core.views.csrf_failure"

@@ -87,11 +87,30 @@ def previous_values(form, unit, period, agency=None):
     return {(e, o): v for e, o, v in rows}
 
 
+def reporting_refusal(unit, period, today=None):
+    """Why `unit` cannot report for `period`, or None: the period has not
+    begun, or the unit did not exist then (a commune merged on 01/07/2025
+    reports its later periods under the new commune)."""
+    today = today or timezone.localdate()
+    if period.start > today:
+        return _("The period “%(period)s” has not begun yet.") % {"period": period}
+    if unit.valid_to and unit.valid_to < period.start:
+        successors = ", ".join(s.successor.name for s in unit.successions_out.select_related("successor"))
+        return _("%(unit)s ceased on %(date)s; report this period under %(successors)s.") % {
+            "unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y"), "successors": successors or _("the new unit")}
+    if unit.valid_from and unit.valid_from > period.end:
+        return _("%(unit)s did not exist yet in the period “%(period)s”.") % {"unit": unit, "period": period}
+    return None
+
+
 @transaction.atomic
 def open_submission(user, form, unit, period, agency=None):
     """The submission of a form for a unit and period, created on first use."""
     if not may_report(user, unit):
         raise PermissionDenied
+    refusal = reporting_refusal(unit, period)
+    if refusal:
+        raise ReportingError(refusal)
     submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
     if created:
         SubmissionEvent.objects.create(submission=submission, version=1, action="created", status=S.DRAFT, user=user)

@@ -10,10 +10,12 @@ from .models import DataElement
 from .validation import assess
 
 
-def entry_table(rows, stored, shown, previous, comments, problems):
+def entry_table(rows, stored, shown, previous, comments, problems, rolled=None):
     """(columns, lines) for the entry template. `stored` holds saved values,
     `shown` what the inputs show (saved or just typed), `previous` last
-    period's values, all keyed by (element code, option code)."""
+    period's values, `rolled` the roll-up of the units below, all keyed by
+    (element code, option code)."""
+    rolled = rolled or {}
     columns = []
     for row in rows:
         for o in row.options:
@@ -38,6 +40,8 @@ def entry_table(rows, stored, shown, previous, comments, problems):
             cells.append({
                 "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
                 "previous": format_number(previous.get(key)) if key in previous else "",
+                "rolled": format_number(rolled[key], 1 if row.element.is_rate else None)
+                if rolled.get(key) is not None else "",
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.name}",
             })

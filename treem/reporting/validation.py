@@ -36,16 +36,34 @@ def form_rows(form):
     for rows and one for options."""
     rows = list(form.rows.select_related("element", "text_element", "disaggregation"))
     options = {}
+    by_pk = {r.pk: r for r in rows}
     for row in rows:
         if row.disaggregation_id and row.disaggregation_id not in options:
             options[row.disaggregation_id] = list(row.disaggregation.options.all())
         row.options = options.get(row.disaggregation_id, [])
+        row.display_ref = _display_ref(row, by_pk)
     return rows
+
+
+def _display_ref(row, by_pk):
+    """The row's printed number with its section, as a reader finds it: "II.1"
+    (sections I–IV each restart at 1); "" for an unnumbered row."""
+    number = row.number if row.number not in ("", "-", "+") else ""
+    top = row
+    while top.parent_id in by_pk:
+        top = by_pk[top.parent_id]
+    if number and top is not row and top.number and not number.startswith(top.number + "."):
+        return f"{top.number}.{number}"
+    return number
 
 
 def _where(row, option=None):
     """ "Dòng 1.1 'Trẻ em mồ côi…'" and, for a column other than the only one, its name."""
-    text = _("Row %(row)s '%(label)s'") % {"row": row.ref, "label": row.label}
+    ref = getattr(row, "display_ref", row.number)
+    if ref:
+        text = _("Row %(row)s “%(label)s”") % {"row": ref, "label": row.label}
+    else:
+        text = _("Row “%(label)s”") % {"label": row.label}
     if option is not None and len(row.options) > 1:
         text += f" ({option.name.lower()})"
     return text
@@ -119,7 +137,7 @@ def validate_form_values(form, values, previous=None, rows=None):
         try:
             value = parse_cell(element, raw)
         except ValueError:
-            problems.append(Problem(ERROR, row, option_code, _("%(where)s: '%(value)s' is not a number.") % {
+            problems.append(Problem(ERROR, row, option_code, _("%(where)s: “%(value)s” is not a number.") % {
                 "where": where, "value": raw}, kind="not_a_number"))
             continue
         parsed[(code, option_code)] = value
@@ -174,7 +192,8 @@ def validate_form_values(form, values, previous=None, rows=None):
                 if value is not None and total is not None and value > total:
                     problems.append(Problem(ERROR, row, option.code, _(
                         "%(where)s: %(value)s is more than the total in row %(parent)s (%(total)s).") % {
-                        "where": _where(row, option), "value": format_number(value), "parent": parent.ref,
+                        "where": _where(row, option), "value": format_number(value),
+                        "parent": parent.display_ref or f"“{parent.label}”",
                         "total": format_number(total)}, kind="sub_item"))
         # A value ten times last period's asks for an explanation.
         for option in row.options:

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +13,7 @@ from treem.units.models import Unit
 
 from . import actions
 from .entry import entry_table
+from .rollup import rollup_form
 from .models import Form, Period, Submission
 from .validation import form_rows, validate_form_values
 
@@ -27,7 +29,8 @@ def _reportable_units(user):
 def index(request):
     user = request.user
     forms = Form.objects.filter(is_active=True).order_by("code")
-    periods = Period.objects.order_by("-start", "type")
+    # Periods that have begun, the newest first: the default is the current one.
+    periods = Period.objects.filter(start__lte=timezone.localdate()).order_by("-end", "type")
     to_review = Submission.objects.filter(status=Submission.Status.SUBMITTED).select_related("form", "unit", "period")
     if not user.is_system_admin:
         if user.role in EDITOR_ROLES and user.unit_id:
@@ -116,11 +119,15 @@ def entry(request, form_code, period_code, unit_pk):
         validate_form_values(form, stored, previous=previous, rows=rows) if stored else [])
     shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
 
-    editable = may_report and (submission is None or submission.is_editable)
-    columns, table = entry_table(rows, stored, shown, previous, comments, problems)
+    refusal = actions.reporting_refusal(unit, period) if submission is None else None
+    editable = may_report and not refusal and (submission is None or submission.is_editable)
+    # Above the communes, each cell shows what the approved reports below add up to.
+    rolled = rollup_form(form, period, unit) if unit.level != Unit.Level.COMMUNE else {}
+    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled)
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "period": period, "submission": submission, "table": table,
         "columns": columns, "problems": problems, "editable": editable,
+        "refusal": refusal, "has_rollup": bool(rolled),
         "may_review": submission is not None and actions.may_review(user, submission),
         "may_reopen": submission is not None and submission.status == Submission.Status.APPROVED
         and (may_report or actions.may_review(user, submission)),
