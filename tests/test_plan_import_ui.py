@@ -62,9 +62,11 @@ def test_reviewer_corrects_a_value_and_confirms(client, outsider):
     assert plan.indicators.get(number="3").sub_indicators.get(order=0).targets.get(year=2030).note == ""
     draft.refresh_from_db()
     assert draft.status == PlanDraft.Status.IMPORTED and draft.plan == plan
-    # importing it again does not duplicate it
+    # importing it again does not duplicate it, and the review says so at once
     upload(client)
     second = PlanDraft.objects.filter(created_by=outsider, status="draft").get()
+    review = client.get(reverse("plans:draft", args=[second.pk])).content.decode()
+    assert 'id="save-problem"' in review and "đã có trong Treem" in review
     page = client.post(reverse("plans:draft", args=[second.pk]), {"confirm": "1"})
     assert page.status_code == 400
     assert "đã có trong Treem" in page.content.decode()
@@ -87,7 +89,7 @@ def test_a_coordinator_cannot_import_a_plan_for_another_province(client, coordin
     draft = PlanDraft.objects.get(created_by=coordinator)
     # said at once on the review screen, with the confirm button off
     page = client.get(reverse("plans:draft", args=[draft.pk])).content.decode()
-    assert 'id="unit-problem"' in page and "Tỉnh Ninh Bình" in page and "Hủy bản nháp" in page
+    assert 'id="save-problem"' in page and "Tỉnh Ninh Bình" in page and "Hủy bản nháp" in page
     assert 'name="confirm" class="primary" disabled' in page
     response = client.post(reverse("plans:draft", args=[draft.pk]), {"confirm": "1"})
     assert response.status_code == 400

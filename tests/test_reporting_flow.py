@@ -251,3 +251,20 @@ def test_no_report_for_a_period_not_begun_or_a_commune_already_merged(client, co
     index = client.get(reverse("reporting:index")).content.decode()
     assert f'value="{future.code}"' not in index
     assert not Submission.objects.exists()
+
+
+def test_a_returned_report_waits_for_the_commune_with_its_reason_and_every_change_shows(
+        client, commune_officer, coordinator, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023)
+    actions.return_submission(coordinator, submission, "Số trẻ em nam chưa đúng")
+    client_for(client, commune_officer)
+    index = client.get(reverse("reporting:index")).content.decode()
+    returned = index[index.index('id="returned"'):]
+    assert "PL6" in returned and "Số trẻ em nam chưa đúng" in returned
+    actions.save_values(commune_officer, submission, {("PL6_I_1", "male"): "601", ("PL6_I_1", "female"): "633"})
+    page = client.get(entry_url(pl6, y2023, commune_officer.unit)).content.decode()
+    changes = page[page.index('id="value-changes"'):]
+    # every typed cell (computed totals too), then the two corrections with before and after
+    assert changes.count("<tr>") > len(PL6_VALUES) + 2
+    assert '<td class="n">600</td><td class="n">601</td>' in changes
+    assert '<td class="n">634</td><td class="n">633</td>' in changes

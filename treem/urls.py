@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from treem.accounts.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from treem.accounts.forms import (
+    ThrottledAdminAuthenticationForm,
+    ThrottledAuthenticationForm,
+)
 from treem.core import views as core_views
 
 urlpatterns = [

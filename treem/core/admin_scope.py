@@ -19,7 +19,15 @@ def scope_path(model):
     """The path from `model` to the administrative unit its rows belong to,
     or None for models that belong to no unit (a measure's "unit" is not one)."""
     from treem.agencies.models import Agency
-    from treem.plans.models import Indicator, Objective, Plan, ReportingRequirement, SubIndicator, Target, Task
+    from treem.plans.models import (
+        Indicator,
+        Objective,
+        Plan,
+        ReportingRequirement,
+        SubIndicator,
+        Target,
+        Task,
+    )
     from treem.units.models import Unit
 
     return {

@@ -30,7 +30,7 @@ from .models import (
     Scope,
     SubIndicator,
 )
-from .plan_format import PlanFormatError, export_plan, import_plan
+from .plan_format import PlanExists, PlanFormatError, export_plan, import_plan
 
 
 def read_document(data, filename):
@@ -187,9 +187,10 @@ def apply_edits(draft, post):
     return []
 
 
-def unit_problem(user, draft):
-    """Why this user cannot save the draft for its unit, or None. Said on the
-    review screen at once, not only when confirming."""
+def save_problem(user, draft):
+    """Why this user cannot save the draft, or None: the unit is unknown, not
+    theirs, not the one that issued the document, or the plan is already in
+    Treem. Said on the review screen at once, not only when confirming."""
     doc = draft.data
     unit = complete_unit(doc)
     if unit is None:
@@ -202,13 +203,17 @@ def unit_problem(user, draft):
         if said and fold(unit.short_name or unit.name) not in said:
             return _("The document was issued by “%(issuer)s”, not by %(unit)s.") % {
                 "issuer": doc.get("issuer") or doc.get("place") or doc.get("title", "")[:80], "unit": unit}
+    number = (doc.get("number") or "").strip()
+    existing = Plan.objects.filter(unit=unit, number=number).first() if number else None
+    if existing:
+        return str(PlanExists(existing))
     return None
 
 
 def confirm_draft(user, draft):
     """Save the draft as a plan; agencies it names that Treem lacks are added
     to the plan's unit. Raises PlanFormatError (message for the user)."""
-    problem = unit_problem(user, draft)
+    problem = save_problem(user, draft)
     if problem:
         raise PlanFormatError(problem)
     unit = complete_unit(draft.data)

@@ -159,7 +159,7 @@ def draft_review(request, pk):
         "agencies": Agency.objects.filter(unit=unit) if unit else Agency.objects.none(),
         "lines": lines,
         "errors": errors,
-        "unit_problem": drafts.unit_problem(request.user, draft),
+        "save_problem": drafts.save_problem(request.user, draft),
         "reporting": reporting,
         "comparators": Comparator.choices,
         "directions": Direction.choices,

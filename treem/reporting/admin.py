@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import DataElement, Disaggregation, DisaggregationOption, Form, FormRow, Period
+from .models import (
+    DataElement,
+    Disaggregation,
+    DisaggregationOption,
+    Form,
+    FormRow,
+    Period,
+)
 
 
 class FormRowInline(admin.TabularInline):

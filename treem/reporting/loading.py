@@ -8,7 +8,14 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import DataElement, Disaggregation, DisaggregationOption, Form, FormRow, Period
+from .models import (
+    DataElement,
+    Disaggregation,
+    DisaggregationOption,
+    Form,
+    FormRow,
+    Period,
+)
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 FORM_FILES = ["pl1", "pl2", "pl3", "pl4", "pl5", "pl6", "pl7", "bc"]

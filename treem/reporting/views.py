@@ -7,14 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from treem.accounts.access import EDITOR_ROLES, get_visible_or_404, unit_scope
+from treem.accounts.access import (
+    EDITOR_ROLES,
+    editable_unit_scope,
+    get_visible_or_404,
+    unit_scope,
+)
 from treem.core.numbers import format_number
 from treem.units.models import Unit
 
 from . import actions
 from .entry import entry_table
+from .models import DataValueChange, Form, Period, Submission
 from .rollup import rollup_form
-from .models import Form, Period, Submission
 from .validation import form_rows, validate_form_values
 
 
@@ -37,11 +42,14 @@ def index(request):
             to_review = to_review.filter(unit__parent__path__startswith=user.unit.path)
         else:
             to_review = to_review.none()
+    # Reports the level above sent back to this user's units, to correct.
+    returned = (Submission.objects.filter(status=Submission.Status.RETURNED)
+                .filter(editable_unit_scope(user)).select_related("form", "unit", "period")[:100])
     recent = (Submission.objects.filter(unit_scope(user)).select_related("form", "unit", "period")
               .order_by("-updated_at")[:50])
     return render(request, "reporting/index.html", {
         "forms": forms, "periods": periods, "units": _reportable_units(user),
-        "to_review": to_review[:100], "recent": recent,
+        "to_review": to_review[:100], "returned": returned, "recent": recent,
     })
 
 
@@ -134,4 +142,7 @@ def entry(request, form_code, period_code, unit_pk):
         "has_plan": any(c["code"] == "plan" for c in columns),
         "previous_period": actions.previous_period(period),
         "events": submission.events.select_related("user") if submission else [],
+        "changes": DataValueChange.objects.filter(data_value__submission=submission)
+        .select_related("data_value__element", "data_value__option", "user").order_by("-at", "-pk")[:200]
+        if submission else [],
     }, status=200)
