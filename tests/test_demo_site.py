@@ -171,3 +171,44 @@ def test_coordinator_imports_a_plan_from_its_document(demo_server, browser):
     assert indicators == 24
     assert page.locator("#indicator-3 td.target[data-year='2026']").inner_text().strip() == "< 5‰"
     page.close()
+
+
+def sign_in(browser, demo_server, username):
+    page = browser.new_page()
+    page.goto(demo_server + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "treem-demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/plans/")
+    return page
+
+
+@pytest.mark.browser
+def test_commune_submits_appendix_6_the_province_approves_and_sees_it_rolled_up(demo_env, demo_server, browser):
+    env, _ = demo_env
+    province = run(["shell", "--no-imports", "-c", "from treem.units.models import Unit; "
+                    "print(Unit.objects.get(structure='legacy', level='province', code='06').pk)"], env).strip()
+    commune = sign_in(browser, demo_server, "bk.commune")
+    commune.click("text=Báo cáo định kỳ")
+    commune.select_option("select[name=form]", "PL6")
+    commune.select_option("select[name=period]", "2023")
+    commune.click("text=Mở")
+    commune.fill("input[name='v:PL6_I_1:total']", "1.234")
+    commune.fill("input[name='v:PL6_I_1:male']", "600")
+    commune.fill("input[name='v:PL6_I_1:female']", "630")  # does not add up
+    commune.click("button[value=submit]")
+    assert "nam (600) cộng nữ (630) khác tổng số (1.234)" in commune.inner_text(".flags")
+    commune.fill("input[name='v:PL6_I_1:female']", "634")
+    commune.click("button[value=submit]")
+    commune.wait_for_selector("text=đã gửi")
+    report_url = commune.url
+    commune.close()
+
+    coordinator = sign_in(browser, demo_server, "bk.coordinator")
+    coordinator.goto(report_url)
+    coordinator.click("button[value=approve]")
+    coordinator.wait_for_selector("text=đã phê duyệt")
+    coordinator.goto(f"{demo_server}/reporting/PL6/2023/{province}/")
+    cell = coordinator.locator("input[name='v:PL6_I_1:total']").locator("xpath=..")
+    assert "Σ 1.234" in cell.inner_text()
+    coordinator.close()
