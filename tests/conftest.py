@@ -1,6 +1,7 @@
 """Shared test data: real units of three provinces, the national programme and
-the Bắc Kạn plan, loaded once per session through the same code as the demo,
-and one persona per role (healthchecks-style: owner, member, outsider)."""
+the Bắc Kạn plan read from their documents, loaded once per session through
+the same code as the demo, and one persona per role (healthchecks-style:
+owner, member, outsider)."""
 
 import json
 from pathlib import Path
@@ -9,9 +10,8 @@ import pytest
 
 from treem.accounts.models import User
 from treem.agencies.loading import load_agencies, load_agency_changes
-from treem.demo.loading import DATA, DOCUMENTS, PLANS
+from treem.demo.loading import DATA, load_plans
 from treem.plans.models import Plan
-from treem.plans.plan_format import import_plan
 from treem.units.loading import load_units
 from treem.units.models import Unit
 
@@ -26,10 +26,7 @@ def load_base_data():
     load_units("both", province_codes=TEST_PROVINCES)
     load_agencies(json.loads((DATA / "agencies.json").read_text(encoding="utf-8")))
     load_agency_changes(json.loads((DATA / "agency_changes.json").read_text(encoding="utf-8")))
-    for name in PLANS:
-        data = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-        import_plan(data, source_text=(DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8"),
-                    source_name=f"{name}.txt")
+    load_plans()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ KINDS = [
     "indicator lead agency", "sub-indicator count", "sub-indicator unit", "direction", "baseline",
     "target year/scope", "target comparator", "target value", "target scope",
     "task titles", "task lead", "task coordinating", "task timeframe",
-    "reporting frequency/deadline", "line numbers",
+    "reporting frequency/deadline", "reporting reporters", "line numbers",
 ]
 
 
@@ -265,9 +265,12 @@ def _reporting(score, expected, actual):
 
     sets(score, "reporting frequency/deadline", [key(r) for r in expected], [key(r) for r in actual], "reporting")
     alines = {key(r): r.get("line") for r in actual}
+    areporters = {key(r): r.get("reporters") for r in actual}
     for r in expected:
         if key(r) in alines:
             line(score, r.get("line"), alines[key(r)], f"reporting {key(r)}")
+            scalar(score, "reporting reporters", agency(r.get("reporters")), agency(areporters[key(r)]),
+                   f"reporting {key(r)}")
 
 
 def table(scores, kinds=None):

@@ -212,3 +212,36 @@ def test_commune_submits_appendix_6_the_province_approves_and_sees_it_rolled_up(
     cell = coordinator.locator("input[name='v:PL6_I_1:total']").locator("xpath=..")
     assert "Σ 1.234" in cell.inner_text()
     coordinator.close()
+
+
+@pytest.mark.browser
+def test_the_entry_form_saves_as_the_officer_types_and_checks_each_figure(demo_env, demo_server, browser):
+    env, _ = demo_env
+    commune_pk = run(["shell", "--no-imports", "-c", "from treem.units.models import Unit; "
+                      "print(Unit.objects.get(structure='legacy', level='commune', code='01834').pk)"], env).strip()
+    page = sign_in(browser, demo_server, "bk.commune")
+    page.goto(f"{demo_server}/reporting/PL6/2022/{commune_pk}/")
+    total = page.locator("input[name='v:PL6_I_1:total']")
+    total.fill("1.500")
+    # Enter moves down the column, as in a spreadsheet, and submits nothing.
+    total.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "v:PL6_I_1r:total"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.name") == "v:PL6_I_2:total"
+    page.keyboard.type("-3")
+    # Checked as typed: a count cannot be negative.
+    page.wait_for_selector("td.typing-error input[name='v:PL6_I_2:total']")
+    assert "âm" in page.get_attribute("input[name='v:PL6_I_2:total']", "title")
+    page.fill("input[name='v:PL6_I_2:total']", "420")
+    page.wait_for_selector("#autosave-status.ok")
+    assert "Đã lưu lúc" in page.inner_text("#autosave-status")
+    # Saved on the server: the page read again shows them, with no Save pressed.
+    page.reload()
+    assert page.input_value("input[name='v:PL6_I_1:total']") == "1.500"
+    assert page.input_value("input[name='v:PL6_I_2:total']") == "420"
+    # A sum that does not add up comes back from the server beside the row.
+    page.fill("input[name='v:PL6_I_1:male']", "900")
+    page.fill("input[name='v:PL6_I_1:female']", "700")
+    page.wait_for_selector(".msg.live.error")
+    assert "khác tổng số (1.500)" in page.inner_text(".msg.live.error")
+    page.close()

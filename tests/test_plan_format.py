@@ -3,19 +3,21 @@ and a bad document saves nothing."""
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
 from treem.core.models import AuditEntry
-from treem.demo.loading import DATA
 from treem.plans.models import Indicator, Plan, Target
 from treem.plans.plan_format import PlanExists, PlanFormatError, export_plan, import_plan
 
 pytestmark = pytest.mark.django_db
 
+EXPECTED = Path(__file__).parent / "expected_plans"
+
 
 def bac_kan_json():
-    return json.loads((DATA / "bac-kan_2021-2030_qd592.json").read_text(encoding="utf-8"))
+    return json.loads((EXPECTED / "bac-kan_2021-2030_qd592.json").read_text(encoding="utf-8"))
 
 
 def test_export_then_import_gives_the_same_plan(bac_kan_plan):

@@ -4,6 +4,8 @@ line, correct, confirm. Nothing is saved before the confirmation."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from treem.core.models import AuditEntry
 from treem.plans.models import Plan, PlanDraft, Target
@@ -142,3 +144,60 @@ def test_the_review_shows_what_a_careful_reader_flags_and_keeps_it_after_correct
     client.post(reverse("plans:draft", args=[draft.pk]), {"number": "592/QĐ-UBND", "save": "1"})
     draft.refresh_from_db()
     assert {f["kind"] for f in draft.flags} == kinds
+
+
+def test_the_reviewer_adds_the_targets_and_sub_indicator_the_parser_missed(client, outsider, tmp_path):
+    """A copy of the Ninh Bình plan where indicator 2 gives its figures in words
+    the parser does not read, and indicator 8 lost its second clause: the
+    reviewer adds them on the review screen, in Vietnamese numbers."""
+    text = NINH_BINH.read_text(encoding="utf-8")
+    changed = text.replace("toàn diện đạt 90% vào năm 2026 và 95% vào năm 2030.",
+                           "toàn diện đạt chín mươi phần trăm trong giai đoạn tới.")
+    changed = changed.replace("; phấn đấu 90% trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp "
+                              "vào năm 2026 và 95% vào năm 2030.", ".")
+    assert changed.count("chín mươi") == 1 and "phấn đấu 90% trẻ em có hoàn cảnh" not in changed
+    path = tmp_path / "ninh-binh.txt"
+    path.write_text(changed, encoding="utf-8")
+    client_for(client, outsider)
+    upload(client, path)
+    draft = PlanDraft.objects.get(created_by=outsider)
+    i2 = next(i for i, x in enumerate(draft.data["indicators"]) if x["number"] == "2")
+    i8 = next(i for i, x in enumerate(draft.data["indicators"]) if x["number"] == "8")
+    assert draft.data["indicators"][i2]["sub_indicators"][0]["targets"] == []
+    assert len(draft.data["indicators"][i8]["sub_indicators"]) == 1
+    assert any(f["kind"] == "no_target" and f["message"].startswith("Chỉ tiêu 2") for f in draft.flags)
+    page = client.get(reverse("plans:draft", args=[draft.pk])).content.decode()
+    assert f'name="i{i2}s0tnew-value"' in page and f'name="i{i8}snew-name"' in page
+
+    url = reverse("plans:draft", args=[draft.pk])
+    # a year without a value is refused and changes nothing
+    response = client.post(url, {f"i{i2}s0tnew-year": "2026", "save": "1"})
+    with translation.override("vi"):
+        added_note, refused = gettext("added on review"), gettext("%(label)s: a new target needs a year and a value.")
+    assert response.status_code == 400 and refused % {"label": "Chỉ tiêu 2"} in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.data["indicators"][i2]["sub_indicators"][0]["targets"] == []
+
+    client.post(url, {f"i{i2}s0tnew-year": "2026", f"i{i2}s0tnew-value": "90", "save": "1"})
+    client.post(url, {f"i{i2}s0tnew-year": "2030", f"i{i2}s0tnew-comparator": ">=", f"i{i2}s0tnew-value": "95,5",
+                      "save": "1"})
+    client.post(url, {
+        f"i{i8}snew-name": "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp",
+        f"i{i8}snew-unit": "percent", f"i{i8}snew-direction": "increase",
+        f"i{i8}snew-t-year": "2026", f"i{i8}snew-t-value": "90", "save": "1"})
+    response = client.post(url, {f"i{i8}s1tnew-year": "2030", f"i{i8}s1tnew-value": "95", "confirm": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert not any(f["kind"] == "no_target" and f["message"].startswith("Chỉ tiêu 2") for f in draft.flags)
+
+    plan = Plan.objects.get(number="75/KH-UBND")
+    targets = {t.year: t for t in Target.objects.filter(sub_indicator__indicator__plan=plan,
+                                                        sub_indicator__indicator__number="2")}
+    assert (targets[2026].comparator, targets[2026].value) == ("", 90)
+    assert (targets[2030].comparator, str(targets[2030].value.normalize())) == (">=", "95.5")
+    assert all(t.note == added_note and t.source_line is None for t in targets.values())
+    added = plan.indicators.get(number="8").sub_indicators.get(order=1)
+    assert added.name.startswith("Tỷ lệ trẻ em có hoàn cảnh đặc biệt") and added.note == added_note
+    assert sorted((t.year, int(t.value)) for t in added.targets.all()) == [(2026, 90), (2030, 95)]
+    edits = AuditEntry.objects.filter(action="plan_draft.edited", object_id=str(draft.pk)).order_by("pk")
+    assert [e.detail["added"] for e in edits] == [["2.1 2026"], ["2.1 2030"], ["8.2"], ["8.2 2030"]]

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "treem.agencies",
     "treem.plans",
     "treem.reporting",
+    "treem.workbooks",
+    "treem.analytics",
+    "treem.reports",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +146,10 @@ if os.environ.get("TREEM_HTTPS", "") in ("1", "true", "yes"):
     CSRF_COOKIE_SECURE = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A coordinator uploads one workbook per district or commune at once.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+# Background work (bulk workbook imports) runs in a thread; the tests run it inline.
+TREEM_TASKS_INLINE = os.environ.get("TREEM_TASKS_INLINE", "") in ("1", "true", "yes")
 
 LOGGING = {
     "version": 1,

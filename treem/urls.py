@@ -19,6 +19,9 @@ urlpatterns = [
     path("plans/", include("treem.plans.urls")),
     path("agencies/", include("treem.agencies.urls")),
     path("reporting/", include("treem.reporting.urls")),
+    path("workbooks/", include("treem.workbooks.urls")),
+    path("results/", include("treem.analytics.urls")),
+    path("reports/", include("treem.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,5 @@
-"""Demo content: the real units, the national programme, the Bắc Kạn plan
-and one user per role. Loading twice changes nothing and loses nothing."""
+"""Demo content: the real units, the national programme and the Bắc Kạn plan
+read from their documents, and one user per role. Loading twice changes nothing and loses nothing."""
 
 import json
 from pathlib import Path
@@ -9,19 +9,32 @@ from django.db import transaction
 
 from treem.accounts.models import User
 from treem.agencies.loading import load_agencies, load_agency_changes
+from treem.analytics.loading import load_indicator_sources
 from treem.agencies.models import Agency
+from treem.plans.drafts import read_plan_file, save_plan_file
+from treem.plans.importing.units import complete_unit
 from treem.plans.models import Plan
-from treem.plans.plan_format import import_plan
 from treem.reporting.loading import load_forms
 from treem.units.loading import load_units
 from treem.units.models import Unit
+
+from .reports import load_demo_reports
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
 DOCUMENTS = HERE / "documents"
 
-# Plans in the order they must load: a parent before its children.
+# Plans in the order they must load: a parent before its children. Each is
+# read from its document through the parser, as `treem import-plan` reads it.
 PLANS = ["national_2021-2030_qd23", "bac-kan_2021-2030_qd592"]
+
+# What a reviewer types on the review screen because the document does not
+# say it: this copy of Decision 23/QĐ-TTg begins at its preamble, without the
+# header block (number, place and date) or the signature.
+NOT_IN_DOCUMENT = {
+    "national_2021-2030_qd23": {"number": "23/QĐ-TTg", "place": "Hà Nội", "date": "2021-01-07",
+                                "signer": "Vũ Đức Đam"},
+}
 
 DEMO_PASSWORD = "treem-demo"
 
@@ -63,18 +76,34 @@ def load_demo(stdout=None):
         created, skipped = load_agencies(read_json("agencies.json"))
         changes = load_agency_changes(read_json("agency_changes.json"))
         say(f"Cơ quan: thêm {created}, bỏ qua {skipped}; thay đổi lịch sử: thêm {changes}")
-        for name in PLANS:
-            data = read_json(f"{name}.json")
-            unit = Unit.objects.get(**{k: data["unit"][k] for k in ("structure", "level", "code")})
-            if Plan.objects.filter(unit=unit, number=data["number"]).exists():
-                say(f"Kế hoạch {data['number']}: đã có, giữ nguyên")
-                continue
-            text = (DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8")
-            plan = import_plan(data, source_text=text, source_name=f"{name}.txt")
-            say(f"Kế hoạch {plan.number}: {plan.indicators.count()} chỉ tiêu")
+        load_plans(say)
         forms = load_forms()
         say("Biểu mẫu báo cáo: " + ", ".join(f.code for f in forms))
+        say(f"Nguồn số liệu chỉ tiêu: {load_indicator_sources()}")
         ensure_demo_users(say)
+        load_demo_reports(say)
+
+
+def load_plans(say=lambda s: None):
+    """Read the demo plans from their documents, as `treem import-plan` does;
+    a plan already there is kept as it is."""
+    for name in PLANS:
+        filename = f"{name}.txt"
+        loaded = Plan.objects.filter(source_name=filename).first()
+        if loaded:  # read before: no need to parse it again to know
+            say(f"Kế hoạch {loaded.number}: đã có, giữ nguyên")
+            continue
+        text, doc = read_plan_file((DOCUMENTS / filename).read_bytes(), filename)
+        doc.update(NOT_IN_DOCUMENT.get(name, {}))
+        unit = complete_unit(doc)
+        if unit is None:
+            say(f"Bỏ qua kế hoạch {doc['number']}: chưa có đơn vị {doc['unit'].get('name')}")
+            continue
+        if Plan.objects.filter(unit=unit, number=doc["number"]).exists():
+            say(f"Kế hoạch {doc['number']}: đã có, giữ nguyên")
+            continue
+        plan = save_plan_file(text, doc, filename)
+        say(f"Kế hoạch {plan.number}: {plan.indicators.count()} chỉ tiêu")
 
 
 def ensure_demo_users(say):

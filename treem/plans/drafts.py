@@ -20,7 +20,7 @@ from treem.units.models import Unit
 from .importing.checks import review_flags
 from .importing.parser import parse_plan, public_document
 from .importing.text import NOT_A_PLAN, PlanImportError, extract_text
-from .importing.units import complete_unit
+from .importing.units import complete_unit, unit_by_code
 from .models import (
     Comparator,
     Direction,
@@ -43,6 +43,24 @@ def read_document(data, filename):
     if not doc["title"] and not doc["indicators"] and not doc["tasks"]:
         raise PlanImportError(NOT_A_PLAN)
     return text, doc
+
+
+def read_plan_file(data, filename, *, unit_code=None):
+    """(text, document) of a plan file, its unit found among the loaded units
+    (by `unit_code` when the name is not enough). What `treem import-plan`
+    and the demo both read; raises PlanImportError."""
+    text, doc = read_document(data, filename)
+    if unit_code:
+        unit_by_code(doc, unit_code)
+    else:
+        complete_unit(doc)
+    return text, doc
+
+
+def save_plan_file(text, doc, filename, *, user=None):
+    """Save a document read by read_plan_file as it is (no review); raises
+    PlanFormatError or PlanExists."""
+    return import_plan(public_document(doc), user=user, source_text=text, source_name=filename)
 
 
 def national_document(doc):
@@ -136,6 +154,23 @@ def apply_edits(draft, post):
     if field("parent") is not None:
         doc["parent"] = {"number": field("parent")} if field("parent") else None
 
+    added = []
+
+    def new_target(tp):
+        """A target the reviewer adds (the document's figure the parser missed):
+        its year and value are required; it has no line, and says so."""
+        year, value = number(f"{tp}-year", label), number(f"{tp}-value", label)
+        if year is None and value is None:
+            return None
+        if year is None or value is None:
+            errors.append(_("%(label)s: a new target needs a year and a value.") % {"label": label})
+            return None
+        comparator = field(f"{tp}-comparator") if field(f"{tp}-comparator") in Comparator.values else ""
+        scope = field(f"{tp}-scope") if field(f"{tp}-scope") in Scope.values else ""
+        return {"year": int(year), "comparator": comparator, "value": value,
+                "value_max": number(f"{tp}-value_max", label), "scope": scope, "text": "",
+                "note": _("added on review"), "line": None}
+
     for i, ind in enumerate(doc.get("indicators") or []):
         prefix = f"i{i}"
         label = _("Indicator %(n)s") % {"n": ind.get("number")}
@@ -176,14 +211,35 @@ def apply_edits(draft, post):
                     target["scope"] = field(f"{tp}-scope")
                 _note_correction(target, as_read)
                 kept.append(target)
+            new = new_target(f"{sp}tnew")
+            if new:
+                kept.append(new)
+                added.append(f"{ind.get('number')}.{j + 1} {new['year']}")
             sub["targets"] = kept
+        name = (field(f"{prefix}snew-name") or "").strip()
+        if name:
+            sub = {
+                "name": name, "unit": field(f"{prefix}snew-unit") if field(f"{prefix}snew-unit") in MeasureUnit.values
+                else MeasureUnit.PERCENT.value,
+                "direction": field(f"{prefix}snew-direction") if field(f"{prefix}snew-direction") in Direction.values
+                else Direction.INCREASE.value,
+                "baseline": None, "targets": [], "national_sub_indicator": None, "note": _("added on review"),
+                "line": None,
+            }
+            new = new_target(f"{prefix}snew-t")
+            if new:
+                sub["targets"].append(new)
+            ind.setdefault("sub_indicators", []).append(sub)
+            added.append(f"{ind.get('number')}.{len(ind['sub_indicators'])}")
+        elif any(field(f"{prefix}snew-t-{key}") for key in ("year", "value")):
+            errors.append(_("%(label)s: a new sub-indicator needs a name.") % {"label": label})
     if errors:
         draft.refresh_from_db()
         return errors
     draft.data = doc
     draft.flags = review_flags(doc, national_document(doc))
     draft.save(update_fields=["data", "flags", "updated_at"])
-    audit(draft.created_by, "plan_draft.edited", draft)
+    audit(draft.created_by, "plan_draft.edited", draft, added=added)
     return []
 
 

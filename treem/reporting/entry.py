@@ -37,11 +37,16 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None):
                 cells.append(None)
                 continue
             key = (row.element.code, o.code)
+            own, below = stored.get(key), rolled.get(key)
+            # The unit's own figure beside what the units below add up to.
+            difference = own - below if (own is not None and below is not None and row.element.is_numeric
+                                         and not row.element.is_rate and own != below) else None
             cells.append({
                 "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
                 "previous": format_number(previous.get(key)) if key in previous else "",
                 "rolled": format_number(rolled[key], 1 if row.element.is_rate else None)
                 if rolled.get(key) is not None else "",
+                "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.name}",
             })

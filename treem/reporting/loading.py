@@ -16,6 +16,7 @@ from .models import (
     FormRow,
     Period,
 )
+from .validation import form_structure_changed
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 FORM_FILES = ["pl1", "pl2", "pl3", "pl4", "pl5", "pl6", "pl7", "bc"]
@@ -69,6 +70,7 @@ def load_form(data):
         element.numerator = DataElement.objects.get(code=num)
         element.denominator = DataElement.objects.get(code=den)
         element.save(update_fields=["numerator", "denominator"])
+    form_structure_changed()  # the parents above were set with update(), which sends no signal
     return form
 
 

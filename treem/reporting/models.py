@@ -283,3 +283,38 @@ class DataValueChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class Schedule(models.Model):
+    """One line of a plan's reporting calendar: the units of one level below
+    the plan's unit report one form, every period of a type, by a day of the
+    year, to a recipient. A semi-annual line covers the first half-year (the
+    annual report covers the whole year, as the plans write it: "định kỳ 6
+    tháng (ngày 10 tháng 5), báo cáo năm (ngày 30 tháng 10)")."""
+
+    class Reporters(models.TextChoices):
+        DISTRICTS = "district", _("districts")
+        COMMUNES = "commune", _("communes")
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="schedules",
+                             verbose_name=_("plan"))
+    requirement = models.ForeignKey("plans.ReportingRequirement", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="schedules", verbose_name=_("from the reporting regime"))
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="schedules", verbose_name=_("form"))
+    period_type = models.CharField(_("how often"), max_length=12, choices=Period.Type.choices)
+    reporters = models.CharField(_("who reports"), max_length=10, choices=Reporters.choices)
+    deadline_day = models.PositiveSmallIntegerField(_("deadline day"))
+    deadline_month = models.PositiveSmallIntegerField(_("deadline month"))
+    # A one-off report (the 2025 mid-term review) names its year.
+    deadline_year = models.PositiveSmallIntegerField(_("deadline year"), null=True, blank=True)
+    recipient = models.CharField(_("reports to"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting calendar line")
+        verbose_name_plural = _("reporting calendar")
+        ordering = ["plan", "period_type", "deadline_month", "deadline_day", "form__code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "form", "period_type", "reporters"],
+                                               name="schedule_line")]
+
+    def __str__(self):
+        return f"{self.form.code} · {self.get_period_type_display()} · {self.deadline_day:02d}/{self.deadline_month:02d}"

@@ -3,11 +3,28 @@
 two elements is recomputed from the summed numerator and denominator, never
 averaged."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from treem.units.models import Succession, Unit
+
 from .models import DataElement, DataValue, Submission
+
+REFORM_DATE = date(2025, 7, 1)  # the 34-province structure without districts
+
+
+RATE_UNITS = ("%", "‰")
+
+
+def summable(element):
+    """Counts, amounts and plain numbers add up; a rate typed as such (a
+    percentage, a ‰ mortality rate) does not: it is recomputed from its
+    parts where it has them, and otherwise only the unit's own report
+    gives it."""
+    return (element.value_type in ("count", "number", "money") and element.unit_label not in RATE_UNITS
+            and not element.is_rate)
 
 
 def _approved(period, unit, level):
@@ -36,7 +53,7 @@ def rollup(element, period, unit, level="commune"):
         factor = element.factor or Decimal(100)
         return {r["option__code"]: (r["num"] * factor / r["den"]) if r["num"] is not None and r["den"] else None
                 for r in rows}
-    if element.value_type in (DataElement.ValueType.PERCENT, DataElement.ValueType.TEXT):
+    if not summable(element):
         return {}
     rows = _approved(period, unit, level).filter(element=element).values("option__code").annotate(total=Sum("value"))
     return {r["option__code"]: r["total"] for r in rows}
@@ -46,12 +63,62 @@ def rollup_form(form, period, unit, level="commune"):
     """Every numeric element of a form at once: {(element code, option code): value}.
     Still one aggregate for the sums; rates are derived from them."""
     elements = [r.element for r in form.rows.select_related("element") if r.element_id]
-    rows = (_approved(period, unit, level).filter(element_id__in=[e.pk for e in elements if e.value_type in
-                                                                 ("count", "number", "money")] +
+    rows = (_approved(period, unit, level).filter(element_id__in=[e.pk for e in elements if summable(e)] +
                                                    [e.numerator_id for e in elements if e.is_rate] +
                                                    [e.denominator_id for e in elements if e.is_rate])
             .values("element_id", "option__code").annotate(total=Sum("value")))
     sums = {(r["element_id"], r["option__code"]): r["total"] for r in rows}
+    return _with_rates(elements, sums)
+
+
+def own_values(form, period, unit):
+    """The unit's own approved values of a form: {(element code, option code): value}."""
+    rows = (DataValue.objects.filter(period=period, unit=unit, agency=None, value__isnull=False,
+                                     submission__status=Submission.Status.APPROVED, submission__form__code=form.code)
+            .values_list("element__code", "option__code", "value"))
+    return {(e, o): v for e, o, v in rows}
+
+
+def differences(own, rolled):
+    """Where a unit reports its own total and the units below report too:
+    {key: own − sum of the units below}, only where both exist and differ."""
+    return {k: own[k] - rolled[k] for k in own if rolled.get(k) is not None and own[k] != rolled[k]}
+
+
+def rollup_over_time(form, periods, unit, level="commune"):
+    """A form's roll-up over several periods (the mid-term review over
+    2021–2025): flows add up over the periods, snapshots take the latest
+    period that has a value, and rates are recomputed from the parts so
+    aggregated. {(element code, option code): value}."""
+    periods = sorted(periods, key=lambda p: p.end)
+    order = {p.pk: i for i, p in enumerate(periods)}
+    elements = [r.element for r in form.rows.select_related("element__numerator", "element__denominator")
+                if r.element_id]
+    by_id = {e.pk: e for e in elements}
+    for e in elements:
+        if e.is_rate:
+            by_id.setdefault(e.numerator_id, e.numerator)
+            by_id.setdefault(e.denominator_id, e.denominator)
+    added = [pk for pk, e in by_id.items() if summable(e)]
+    rows = (DataValue.objects.filter(period__in=periods, unit__path__startswith=unit.path, value__isnull=False,
+                                     submission__status=Submission.Status.APPROVED)
+            .filter(**({"unit__level": level} if level else {}))
+            .filter(element_id__in=added)
+            .values("element_id", "option__code", "period_id").annotate(total=Sum("value")))
+    sums, latest = {}, {}
+    for r in rows:
+        key = (r["element_id"], r["option__code"])
+        if by_id[r["element_id"]].aggregation == DataElement.Aggregation.LAST:
+            if key not in latest or order[r["period_id"]] > latest[key][0]:
+                latest[key] = (order[r["period_id"]], r["total"])
+        else:
+            sums[key] = sums.get(key, 0) + r["total"]
+    sums.update({k: v for k, (_i, v) in latest.items()})
+    return _with_rates(elements, sums)
+
+
+def _with_rates(elements, sums):
+    """{(element code, option): value} from {(element id, option): sum}, rates derived."""
     out = {}
     for e in elements:
         if e.is_rate:
@@ -64,3 +131,56 @@ def rollup_form(form, period, unit, level="commune"):
                 if eid == e.pk:
                     out[(e.code, opt)] = total
     return out
+
+
+def predecessors_within(unit):
+    """The old-structure communes whose area went into `unit` (a 2025
+    province or commune): (whole, split). `whole` are the ids of communes
+    all of whose successors lie within `unit`; `split` lists the communes
+    split between `unit` and units outside it, as (commune, [successors])."""
+    pairs = Succession.objects.filter(successor__path__startswith=unit.path,
+                                      predecessor__level=Unit.Level.COMMUNE).values("predecessor_id")
+    successors = {}
+    for pred, succ in Succession.objects.filter(predecessor_id__in=pairs).values_list("predecessor_id", "successor_id"):
+        successors.setdefault(pred, []).append(succ)
+    inside = set(Unit.objects.filter(pk__in={s for ss in successors.values() for s in ss},
+                                     path__startswith=unit.path).values_list("pk", flat=True))
+    whole = [p for p, ss in successors.items() if all(s in inside for s in ss)]
+    split_ids = [p for p, ss in successors.items() if not all(s in inside for s in ss)]
+    units = Unit.objects.in_bulk(split_ids + [s for p in split_ids for s in successors[p]])
+    split = [(units[p], [units[s] for s in successors[p]]) for p in sorted(split_ids)]
+    return whole, split
+
+
+def rollup_form_for(form, period, unit):
+    """The roll-up of a form for `unit` in `period`, whatever structure the
+    data was reported under: a 2025 unit asked for a period before the
+    reform gets the old communes' approved reports added up through the
+    succession links, so a 2021 baseline and a 2026 value line up for the
+    same new province. A commune split between this unit and another is
+    not added to either (which part of its children went where is not in
+    the data): it is returned in `split`, with its values, for the reader
+    to see. Returns (values, split) with split = [(commune, successors, values)]."""
+    if unit.structure != Unit.Structure.Y2025 or period.start >= REFORM_DATE:
+        return rollup_form(form, period, unit), []
+    reported = rollup_form(form, period, unit)
+    if reported:  # a period astride the reform (the year 2025) the new communes reported
+        return reported, []
+    whole, split = predecessors_within(unit)
+    elements = [r.element for r in form.rows.select_related("element") if r.element_id]
+    split_values = [(old, new, _sum_by_unit_ids(elements, period, [old.pk])) for old, new in split]
+    return _sum_by_unit_ids(elements, period, whole), [s for s in split_values if s[2]]
+
+
+def _sum_by_unit_ids(elements, period, unit_ids):
+    ids = [e.pk for e in elements if summable(e)]
+    ids += [e.numerator_id for e in elements if e.is_rate] + [e.denominator_id for e in elements if e.is_rate]
+    sums = {}
+    for chunk in range(0, len(unit_ids), 500):  # SQLite caps the parameters of one query
+        rows = (DataValue.objects.filter(period=period, unit_id__in=unit_ids[chunk:chunk + 500], value__isnull=False,
+                                         submission__status=Submission.Status.APPROVED, element_id__in=ids)
+                .values("element_id", "option__code").annotate(total=Sum("value")))
+        for r in rows:
+            key = (r["element_id"], r["option__code"])
+            sums[key] = sums.get(key, 0) + r["total"]
+    return _with_rates(elements, sums)

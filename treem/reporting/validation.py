@@ -1,9 +1,12 @@
 """Checking a form's values: plain functions, called by the actions, the
 views and the tests. Errors block submission; warnings ask for a comment."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from treem.core.numbers import format_number, parse_number
@@ -31,10 +34,50 @@ class Problem:
         return (self.row.element.code, self.option) if self.row.element_id and self.option else None
 
 
+# A form's rows change when someone edits the form, not when a report is
+# typed: every request reads them from memory, and any change to a form's
+# structure (a signal, see apps.py) gives the cache a new version, shared
+# between processes through Django's cache.
+_ROWS = {}
+_VERSION_KEY = "reporting:form-structure-version"
+
+
+def structure_version():
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(_VERSION_KEY)
+    return version
+
+
+def form_structure_changed(**kwargs):
+    _new_version()
+    # Again once the change is committed: a request reading the old rows in
+    # the meantime must not keep them under the new version.
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _ROWS.clear()
+
+
 def form_rows(form):
-    """The rows with what validation and entry need, in order, in one query
-    for rows and one for options."""
-    rows = list(form.rows.select_related("element", "text_element", "disaggregation"))
+    """The rows with what validation and entry need, in order (shared, read
+    only: do not change them)."""
+    key = (form.pk, structure_version())
+    rows = _ROWS.get(key)
+    if rows is None:
+        if len(_ROWS) > 100:
+            _ROWS.clear()
+        rows = _ROWS[key] = _load_rows(form)
+    return rows
+
+
+def _load_rows(form):
+    """One query for rows with their elements, one per disaggregation."""
+    rows = list(form.rows.select_related("element__numerator", "element__denominator", "text_element",
+                                         "disaggregation"))
     options = {}
     by_pk = {r.pk: r for r in rows}
     for row in rows:

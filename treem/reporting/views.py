@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,17 +9,19 @@ from django.views.decorators.http import require_http_methods
 
 from treem.accounts.access import (
     EDITOR_ROLES,
+    can_edit_unit,
     editable_unit_scope,
     get_visible_or_404,
     unit_scope,
 )
 from treem.core.numbers import format_number
+from treem.plans.models import Plan
 from treem.units.models import Unit
 
-from . import actions
+from . import actions, calendar
 from .entry import entry_table
-from .models import DataValueChange, Form, Period, Submission
-from .rollup import rollup_form
+from .models import DataValueChange, Form, Period, Schedule, Submission
+from .rollup import REFORM_DATE, rollup_form_for
 from .validation import form_rows, validate_form_values
 
 
@@ -70,15 +72,21 @@ def _posted(request, prefix):
     return out
 
 
-@require_http_methods(["GET", "POST"])
-def entry(request, form_code, period_code, unit_pk):
-    user = request.user
+def _form_unit_period(user, form_code, period_code, unit_pk):
+    """The form (its newest version), the unit the user may see, the period,
+    and the unit's submission if it has one; 404 for anything else."""
     unit = get_visible_or_404(Unit.objects.all(), user, field="", pk=unit_pk)
     form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
     if form is None:
         raise Http404
     period = get_object_or_404(Period, code=period_code)
-    submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+    return form, unit, period, Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+
+
+@require_http_methods(["GET", "POST"])
+def entry(request, form_code, period_code, unit_pk):
+    user = request.user
+    form, unit, period, submission = _form_unit_period(user, form_code, period_code, unit_pk)
     may_report = actions.may_report(user, unit)
     here = reverse("reporting:entry", args=[form.code, period.code, unit.pk])
     posted, error_problems = None, None
@@ -94,6 +102,10 @@ def entry(request, form_code, period_code, unit_pk):
                 if action == "submit":
                     actions.submit(user, submission)
                     messages.success(request, _("The report was submitted to the level above."))
+                    due = calendar.deadline_for(form, unit, period)
+                    if due and timezone.localdate() > due:
+                        messages.warning(request, _("It was due on %(date)s: it counts as late in the calendar.")
+                                         % {"date": due.strftime("%d/%m/%Y")})
                 else:
                     messages.success(request, _("Saved."))
             elif submission is None:
@@ -130,19 +142,144 @@ def entry(request, form_code, period_code, unit_pk):
     refusal = actions.reporting_refusal(unit, period) if submission is None else None
     editable = may_report and not refusal and (submission is None or submission.is_editable)
     # Above the communes, each cell shows what the approved reports below add up to.
-    rolled = rollup_form(form, period, unit) if unit.level != Unit.Level.COMMUNE else {}
+    # A 2025 unit asked for a period before the reform sees what the old
+    # communes whose area it took reported (communes split elsewhere listed apart).
+    rolled, split = rollup_form_for(form, period, unit) if (
+        unit.level != Unit.Level.COMMUNE or unit.structure == Unit.Structure.Y2025) else ({}, [])
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled)
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "period": period, "submission": submission, "table": table,
         "columns": columns, "problems": problems, "editable": editable,
-        "refusal": refusal, "has_rollup": bool(rolled),
+        "refusal": refusal, "has_rollup": bool(rolled), "split": split,
+        "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
         "may_reopen": submission is not None and submission.status == Submission.Status.APPROVED
         and (may_report or actions.may_review(user, submission)),
         "has_plan": any(c["code"] == "plan" for c in columns),
+        "js_messages": {
+            "not_a_number": _("Not a number: write it as 1.234,5"), "negative": _("Must not be negative."),
+            "whole": _("A count must be a whole number."), "percent": _("A percentage is between 0 and 100."),
+            "saving": _("Saving…"), "saved": _("Saved at %(time)s."), "offline": _(
+                "Not saved: the connection was lost. Your figures stay on this page; Treem will try again."),
+            "unsaved": _("Figures not yet saved"),
+        },
         "previous_period": actions.previous_period(period),
         "events": submission.events.select_related("user") if submission else [],
         "changes": DataValueChange.objects.filter(data_value__submission=submission)
         .select_related("data_value__element", "data_value__option", "user").order_by("-at", "-pk")[:200]
         if submission else [],
     }, status=200)
+
+
+def _latest_forms():
+    """The newest active version of each form."""
+    latest = {}
+    for f in Form.objects.filter(is_active=True).order_by("code", "-version"):
+        latest.setdefault(f.code, f)
+    return list(latest.values())
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def plan_calendar(request, plan_pk):
+    """A plan's reporting calendar: its lines, and for each the current
+    period's completeness and timeliness; coordinators add and remove lines."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+    may_edit = can_edit_unit(request.user, plan.unit)
+    forms = _latest_forms()
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        chosen = [f for f in forms if f.code in request.POST.getlist("forms")]
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                calendar.add_schedule(request.user, plan, chosen, request.POST.get("period_type", ""),
+                                      request.POST.get("reporters", ""), _int(request.POST.get("day")),
+                                      _int(request.POST.get("month")), _int(request.POST.get("year")),
+                                      request.POST.get("recipient", ""))
+                messages.success(request, _("The calendar was updated."))
+            elif action == "from_regime":
+                if not chosen:
+                    raise calendar.CalendarError(_("Choose at least one form."))
+                made, skipped = calendar.schedules_from_regime(request.user, plan, chosen)
+                messages.success(request, _("%(count)s calendar lines made from the plan's reporting regime.")
+                                 % {"count": len(made)})
+                for req, why in skipped:
+                    messages.warning(request, f"“{req.text[:120]}”: {why}")
+            elif action == "remove":
+                line = get_object_or_404(Schedule, plan=plan, pk=_int(request.POST.get("line")))
+                calendar.remove_schedule(request.user, line)
+                messages.success(request, _("The line was removed from the calendar."))
+            else:
+                raise Http404
+            return redirect("reporting:calendar", plan.pk)
+        except calendar.CalendarError as e:
+            messages.error(request, e.message)
+    lines = []
+    for line in plan.schedules.select_related("form", "plan__unit"):
+        period = calendar.current_period(line)
+        lines.append({"line": line, "period": period,
+                      "tracking": calendar.tracking(line, period) if period else None})
+    return render(request, "reporting/calendar.html", {
+        "plan": plan, "lines": lines, "may_edit": may_edit, "forms": forms,
+        "regime": plan.reporting.all(), "period_types": Period.Type.choices,
+        "reporter_choices": Schedule.Reporters.choices,
+    })
+
+
+def schedule_tracking(request, plan_pk, line_pk, period_code):
+    """Who has submitted, who is late, who has not started, with contacts."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+    line = get_object_or_404(Schedule.objects.select_related("form", "plan__unit"), plan=plan, pk=line_pk)
+    periods = calendar.periods_for(line)
+    period = next((p for p in periods if p.code == period_code), None)
+    if period is None:
+        raise Http404
+    result = calendar.tracking(line, period)
+    show = request.GET.get("show", "")
+    reporters = result.overdue if show == "overdue" else result.reporters
+    return render(request, "reporting/tracking.html", {
+        "plan": plan, "line": line, "period": period, "periods": periods, "t": result,
+        "reporters": reporters, "show": show,
+    })
+
+
+@require_http_methods(["POST"])
+def autosave(request, form_code, period_code, unit_pk):
+    """The entry page saves as the officer types: the changed cells, with the
+    figures the officer saw before typing them. Answers JSON: the problems of
+    the whole form and the computed totals, or why nothing was saved."""
+    user = request.user
+    form, unit, period, submission = _form_unit_period(user, form_code, period_code, unit_pk)
+    try:
+        if submission is None:
+            submission = actions.open_submission(user, form, unit, period)
+        problems = actions.save_values(user, submission, _posted(request, "v:"), _posted(request, "c:"),
+                                       expected=_posted(request, "o:"))
+    except actions.ReportingError as e:
+        return JsonResponse({"ok": False, "message": e.message, "problems": _problems_json(e.problems),
+                             "values": _values_json(submission)}, status=409 if any(
+            p.kind == "conflict" for p in e.problems) else 400)
+    return JsonResponse({
+        "ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"), "status": submission.status,
+        "problems": _problems_json(problems), "values": _values_json(submission),
+    })
+
+
+def _problems_json(problems):
+    return [{"cell": f"{p.cell[0]}:{p.cell[1]}" if p.cell else "", "row": p.row.pk, "level": p.level,
+             "kind": p.kind, "message": p.message} for p in problems]
+
+
+def _values_json(submission):
+    if submission is None:
+        return {}
+    return {f"{e}:{o}": (v if isinstance(v, str) else format_number(v))
+            for (e, o), v in actions.stored_values(submission).items()}

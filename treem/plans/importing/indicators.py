@@ -162,8 +162,11 @@ class IndicatorsMixin:
             for j, year in columns["targets"]:
                 parts = parts_by_col.get(j) or [""]
                 part = parts[k] if k < len(parts) else ""
-                for t in phrases.scan_targets(_after_label(part), cell=True, cell_year=year):
-                    row["targets"].append(dict(_public_target(t, line), text=part.strip(), _sign=t["sign"]))
+                found = phrases.scan_targets(_after_label(part), cell=True, cell_year=year)
+                for t in found:
+                    # "< 5% (nông thôn) < 10% (thành thị)": each figure its own words.
+                    text = t["text"] if len(found) > 1 else part.strip()
+                    row["targets"].append(dict(_public_target(t, line), text=text, _sign=t["sign"]))
             if k == 0 and columns.get("lead") is not None and cell(columns["lead"]):
                 row["lead"] = cell(columns["lead"])
             current["rows"].append(row)
@@ -303,6 +306,14 @@ class IndicatorsMixin:
                     f"khác nhau: {'; '.join(differences)}."
                 )
             sub["targets"] = table_targets
+        if tab["rows"] and len(subs) > len(tab["rows"]):
+            # The table left out a part the objectives name ("… đạt trên 95% trẻ
+            # em dưới 5 tuổi …"): kept from the narrative, in the same order.
+            for k in range(len(tab["rows"]), len(subs)):
+                if tab["national"]:
+                    subs[k]["national_sub_indicator"] = k + 1
+                if not subs[k]["note"]:
+                    subs[k]["note"] = "Chỉ có trong phần mục tiêu, không có trong bảng tổng hợp."
 
     def _choose_lead(self, ind, tab, notes):
         mentions = []
@@ -376,12 +387,22 @@ def _sub_name(clause, first_value):
     before = clause[:first_value]
     before = re.sub(r"\([^)]*\)", "", before)
     before = _TRAILING_VERBS.sub("", " " + before.strip(" ,:-")).strip(" ,:-")
+    annual = re.match(r"[^;]{0,30}?\b(?:hang|moi) nam\b", fold(clause[first_value:]))
+    # "giảm số cuộc tảo hôn từ 2 đến 3% hằng năm": what is measured is the yearly reduction.
+    reduction = annual and re.search(r"(?:^|,\s*|\s)(?:phấn đấu\s+|duy trì\s+)?giảm\s+(?!tỷ lệ|tỉ lệ)(.+)$", before,
+                                     re.IGNORECASE)
     before = _LEADING_VERBS.sub("", before).strip(" ,:-")
     before = re.sub(r"^(?:có|chỉ tiêu)\s+", "", before).strip()
     if before and len(before) > 6:
         # "Từng bước xóa bỏ tình trạng tảo hôn, duy trì mức giảm …": the preamble goes.
         before = re.sub(r"^[^,]*(?:xóa bỏ|xoá bỏ|chấm dứt)[^,]*,\s*(?:duy trì\s+|giảm\s+)?", "", before)
-        return _percent_name(capitalize(before), clause)
+        if reduction and not re.match(r"mức", before, re.IGNORECASE):
+            before = "mức giảm " + re.sub(r"^(?:số\s+)?", "số ", reduction.group(1).strip(" ,:-"))
+        name = _percent_name(capitalize(before), clause)
+        # "mức giảm số cuộc tảo hôn từ 2 đến 3% hằng năm": an amount per year.
+        if annual and re.match(r"(?:mức|số)\b", name, re.IGNORECASE) and "năm" not in name:
+            name += " hằng năm"
+        return name
     # "Phấn đấu 100% trẻ em gặp thiên tai … được cứu trợ": the subject follows the figure.
     after = clause[first_value:]
     after = re.sub(r"^\s*(?:[<>=≤≥]\s*)?\d+(?:[.,]\d+)*\s*(?:%|‰)?\s*", "", after)

@@ -116,6 +116,13 @@ _TARGET_WORD = re.compile(
     r"phan dau dat|muc|<=|>=|<|>|=|≤|≥)\s*$"
 )
 # Figures that are not targets: ages, counts of things, ordinals, references.
+# The words that lead a figure ("xuống dưới 9%", "đạt trên 97%", "phấn đấu
+# 100%"): a target's text, as written, starts at them.
+_LEAD_WORD = re.compile(
+    r"(?<![\w<>=≤≥])(?:phan dau|duy tri(?:\s+(?:o\s+)?muc)?|toi thieu|toi da|it nhat|khong vuot qua|khong qua|"
+    r"khong duoi|khong thap hon|thap hon|cao hon|duoi|tren|xuong con|xuong|dat|la|bang|khoang|o muc|muc|"
+    r"<=|>=|<|>|=|≤|≥)\s*$"
+)
 _NOT_VALUE_AFTER = re.compile(r"\s*(?:tuoi|loai|thang|ngay|lan|gio|nam\b|tuan|lop|nguoi|xa|truong|/[a-zđ])")
 _NOT_VALUE_BEFORE = re.compile(r"(?:lop|so|chi tieu|muc tieu|dieu|khoan|quy|cap|tu|den|/)\s*$")
 _SCOPE = re.compile(r"\s*\(?\s*(?:(?:doi voi|o|tai|khu vuc|vung)\s+)?(nong thon|thanh thi|do thi)\s*\)?")
@@ -229,6 +236,18 @@ def scan_targets(text, *, default_years=(), cell=False, cell_year=None):
             if m and (m.group(0).strip().startswith(("doi voi", "o ", "tai", "khu vuc", "vung", "(")) or cell):
                 payload["scope"] = "rural" if "nong" in m.group(1) else "urban"
 
+    # A figure's own end: after its scope ("dưới 5% đối với nông thôn").
+    for i, (a, b, kind, payload) in enumerate(tokens):
+        if kind == "value":
+            end = b
+            m = _SCOPE.match(masked_years, b) if payload.get("scope") else None
+            if m:
+                end = m.end()
+            paren = next((pb for pa, pb, _inner in parens if pa >= b and not masked_years[b:pa].strip()), None)
+            if paren and payload.get("scope"):
+                end = max(end, paren)
+            payload["own_end"] = end
+
     targets = []
     pending = []
     last = None
@@ -236,7 +255,7 @@ def scan_targets(text, *, default_years=(), cell=False, cell_year=None):
     for a, b, kind, payload in tokens:
         if kind == "value":
             payload["start"] = a
-            payload["text_start"] = clause_start if not pending else a
+            payload["text_start"] = _lead_start(masked_years, a, clause_start)
             pending.append(payload)
             last = payload
             continue
@@ -246,18 +265,30 @@ def scan_targets(text, *, default_years=(), cell=False, cell_year=None):
         if not pending and last is not None and _DUY_TRI.search(masked_years[max(0, a - 40):a]):
             # "… vào năm 2026 và duy trì đến năm 2030": the same figure, held.
             held = dict(last, comparator="=" if last["comparator"] in ("", "=") else last["comparator"], start=a)
-            held["text_start"] = max(0, a - 40)
+            held["text_start"] = max(clause_start, _DUY_TRI.search(masked_years, max(0, a - 40), a).start())
             pending.append(held)
         for year in years:
             for p in pending:
-                targets.append(_target(text, p, year, b))
+                # Figures sharing one year ("dưới 5% đối với nông thôn và dưới
+                # 10% đối với thành thị vào năm 2025") each keep their own words.
+                targets.append(_target(text, p, year, p["own_end"] if len(pending) > 1 else b))
         pending = []
         clause_start = b
     for p in pending:
         years = [cell_year] if cell and cell_year else list(default_years)
         for year in years:
-            targets.append(_target(text, p, year, len(text)))
+            targets.append(_target(text, p, year, p["own_end"] if cell and len(pending) > 1 else len(text)))
     return targets
+
+
+def _lead_start(masked, start, floor):
+    """Where the words leading the figure at `start` begin (not before `floor`)."""
+    while start > floor:
+        m = _LEAD_WORD.search(masked, max(floor, start - 30), start)
+        if not m or m.start() == start:
+            break
+        start = m.start()
+    return start
 
 
 def _target(text, p, year, end):

@@ -116,9 +116,16 @@ class TasksMixin:
     def _reporting(self):
         out = self.out
         seen = set()
+        heading = heading_section = ""  # the agency whose duties are listed ("11. Ủy ban nhân dân các huyện")
         for e in self.entries:
             if self.section(e) in ("appendix",):
                 continue
+            m = re.match(r"^\d+\.\s+(.{3,150})$", e.text)
+            if m:
+                named = m.group(1).strip(" .:;")
+                heading, heading_section = (named if AGENCY_START.match(named) else ""), self.section(e)
+            elif heading and (self.section(e) != heading_section or re.match(r"^(?:[IVX]+\.|Trên đây)", e.text)):
+                heading = ""  # a new part, or the closing paragraph
             for clause in re.split(r";\s*", e.text):
                 f = fold(clause)
                 in_section = self.section(e) == "reporting" and re.search(r"truoc ngay|han chot|cham nhat", f)
@@ -131,8 +138,9 @@ class TasksMixin:
                     seen.add(key)
                     out["reporting"].append({
                         "frequency": frequency, "deadline": deadline,
-                        "reporters": _reporters(e.text, clause), "recipient": _recipient(clause),
-                        "text": clause.strip().rstrip("."), "line": e.line_at(e.text.find(clause) + start),
+                        "reporters": _reporters(e.text, clause) or heading, "recipient": _recipient(clause),
+                        "text": re.sub(r"^(?:[-+•]|[a-zđ]\))\s*", "", clause.strip()).rstrip("."),
+                        "line": e.line_at(e.text.find(clause) + start),
                     })
 
 

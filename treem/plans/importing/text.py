@@ -9,6 +9,7 @@ message (in Vietnamese, for a commune officer) says what to do.
 import io
 import re
 import zipfile
+from collections import Counter
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # A real plan's DOCX unpacks to a few MB; 200 MB of XML is an attack.
@@ -163,7 +164,76 @@ def _pdf_text(data):
     text = "\n".join(pages)
     if len(re.findall(r"\w", text)) < 20:
         raise PlanImportError(SCANNED_PDF)
-    return text
+    return reflow_pdf_pages(pages)
+
+
+# A line that starts an item of its own: never the rest of the line above.
+_ITEM_START = re.compile(
+    r"^(?:[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|\d+(?:\.\d+)+\s|[a-zđ]\)\s|"
+    r"(?:Chỉ tiêu|Chi tiêu|Mục tiêu|Điều|Căn cứ|Nơi nhận|Phụ lục|PHỤ LỤC)\b)"
+)
+_DASH_ITEM = re.compile(r"^[-+•*–]\s")
+
+
+def _new_item(previous, line):
+    """Whether `line` starts an item. A dash after a full line that does not
+    end a clause is more likely a dash inside a sentence ("… Ninh Bình;
+    1900571208 - Trung tâm …") broken before it."""
+    if _DASH_ITEM.match(line):
+        return bool(re.search(r"[.;:!?)]\W*$", previous) or _ITEM_START.match(line[2:].lstrip()))
+    return bool(_ITEM_START.match(line))
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.IGNORECASE)
+
+
+def _is_upper(line):
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 3 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def reflow_pdf_pages(pages):
+    """The text of a PDF's pages with its paragraphs whole again.
+
+    A PDF holds lines as printed: page numbers and running headers on every
+    page, paragraphs broken wherever the line was full. A plan's text file has
+    one paragraph a line, and the parser reads it so. A printed line joins the
+    next when it is nearly as wide as the page's text (it was full, so the
+    paragraph goes on), does not end a sentence, and the next line does not
+    start an item of its own ("- …", "a) …", "2. …", "Chỉ tiêu 3: …").
+    """
+    pages = [[line.rstrip() for line in (page or "").split("\n")] for page in pages]
+    pages = [[line for line in page if line.strip()] for page in pages]
+    # Running headers and footers: the same first or last line on many pages.
+    edges = Counter()
+    for page in pages:
+        for line in set(page[:2] + page[-2:]):
+            edges[re.sub(r"\d+", "#", line.strip())] += 1
+    repeated = {key for key, n in edges.items() if n >= 3 and n * 2 >= len(pages)}
+    lines = []
+    for page in pages:
+        for k, line in enumerate(page):
+            at_edge = k < 2 or k >= len(page) - 2
+            if at_edge and (_PAGE_NUMBER.match(line) or re.sub(r"\d+", "#", line.strip()) in repeated):
+                continue
+            lines.append(re.sub(r"\s{2,}", " ", line.strip()))  # justified lines print wider gaps
+    lengths = sorted(len(line) for line in lines)
+    if not lengths:
+        return ""
+    full = lengths[int(len(lengths) * 0.8)]  # most lines of prose are full lines
+    out = []
+    previous = ""  # the printed line above, not the paragraph it is part of
+    for line in lines:
+        if (previous and len(previous) >= 0.8 * full and not re.search(r"[.!?]\W*$", previous)
+                and not _new_item(previous, line) and _is_upper(previous) == _is_upper(line)):
+            if previous.endswith("\u00ad") or re.search(r"\w-$", previous):
+                out[-1] = out[-1].rstrip("\u00ad") + line  # a word broken across the line
+            else:
+                out[-1] = out[-1] + " " + line
+        else:
+            out.append(line)
+        previous = line
+    return "\n".join(line.replace("\u00ad", "") for line in out)
 
 
 # --- plain text -----------------------------------------------------------

@@ -53,3 +53,18 @@ def complete_unit(doc):
     if unit:
         doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
     return unit
+
+
+def unit_by_code(doc, code):
+    """Give doc["unit"] the unit of its level with this official code; of two
+    structures, the one in force on the document's date."""
+    ref = doc.setdefault("unit", {})
+    units = list(Unit.objects.filter(level=ref.get("level"), code=code))
+    if not units:
+        ref.update(code=code)
+        ref.pop("structure", None)
+        return None
+    newer = (doc.get("date") or "") >= "2025-07-01"
+    unit = max(units, key=lambda u: u.structure == "2025" if newer else u.structure != "2025")
+    doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
+    return unit

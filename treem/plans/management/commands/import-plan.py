@@ -5,11 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treem.plans.drafts import national_document, read_document
+from treem.plans.drafts import national_document, read_plan_file, save_plan_file
 from treem.plans.importing.checks import review_flags
 from treem.plans.importing.parser import public_document
 from treem.plans.importing.text import MAX_UPLOAD_BYTES, TOO_LARGE, PlanImportError
-from treem.plans.importing.units import complete_unit
 from treem.plans.plan_format import PlanExists, PlanFormatError, import_plan
 
 
@@ -35,15 +34,9 @@ class Command(BaseCommand):
                 raise PlanImportError(f"Không tìm thấy tệp {file}.")
             if path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise PlanImportError(TOO_LARGE)
-            text, doc = read_document(path.read_bytes(), path.name)
+            text, doc = read_plan_file(path.read_bytes(), path.name, unit_code=unit_code)
         except PlanImportError as e:
             raise CommandError(str(e)) from None
-        if unit_code:
-            doc["unit"]["code"] = unit_code
-            doc["unit"].pop("structure", None)
-            self._unit_by_code(doc)
-        else:
-            complete_unit(doc)
         flags = review_flags(doc, national_document(doc))
         public = public_document(doc)
         public["source"] = {"file": path.name}
@@ -60,7 +53,7 @@ class Command(BaseCommand):
                 "Hãy nạp danh mục đơn vị hành chính hoặc dùng --unit-code MÃ."
             )
         try:
-            plan = import_plan(public, source_text=text, source_name=path.name)
+            plan = save_plan_file(text, doc, path.name)
         except PlanExists as e:
             # English: "This plan is already in Treem; nothing was changed."
             raise CommandError(f"Kế hoạch {e.plan.number} của {e.plan.unit} đã có trong Treem; không lưu lại lần nữa.") from None
@@ -90,15 +83,6 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         if not as_json:
             self.stdout.write(f"Đã lưu kế hoạch {plan.number or plan.title} ({plan.unit}).")
-
-    def _unit_by_code(self, doc):
-        from treem.units.models import Unit
-
-        ref = doc["unit"]
-        units = list(Unit.objects.filter(level=ref.get("level"), code=ref["code"]))
-        if units:
-            unit = max(units, key=lambda u: u.structure == "2025" if (doc.get("date") or "") >= "2025-07-01" else u.structure != "2025")
-            doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
 
     def _summary(self, doc, flags):
         w = self.stdout.write

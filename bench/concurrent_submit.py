@@ -1,0 +1,223 @@
+"""Fifty commune officers submit their Appendix 6 at once, over HTTP on
+loopback, to Treem served by waitress as `treem serve` serves it.
+
+    python -m bench.concurrent_submit                 # SQLite in a temporary directory
+    python -m bench.concurrent_submit --postgres postgres://postgres@127.0.0.1:5432/test
+    python -m bench.concurrent_submit --users 50 --threads 8 --window 20
+
+Every officer has the form open (GET, not timed). Two loads are measured:
+- "at the same instant": all officers press "Save and submit" together;
+- "within a window": other officers autosave their figures three times and
+  then submit, each at a random moment within --window seconds.
+The baseline is one officer alone doing the same, in the same run. Printed:
+p50/p95/max of the answers, the ratio of p95 to the lone officer's, errors,
+and whether every value arrived. The target: p95 under 300 ms, no error,
+no value lost.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import statistics
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from bench.rollup import _bench_database
+
+
+def figures(i):
+    """Figures that pass validation, different for every officer."""
+    children, under6 = 1000 + i, 400 + i
+    return {("PL6_I_1", "total"): children, ("PL6_I_1", "male"): 500, ("PL6_I_1", "female"): children - 500,
+            ("PL6_I_2", "total"): under6, ("PL6_I_2", "male"): 200, ("PL6_I_2", "female"): under6 - 200}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the answer to a submission is its 303/302 itself
+
+
+class Officer:
+    def __init__(self, base, session_key, commune_pk, i):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        host = urllib.parse.urlsplit(base).hostname
+        self.jar.set_cookie(http.cookiejar.Cookie(
+            0, "sessionid", session_key, None, False, host, False, False, "/", True, False, None, False, None,
+            None, {}))
+        self.url = f"{base}/reporting/PL6/2026/{commune_pk}/"
+        self.i = i
+        self.token = None
+        self.timings, self.errors = [], []
+
+    def _request(self, request, expect, timed=True):
+        start = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                status, body = response.status, response.read().decode()
+        except urllib.error.HTTPError as e:
+            status, body = e.code, e.read().decode()
+        except OSError as e:  # a refused or dropped connection is an error of the run
+            self.errors.append(repr(e))
+            return None
+        finally:
+            if timed:
+                self.timings.append(time.perf_counter() - start)
+        if status != expect:
+            self.errors.append(f"HTTP {status}")
+        return body
+
+    def open_form(self):
+        page = self._request(self.url, 200, timed=False)
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def _post(self, url, fields, expect, headers=None):
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.token, **fields}).encode()
+        request = urllib.request.Request(url, data=data, headers={"Referer": self.url, **(headers or {})})
+        return self._request(request, expect)
+
+    def submit(self, barrier=None):
+        if barrier:
+            barrier.wait()
+        values = {f"v:{e}:{o}": str(v) for (e, o), v in figures(self.i).items()}
+        self._post(self.url, {"action": "submit", **values}, 302)
+
+    def type_and_submit(self, delay):
+        time.sleep(delay)
+        seen = {}
+        items = list(figures(self.i).items())
+        for chunk in (items[:2], items[2:4], items[4:]):  # three autosaves as the officer types
+            fields = {}
+            for (e, o), v in chunk:
+                fields[f"v:{e}:{o}"] = str(v)
+                fields[f"o:{e}:{o}"] = seen.get((e, o), "")
+            body = self._post(self.url + "autosave/", fields, 200, {"X-CSRFToken": self.token})
+            if body and not json.loads(body).get("ok"):
+                self.errors.append("autosave refused")
+            time.sleep(0.3)
+        self._post(self.url, {"action": "submit"}, 302)
+
+
+def _summary(label, officers, alone):
+    timings = sorted(t for o in officers for t in o.timings)
+    errors = [e for o in officers for e in o.errors]
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    print(f"{label}: {len(officers)} officers, {len(timings)} answers")
+    print(f"  p50 {statistics.median(timings) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms;"
+          f" p95 / one officer alone: {p95 / alone:.1f}x; errors: {len(errors)} {errors[:3] if errors else ''}")
+    return p95, errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads, as `treem serve` (default 8)")
+    parser.add_argument("--window", type=float, default=20.0, help="seconds over which the second group arrives")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="treem-bench-")
+    os.environ["TREEM_DATA_DIR"] = tmp.name
+    os.environ["TREEM_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    admin = None
+    if args.postgres:
+        os.environ["DATABASE_URL"], admin = _bench_database(args.postgres)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "treem.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection, connections
+    from waitress.server import create_server
+
+    from treem.accounts.models import User
+    from treem.reporting.loading import load_forms
+    from treem.reporting.models import DataValue, Submission
+    from treem.units.loading import load_units
+    from treem.units.models import Unit
+
+    server = None
+    try:
+        call_command("migrate", verbosity=0)
+        load_units("2025", province_codes=["19", "37", "01"])
+        load_forms()
+        communes = list(Unit.objects.filter(structure="2025", level="commune").order_by("code")[: 2 * args.users + 2])
+        sessions = []
+        for i, commune in enumerate(communes):
+            user = User.objects.create_user(f"officer{i}", role="commune_officer", unit=commune)
+            s = SessionStore()
+            s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
+            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            s.create()
+            sessions.append((s.session_key, commune.pk))
+        connections.close_all()
+
+        server = create_server(get_wsgi_application(), host="127.0.0.1", port=0, threads=args.threads)
+        base = f"http://127.0.0.1:{server.effective_port}"
+        threading.Thread(target=server.run, daemon=True).start()
+
+        officers = [Officer(base, key, pk, i) for i, (key, pk) in enumerate(sessions)]
+        for o in officers:
+            o.open_form()
+        officers[-1].submit()  # warm up: templates compiled, connections open
+        alone, herd, window = officers[0], officers[1:args.users + 1], officers[args.users + 1:-1]
+        alone.type_and_submit(0)
+        alone_time = max(alone.timings)
+
+        barrier = threading.Barrier(len(herd))
+        threads = [threading.Thread(target=o.submit, args=(barrier,)) for o in herd]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        rng = random.Random(1)
+        threads = [threading.Thread(target=o.type_and_submit, args=(rng.uniform(0, args.window),)) for o in window]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        lost = 0
+        for o in officers[:-1]:
+            stored = {(e, opt): v for e, opt, v in DataValue.objects.filter(
+                unit_id=sessions[o.i][1], period__code="2026").values_list("element__code", "option__code", "value")}
+            lost += sum(1 for k, v in figures(o.i).items() if stored.get(k) != v)
+        submitted = Submission.objects.filter(status="submitted", unit_id__in=[pk for _k, pk in sessions]).count()
+        print(f"database: {connection.vendor}; waitress threads: {args.threads}; machine cores: {os.cpu_count()}")
+        print(f"one officer alone: slowest answer {alone_time * 1000:.0f} ms (3 autosaves, then submit)")
+        herd_p95, herd_errors = _summary("at the same instant (Save and submit)", herd, alone_time)
+        window_p95, window_errors = _summary(f"within {args.window:.0f} s (3 autosaves + submit each)", window,
+                                             alone_time)
+        print(f"reports submitted: {submitted} of {len(sessions)}; values lost or wrong: {lost}")
+        for label, p95, errors in (("same instant", herd_p95, herd_errors),
+                                   ("within a window", window_p95, window_errors)):
+            ok = p95 < 0.3 and not errors and not lost
+            print(f"{label}: {'OK' if ok else 'NOT MET'} (p95 under 300 ms, no error, nothing lost)")
+    finally:
+        if server is not None:
+            server.close()
+        connections.close_all()
+        if admin:
+            import psycopg
+
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute("DROP DATABASE IF EXISTS treem_bench")
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

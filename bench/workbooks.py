@@ -1,0 +1,143 @@
+"""Time importing 700 filled district workbooks (Appendix 6, 2023, every
+district of the 63-province structure) through Treem's import, against the
+time openpyxl alone needs to load them and read every cell.
+
+    python -m bench.workbooks [--files N] [--form PL6]
+
+It builds its own throwaway SQLite database in a temporary directory.
+"""
+
+import argparse
+import io
+import os
+import tempfile
+import time
+from decimal import Decimal
+
+
+def district_values(rows, seed):
+    """Valid figures for one district: a total is its own part plus its
+    sub-items (so never below any of them), total = male + female."""
+    children = {}
+    for row in rows:
+        if row.parent_id:
+            children.setdefault(row.parent_id, []).append(row)
+    memo = {}
+
+    def amount(row):  # (male, female); a computed row is the sum of its sub-items only
+        if row.pk not in memo:
+            own = (0, 0) if row.computed else ((seed % 9 + 1) * 10, (seed % 5 + 1) * 10)
+            parts = [amount(c) for c in children.get(row.pk, [])
+                     if c.element_id and c.element.value_type == "count"]
+            memo[row.pk] = (own[0] + sum(m for m, _f in parts), own[1] + sum(f for _m, f in parts))
+        return memo[row.pk]
+
+    values = {}
+    for row in rows:
+        if not row.element_id or row.computed or not row.element.is_numeric:
+            continue
+        if row.element.value_type == "percent":
+            values[(row.element.code, "total")] = Decimal(f"{20 + seed % 7}.5")
+            continue
+        male, female = amount(row)
+        codes = {o.code for o in row.options}
+        if {"male", "female"} <= codes:
+            values[(row.element.code, "male")] = male
+            values[(row.element.code, "female")] = female
+        if "total" in codes:
+            values[(row.element.code, "total")] = male + female
+    return values
+
+
+def best_of(runs, fn):
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=700)
+    parser.add_argument("--form", default="PL6")
+    parser.add_argument("--runs", type=int, default=1, help="runs of the openpyxl baselines (best taken)")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="treem-bench-workbooks-")
+    os.environ["TREEM_DATA_DIR"] = tmp.name
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "treem.settings"
+    import django
+
+    django.setup()
+    import openpyxl
+    from django.core.management import call_command
+
+    from treem.accounts.models import User
+    from treem.reporting.loading import load_forms
+    from treem.reporting.models import DataValue, Form, Period
+    from treem.reporting.validation import form_rows
+    from treem.units.loading import load_units
+    from treem.units.models import Unit
+    from treem.workbooks import batches
+    from treem.workbooks.models import WorkbookFile
+    from treem.workbooks.template_workbook import build_template
+
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    load_units("legacy")
+    load_forms()
+    admin = User.objects.create_user(username="bench", password="bench-password-1", role=User.Role.ADMIN)
+    form = Form.objects.get(code=args.form, version=1)
+    period = Period.objects.get(code="2023")
+    rows = form_rows(form)
+    districts = list(Unit.objects.filter(structure="legacy", level="district").order_by("code")[:args.files])
+    files = [(f"{u.code}.xlsx", build_template(form, u, period, stored=district_values(rows, i)))
+             for i, u in enumerate(districts)]
+    size = sum(len(d) for _n, d in files)
+    print(f"setup: {len(districts)} districts, {len(files)} workbooks of {form.code} "
+          f"({size / len(files) / 1024:.1f} KB each), {time.perf_counter() - start:.0f} s")
+
+    def openpyxl_alone(read_only):
+        cells = 0
+        for _name, data in files:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=read_only)
+            for ws in wb.worksheets:
+                for row in ws.iter_rows(values_only=True):
+                    cells += len(row)
+            wb.close()
+        return cells
+
+    cells = openpyxl_alone(True)
+    # openpyxl as one calls it (load_workbook, every cell read), and in its
+    # fastest mode (read_only=True, which the import itself uses).
+    baseline = best_of(args.runs, lambda: openpyxl_alone(False))
+    fastest = best_of(args.runs, lambda: openpyxl_alone(True))
+
+    # The bulk path as a coordinator uses it: the files stored as a batch,
+    # then each checked and imported all or nothing.
+    batch = batches.create_batch(admin, files)
+    start = time.perf_counter()
+    batches.run_batch(batch.pk)
+    imported = time.perf_counter() - start
+    statuses = list(WorkbookFile.objects.filter(batch=batch).values_list("status", "message"))
+    refused = [m for s, m in statuses if s != "imported"]
+    values = DataValue.objects.filter(period=period, unit__level="district").count()
+    print(f"imported: {len(statuses) - len(refused)} of {len(statuses)} workbooks, {values} values saved"
+          + (f"; refused: {refused[:3]}" if refused else ""))
+    per_file = 1000 / len(files)
+    print(f"openpyxl alone, load_workbook() + read {cells} cells, best of {args.runs}: {baseline:.2f} s "
+          f"({baseline * per_file:.1f} ms a file)")
+    print(f"openpyxl alone, read_only=True, best of {args.runs}: {fastest:.2f} s ({fastest * per_file:.1f} ms a file)")
+    print(f"Treem import (checks + openpyxl read-only + validation + save with history and audit): "
+          f"{imported:.2f} s ({imported * per_file:.1f} ms a file)")
+    ratio = imported / baseline
+    print(f"import / openpyxl load_workbook(): {ratio:.2f}x   (import / openpyxl read-only: {imported / fastest:.2f}x)")
+    print("OK: within 2x" if ratio <= 2 else "SLOW: the target is 2x or less")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""Results computed from real approved Appendix 7 reports, values entered by
+hand, and the dashboards: who sees them, what they show, how many queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from treem.analytics.judging import EXCEEDED, NO_DATA, NOT_COLLECTED, NOT_MET
+from treem.analytics.loading import load_indicator_sources
+from treem.analytics.models import IndicatorValue
+from treem.analytics.results import indicator_results, unit_comparison
+from treem.core.models import AuditEntry
+from treem.plans.models import SubIndicator
+from treem.reporting import actions
+from treem.reporting.models import Period
+
+from .conftest import client_for, make_user
+from .reporting_helpers import forms  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sources(forms):  # noqa: F811
+    load_indicator_sources()
+    return forms
+
+
+def two_communes_in_two_districts(province):
+    communes = list(province.descendants().filter(level="commune").order_by("code"))
+    first = communes[0]
+    second = next(c for c in communes if c.parent_id != first.parent_id)
+    return first, second
+
+
+def approved_pl7(coordinator, commune, year, values, n=[0]):
+    n[0] += 1
+    officer = make_user(f"pl7-{n[0]}", "commune_officer", commune)
+    period = Period.objects.get(code=str(year))
+    submission = actions.open_submission(officer, forms_pl7(), commune, period)
+    problems = actions.save_values(officer, submission, values)
+    assert [p.message for p in problems if p.is_error] == []
+    actions.submit(officer, submission)
+    return actions.approve(coordinator, submission)
+
+
+def forms_pl7():
+    from treem.reporting.models import Form
+
+    return Form.objects.get(code="PL7")
+
+
+def sub_of(plan, number, order=0):
+    return SubIndicator.objects.get(indicator__plan=plan, indicator__number=number, order=order)
+
+
+def result_for(results, sub, scope=""):
+    return next(r for r in results if r.sub_indicator.pk == sub.pk and r.scope == scope)
+
+
+def test_birth_registration_rate_is_recomputed_from_summed_parts(sources, coordinator, bac_kan, bac_kan_plan):
+    a, b = two_communes_in_two_districts(bac_kan)
+    # 90 of 100 children and 289 of 300: the province is 379/400 = 94,75 %, not the 93,2 % average.
+    approved_pl7(coordinator, a, 2023, {("PL7_CT22", "actual"): "90", ("PL7_CT22_d", "actual"): "100",
+                                        ("PL7_CT22", "plan"): "95", ("PL7_CT22_d", "plan"): "100"})
+    approved_pl7(coordinator, b, 2023, {("PL7_CT22", "actual"): "289", ("PL7_CT22_d", "actual"): "300",
+                                        ("PL7_CT22", "plan"): "285", ("PL7_CT22_d", "plan"): "300"})
+    birth = sub_of(bac_kan_plan, "14")
+    r = result_for(indicator_results(bac_kan_plan, bac_kan, 2023), birth)
+    assert r.actual == Decimal(379) * 100 / Decimal(400) == Decimal("94.75")
+    assert (r.actual_source, r.actual_from) == ("reported", "rollup")
+    # The year's plan, from the plan columns added up the same way: 380/400 = 95 %; 94,75 % is not met.
+    assert r.target.source == "annual_plan" and r.target.value == Decimal(95)
+    assert r.judgement == NOT_MET
+    # Baseline 97,2 % (2020): the result went the wrong way.
+    assert r.progress_2025 == 0 and r.trajectory == "off_track"
+    assert r.target_2025.value == Decimal("98.5") and r.target_2030.value == 100
+
+    # Each district is its commune; the better one ranks first.
+    ranked = unit_comparison(bac_kan_plan, bac_kan, 2023, birth)[""]
+    assert [(x.unit.pk, x.rank) for x in ranked[:2]] == [(b.parent_id, 1), (a.parent_id, 2)]
+    assert ranked[0].actual == Decimal(289) * 100 / Decimal(300)
+    assert all(x.actual is None and x.rank is None for x in ranked[2:])
+
+
+def test_own_report_first_percentages_never_added_and_scopes_matched(sources, coordinator, bac_kan, bac_kan_plan):
+    a, b = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2023, {("PL7_CT8", "actual"): "3", ("PL7_CT9", "actual"): "12",
+                                        ("PL7_CT3", "actual"): "4", ("PL7_CT3", "plan"): "5"})
+    approved_pl7(coordinator, b, 2023, {("PL7_CT8", "actual"): "2", ("PL7_CT3", "actual"): "6"})
+    obesity, neonatal = sub_of(bac_kan_plan, "4", 2), sub_of(bac_kan_plan, "3", 0)
+    at_a = indicator_results(bac_kan_plan, a, 2023)
+    # Rural and urban targets, each judged against its own actual.
+    assert result_for(at_a, obesity, "rural").actual == 3 and result_for(at_a, obesity, "urban").actual == 12
+    assert result_for(at_a, obesity, "rural").actual_from == "own"
+    # 4‰ against the year's plan of 5‰ (lower is better, no comparator): exceeded.
+    assert result_for(at_a, neonatal).judgement == EXCEEDED
+    # At the province, percentages and per-mille rates typed by communes are not added up (nor averaged).
+    at_province = indicator_results(bac_kan_plan, bac_kan, 2023)
+    assert result_for(at_province, obesity, "rural").actual is None
+    assert result_for(at_province, neonatal).judgement == NO_DATA
+
+
+def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coordinator, bac_kan, bac_kan_plan):
+    a, _ = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2022, {("PL7_CT22", "actual"): "80", ("PL7_CT22_d", "actual"): "100",
+                                        ("PL7_CT21_3", "actual"): "40"})
+    approved_pl7(coordinator, a, 2023, {("PL7_CT22", "actual"): "90", ("PL7_CT22_d", "actual"): "100",
+                                        ("PL7_CT21_3", "actual"): "39"})
+    results = indicator_results(bac_kan_plan, bac_kan, 2023)
+    birth = result_for(results, sub_of(bac_kan_plan, "14"))
+    assert (birth.previous, birth.actual, birth.change) == (80, 90, 10)
+    assert birth.series == {2022: 80, 2023: 90}
+    # 40 couples, then 39: a 2,5 % reduction.
+    marriage = result_for(results, sub_of(bac_kan_plan, "13"))
+    assert marriage.actual == Decimal("2.5")
+
+
+def test_values_entered_by_hand(client, sources, coordinator, commune_officer, bac_kan, bac_kan_plan):
+    dropout = sub_of(bac_kan_plan, "17", 1)  # primary drop-out: no data element defines it
+    vaccine5 = sub_of(bac_kan_plan, "5", 1)
+    client_for(client, coordinator)
+    url = reverse("analytics:enter_value", args=[bac_kan_plan.pk, bac_kan.pk, 2025, dropout.pk])
+    assert client.post(url, {"value": "0,08", "note": "Sở GD&ĐT"}).status_code == 302
+    assert client.post(reverse("analytics:enter_value", args=[bac_kan_plan.pk, bac_kan.pk, 2025, vaccine5.pk]),
+                       {"not_collected": "1"}).status_code == 302
+    saved = IndicatorValue.objects.get(sub_indicator=dropout, unit=bac_kan, year=2025)
+    assert saved.value == Decimal("0.08") and saved.updated_by == coordinator
+    assert AuditEntry.objects.filter(action="analytics.value_entered", object_id=str(saved.pk)).count() == 1
+    results = indicator_results(bac_kan_plan, bac_kan, 2025)
+    # 0,08 % against "0,1" (lower is better): exceeded; "not collected" is neither met nor not met.
+    r = result_for(results, dropout)
+    assert (r.actual, r.actual_source, r.judgement) == (Decimal("0.08"), "entered", EXCEEDED)
+    assert result_for(results, vaccine5).judgement == NOT_COLLECTED
+    # Not a number: refused, nothing changed.
+    client.post(url, {"value": "abc"})
+    saved.refresh_from_db()
+    assert saved.value == Decimal("0.08")
+    # A commune officer sees the province but may not change its figures.
+    client_for(client, commune_officer)
+    assert client.post(url, {"value": "1"}).status_code == 403
+    saved.refresh_from_db()
+    assert saved.value == Decimal("0.08")
+
+
+def test_overview_and_indicator_pages(client, sources, coordinator, bac_kan, bac_kan_plan):
+    a, b = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2023, {("PL7_CT22", "actual"): "99", ("PL7_CT22_d", "actual"): "100",
+                                        ("PL7_CT22", "plan"): "98", ("PL7_CT22_d", "plan"): "100"})
+    client_for(client, coordinator)
+    # The plan's results open on the latest year with data.
+    response = client.get(reverse("analytics:plan", args=[bac_kan_plan.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])
+    page = response.content.decode()
+    birth = sub_of(bac_kan_plan, "14")
+    row = page.split(f'id="sub-{birth.pk}"')[1].split("</tr>")[0]
+    assert 'data-judgement="exceeded"' in page.split(f'id="sub-{birth.pk}"')[0].rsplit("<tr", 1)[1]
+    assert "99%" in row
+    # Filtered by lead agency: only the indicators the Department of Justice leads.
+    justice = birth.indicator.lead_agency
+    filtered = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023]),
+                          {"agency": justice.pk}).content.decode()
+    assert f'id="sub-{birth.pk}"' in filtered
+    assert f'id="sub-{sub_of(bac_kan_plan, "3").pk}"' not in filtered
+
+    ind_url = reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2023, birth.pk])
+    ind_page = client.get(ind_url).content.decode()
+    assert reverse("analytics:chart", args=[bac_kan_plan.pk, bac_kan.pk, 2023, birth.pk]) in ind_page
+    assert str(a.parent) in ind_page and "1/" in ind_page  # the district that reported, 1 commune of its communes
+    chart = client.get(reverse("analytics:chart", args=[bac_kan_plan.pk, bac_kan.pk, 2023, birth.pk]))
+    assert chart.status_code == 200 and chart["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in chart.content and "2030".encode() in chart.content
+
+    # The commune page: the same overview for the commune.
+    commune_page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, a.pk, 2023]))
+    assert commune_page.status_code == 200 and f'id="sub-{birth.pk}"' in commune_page.content.decode()
+
+    # The agency's page: what it leads and where it stands.
+    agency_page = client.get(reverse("analytics:agency", args=[justice.pk])).content.decode()
+    assert f'id="sub-{birth.pk}"' in agency_page and 'class="st st-exceeded"' in agency_page
+
+
+def test_outsider_gets_404_everywhere(client, sources, outsider, bac_kan, bac_kan_plan):
+    birth = sub_of(bac_kan_plan, "14")
+    client_for(client, outsider)
+    args = [bac_kan_plan.pk, bac_kan.pk, 2023]
+    for url in [reverse("analytics:plan", args=args[:1]), reverse("analytics:unit", args=args[:2]),
+                reverse("analytics:overview", args=args), reverse("analytics:indicator", args=args + [birth.pk]),
+                reverse("analytics:chart", args=args + [birth.pk])]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("analytics:enter_value", args=args + [birth.pk]), {"value": "1"}).status_code == 404
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_unit_outside_the_plan_or_a_year_outside_its_period_is_not_found(client, sources, coordinator,
+                                                                           bac_kan_plan, national_plan, bac_kan):
+    client_for(client, coordinator)
+    # the national plan is judged for Bắc Kạn (under the nation); the province plan not for the nation
+    assert client.get(reverse("analytics:overview", args=[national_plan.pk, bac_kan.pk, 2023])).status_code == 200
+    nation = bac_kan.parent
+    assert client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, nation.pk, 2023])).status_code == 404
+    assert client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2040])).status_code == 404
+
+
+def test_overview_queries_do_not_grow_with_reports(client, sources, coordinator, bac_kan, bac_kan_plan,
+                                                   django_assert_max_num_queries):
+    communes = list(bac_kan.descendants().filter(level="commune").order_by("code")[:4])
+    client_for(client, coordinator)
+    url = reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])
+    approved_pl7(coordinator, communes[0], 2023, {("PL7_CT22", "actual"): "9", ("PL7_CT22_d", "actual"): "10"})
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    for c in communes[1:]:
+        approved_pl7(coordinator, c, 2023, {("PL7_CT22", "actual"): "9", ("PL7_CT22_d", "actual"): "10",
+                                            ("PL7_CT1", "actual"): "1", ("PL7_CT1_d", "actual"): "1"})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "st st-met" in page or "st st-no_target" in page
+
+
+def test_trajectory_from_the_baseline_and_a_commune_figure(sources, coordinator, bac_kan, bac_kan_plan):
+    a, _ = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2024, {("PL7_CT3", "actual"): "4"})
+    neonatal = sub_of(bac_kan_plan, "3", 0)
+    r = result_for(indicator_results(bac_kan_plan, a, 2024), neonatal)
+    # No target for 2024 and no year's plan reported: not judged.
+    assert r.actual == 4 and r.target is None and r.judgement == "no_target"
+    # Baseline 2,3‰ (2020) to 4‰ (2024): the trend gives 4,425‰ in 2025, below "< 5‰": on track;
+    # 6,55‰ in 2030 against "< 3‰", the wrong way: off track.
+    assert r.trajectory_2025.projected == Decimal("4.425") and r.trajectory_2025.status == "on_track"
+    assert r.trajectory_2030.status == "off_track"
+    assert r.progress_2025 == 100 and r.progress_2030 == 0

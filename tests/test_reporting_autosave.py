@@ -1,0 +1,106 @@
+"""The entry page saves as the officer types: changed cells only, problems of
+the whole form and computed totals back as JSON, and a colleague's change
+never silently overwritten."""
+
+import pytest
+from django.urls import reverse
+
+from treem.core.models import AuditEntry
+from treem.reporting.models import DataValue, DataValueChange, Submission
+
+from .conftest import client_for, make_user
+from .reporting_helpers import forms, pl6, y2023  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def autosave_url(unit, form="PL6", period="2023"):
+    return reverse("reporting:autosave", args=[form, period, unit.pk])
+
+
+def stored(unit, element, option="total"):
+    v = DataValue.objects.filter(unit=unit, element__code=element, option__code=option).first()
+    return v and v.value
+
+
+def test_changed_cells_are_saved_and_the_form_is_checked(client, commune_officer, pl6, y2023):
+    commune = commune_officer.unit
+    c = client_for(client, commune_officer)
+    response = c.post(autosave_url(commune), {
+        "v:PL6_I_1:total": "1.234", "o:PL6_I_1:total": "", "v:PL6_I_1:male": "600", "o:PL6_I_1:male": "",
+        "v:PL6_I_1:female": "600", "o:PL6_I_1:female": "",
+        "v:PL6_II_4_4_1:total": "2", "v:PL6_II_4_4_2:total": "1"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ok"] and data["status"] == "draft"
+    assert stored(commune, "PL6_I_1") == 1234
+    # 600 + 600 is not 1.234: the error comes back for the row, in Vietnamese.
+    [problem] = [p for p in data["problems"] if p["cell"].startswith("PL6_I_1:")]
+    assert problem["level"] == "error" and "khác" in problem["message"] and "1.234" in problem["message"]
+    # The computed total of the sub-items comes back for the page to show.
+    assert data["values"]["PL6_II_4_4:total"] == "3"
+    # Five typed cells and the computed total, each with its history.
+    assert DataValueChange.objects.filter(data_value__unit=commune).count() == 6
+    assert AuditEntry.objects.filter(action="reporting.values_saved", user=commune_officer).count() == 1
+
+    # Saving the same figures again changes nothing and writes no history.
+    again = c.post(autosave_url(commune), {"v:PL6_I_1:total": "1.234", "o:PL6_I_1:total": "1.234"})
+    assert again.json()["ok"] and DataValueChange.objects.filter(data_value__unit=commune).count() == 6
+
+
+def test_a_colleagues_change_is_not_overwritten(client, commune_officer, pl6, y2023):
+    commune = commune_officer.unit
+    colleague = make_user("colleague", "commune_officer", commune)
+    client_for(client, colleague).post(autosave_url(commune), {"v:PL6_I_1:total": "900", "o:PL6_I_1:total": ""})
+    # The officer opened the form when the cell was empty, and types 950.
+    response = client_for(client, commune_officer).post(autosave_url(commune), {
+        "v:PL6_I_1:total": "950", "o:PL6_I_1:total": "", "v:PL6_I_2:total": "300", "o:PL6_I_2:total": ""})
+    assert response.status_code == 409
+    data = response.json()
+    assert not data["ok"] and "người khác" in data["message"]
+    assert data["problems"][0]["kind"] == "conflict" and "900" in data["problems"][0]["message"]
+    assert data["values"]["PL6_I_1:total"] == "900"
+    # Nothing of that save was written, not even the cell nobody else touched.
+    assert stored(commune, "PL6_I_1") == 900 and stored(commune, "PL6_I_2") is None
+    # Having seen 900, the officer's change goes through.
+    ok = client_for(client, commune_officer).post(autosave_url(commune), {
+        "v:PL6_I_1:total": "950", "o:PL6_I_1:total": "900"})
+    assert ok.json()["ok"] and stored(commune, "PL6_I_1") == 950
+
+
+def test_unreadable_figures_save_nothing(client, commune_officer, pl6, y2023):
+    commune = commune_officer.unit
+    response = client_for(client, commune_officer).post(autosave_url(commune), {
+        "v:PL6_I_1:total": "12a", "v:PL6_I_2:total": "5"})
+    assert response.status_code == 400
+    data = response.json()
+    assert "không phải là số" in data["problems"][0]["message"]
+    assert stored(commune, "PL6_I_2") is None
+
+
+def test_a_submitted_report_is_not_changed(client, commune_officer, pl6, y2023):
+    commune = commune_officer.unit
+    c = client_for(client, commune_officer)
+    c.post(reverse("reporting:entry", args=["PL6", "2023", commune.pk]), {
+        "action": "submit", "v:PL6_I_1:total": "10", "v:PL6_I_1:male": "5", "v:PL6_I_1:female": "5"})
+    assert Submission.objects.get(unit=commune, period=y2023, form=pl6).status == "submitted"
+    response = c.post(autosave_url(commune), {"v:PL6_I_1:total": "11", "o:PL6_I_1:total": "10"})
+    assert response.status_code == 400 and stored(commune, "PL6_I_1") == 10
+
+
+def test_others_cannot_autosave(client, commune_officer, outsider, viewer, pl6, y2023):
+    commune = commune_officer.unit
+    assert client_for(client, outsider).post(autosave_url(commune), {"v:PL6_I_1:total": "1"}).status_code == 404
+    assert client_for(client, viewer).post(autosave_url(commune), {"v:PL6_I_1:total": "1"}).status_code == 403
+    client.logout()
+    assert client.post(autosave_url(commune), {"v:PL6_I_1:total": "1"}).status_code in (302, 403)
+    assert stored(commune, "PL6_I_1") is None
+    assert client_for(client, commune_officer).get(autosave_url(commune)).status_code == 405
+
+
+def test_the_entry_page_carries_what_the_script_needs(client, commune_officer, pl6, y2023):
+    page = client_for(client, commune_officer).get(
+        reverse("reporting:entry", args=["PL6", "2023", commune_officer.unit.pk])).content.decode()
+    assert f'data-autosave="{autosave_url(commune_officer.unit)}"' in page
+    assert 'data-type="count"' in page and 'data-saved=""' in page
+    assert "reporting/entry.js" in page and 'id="entry-messages"' in page

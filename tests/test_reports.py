@@ -1,0 +1,364 @@
+"""The official report and its appendices: approved reports of two Bắc Kạn
+communes and the province's own text go in through the reporting actions;
+the files are built, opened again with python-docx and openpyxl, and read."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from treem.analytics.judging import EXCEEDED, MET, NOT_MET
+from treem.analytics.loading import load_indicator_sources
+from treem.analytics.results import indicator_results
+from treem.core.numbers import format_number
+from treem.reporting import actions
+from treem.reporting.models import Period
+from treem.reporting.rollup import rollup_form
+from treem.reports.appendices import build_appendices
+from treem.reports.docx_report import ReportOptions, build_mid_term_review, build_report
+from treem.reports.indicator_table import MEASURE_UNITS, actual_text
+
+from .conftest import client_for, make_user, unit
+from .reporting_helpers import forms, y2023  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+# Two communes' Appendix 6 for 2023 (and the first one's for 2022).
+PL6_A = {("PL6_I_1", "total"): "1.234", ("PL6_I_1", "male"): "600", ("PL6_I_1", "female"): "634",
+         ("PL6_II", "total"): "12", ("PL6_II_1", "total"): "3", ("PL6_II_1", "male"): "1",
+         ("PL6_II_1", "female"): "2", ("PL6_IV_2_2", "total"): "2", ("PL6_IV_2_2_1", "total"): "1"}
+PL6_B = {("PL6_I_1", "total"): "766", ("PL6_I_1", "male"): "400", ("PL6_I_1", "female"): "366",
+         ("PL6_II", "total"): "8", ("PL6_II_1", "total"): "1", ("PL6_II_1", "male"): "1",
+         ("PL6_II_1", "female"): "0", ("PL6_IV_2_2", "total"): "1", ("PL6_IV_2_2_1", "total"): "1"}
+PL6_A_2022 = {("PL6_I_1", "total"): "1.200", ("PL6_II", "total"): "15"}
+
+
+def pl7_values(num, den, plan_num, reg, reg_plan, under5, special, special_plan, children):
+    """Appendix 7 of one commune: child-friendly commune (CT1), special
+    circumstances (CT14, lower is better), birth registration (CT22)."""
+    return {("PL7_CT1", "actual"): num, ("PL7_CT1_d", "actual"): den,
+            ("PL7_CT1", "plan"): plan_num, ("PL7_CT1_d", "plan"): den,
+            ("PL7_CT14", "actual"): special, ("PL7_CT14", "plan"): special_plan,
+            ("PL7_CT14_d", "actual"): children, ("PL7_CT14_d", "plan"): children,
+            ("PL7_CT22", "actual"): reg, ("PL7_CT22", "plan"): reg_plan,
+            ("PL7_CT22_d", "actual"): under5, ("PL7_CT22_d", "plan"): under5}
+
+
+PL7_A = pl7_values("1", "1", "1", "95", "90", "100", "5", "6", "500")
+PL7_B = pl7_values("0", "1", "1", "190", "180", "200", "3", "4", "300")
+
+BC_TEXT = {
+    ("BC_A_I_1", "total"): "UBND tỉnh ban hành 5 văn bản chỉ đạo về công tác trẻ em.\n"
+                           "Các sở, ngành triển khai kịp thời.",
+    ("BC_A_II_2", "total"): "Tình trạng trẻ em đuối nước vẫn còn xảy ra ở vùng sâu.",
+    ("BC_B_1", "total"): "Bảo đảm thực hiện các quyền của trẻ em.",
+}
+
+
+def approved(officer, reviewer, form, period, values, unit_=None):
+    submission = actions.open_submission(officer, form, unit_ or officer.unit, period)
+    problems = actions.save_values(officer, submission, values)
+    assert [p.message for p in problems if p.is_error] == []
+    actions.submit(officer, submission)
+    return actions.approve(reviewer, submission)
+
+
+@pytest.fixture
+def communes(commune_officer):
+    a = commune_officer.unit
+    b = a.parent.children.exclude(pk=a.pk).order_by("code").first()
+    return a, b
+
+
+@pytest.fixture
+def reported(forms, y2023, coordinator, commune_officer, communes, system_admin):  # noqa: F811
+    """Approved PL6 and PL7 of two communes for 2023, PL6 of one for 2022,
+    and the province's own report text (form BC) for 2023."""
+    load_indicator_sources()
+    a, b = communes
+    officer_b = make_user("commune-b", "commune_officer", b)
+    y2022 = Period.objects.get(code="2022")
+    approved(commune_officer, coordinator, forms["PL6"], y2022, PL6_A_2022)
+    approved(commune_officer, coordinator, forms["PL6"], y2023, PL6_A)
+    approved(officer_b, coordinator, forms["PL6"], y2023, PL6_B)
+    approved(commune_officer, coordinator, forms["PL7"], y2023, PL7_A)
+    approved(commune_officer, coordinator, forms["PL4"], y2023,
+             {("PL4_1_1", "plan"): "1.000", ("PL4_1_1", "actual"): "1.100", ("PL4_1_1_a", "actual"): "600",
+              ("PL4_2_1_a", "actual"): "250"})
+    approved(officer_b, coordinator, forms["PL7"], y2023, PL7_B)
+    # The province's own narrative; the level above it (the nation) approves.
+    approved(coordinator, system_admin, forms["BC"], y2023, BC_TEXT, unit_=coordinator.unit)
+    return {"a": a, "b": b, "officer_b": officer_b}
+
+
+def sheet_row(ws, label, column=2):
+    for row in ws.iter_rows(min_row=1):
+        if row[column - 1].value == label:
+            return row
+    raise AssertionError(f"no row {label!r}")
+
+
+def header_cell(ws, text):
+    for row in ws.iter_rows(min_row=1, max_row=12):
+        for cell in row:
+            if cell.value == text:
+                return cell
+    raise AssertionError(f"no header {text!r}")
+
+
+def merged_range_of(ws, cell):
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return str(rng)
+    return None
+
+
+def test_appendix_6_adds_up_the_two_communes(reported, forms, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+    wb = load_workbook(BytesIO(build_appendices(y2023, bac_kan, plan=bac_kan_plan)))
+    assert wb.sheetnames == [f"Phụ lục {n}" for n in range(1, 8)]
+    ws = wb["Phụ lục 6"]
+    assert ws["A1"].value == "PHỤ LỤC 6"
+    assert ws["A2"].value == "TÊN ĐƠN VỊ: ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+    assert ws["A3"].value == "SỐ LIỆU CƠ BẢN VỀ DÂN SỐ TRẺ EM VÀ TÌNH HÌNH TRẺ EM NĂM 2023"
+
+    # Merged headers: "Năm 2023" over Tổng số, Nam, Nữ; the single columns down both header rows.
+    year = header_cell(ws, "Năm 2023")
+    assert merged_range_of(ws, year) == f"E{year.row}:G{year.row}"
+    assert [ws.cell(row=year.row + 1, column=c).value for c in (5, 6, 7)] == ["Tổng số", "Nam", "Nữ"]
+    assert merged_range_of(ws, header_cell(ws, "NỘI DUNG")) == f"B{year.row}:B{year.row + 1}"
+    assert header_cell(ws, "Năm 2022").column == 4
+
+    rolled = rollup_form(forms["PL6"], y2023, bac_kan)
+    children = sheet_row(ws, "Số trẻ em dưới 16 tuổi")
+    total, male, female = (c.value for c in children[4:7])
+    assert (total, male, female) == (2000, 1000, 1000)
+    assert (total, male, female) == tuple(int(rolled[("PL6_I_1", o)]) for o in ("total", "male", "female"))
+    assert children[3].value == 1200  # 2022: commune A alone
+    assert children[2].value == "Người" and children[4].number_format == "#,##0"
+    assert sheet_row(ws, "Tổng số trẻ em có hoàn cảnh đặc biệt")[4].value == 20
+    # The lead agency cell spans its group of rows, as in the appendix.
+    lead = children[7]
+    assert lead.value.startswith("Lao động - Thương binh và Xã hội")
+    assert merged_range_of(ws, lead) is not None
+
+    # Printing: A4 landscape, one page wide, header rows repeated, a print area.
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+    assert ws.print_title_rows == f"${year.row}:${year.row + 2}"
+    assert ws.print_area.startswith("'Phụ lục 6'!$A$1:$H$")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+
+
+def test_appendix_7_recomputes_rates_and_judges_plan_against_actual(reported, y2023, bac_kan):  # noqa: F811
+    ws = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))["Phụ lục 7"]
+    header = header_cell(ws, "Các mục tiêu, chỉ tiêu")
+    assert merged_range_of(ws, header) == f"A{header.row}:B{header.row + 1}"
+    judged = header_cell(ws, "Đánh giá kết quả thực hiện năm 2023")
+    assert merged_range_of(ws, judged) == f"G{judged.row}:I{judged.row}"
+    columns = {ws.cell(row=judged.row + 1, column=c).value: c for c in range(7, 10)}
+    assert set(columns) == {"Không đạt KH", "Đạt KH", "Vượt KH"}
+
+    # 1 of 2 communes child-friendly: 50 %, not the average of 100 % and 0 %;
+    # the plan was both (100 %): not met.
+    rate = sheet_row(ws, "Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em")
+    assert (rate[3].value, rate[4].value) == (100, 50)
+    assert rate[4].number_format == "#,##0.0"
+    assert rate[columns["Không đạt KH"] - 1].value == "x" and rate[columns["Vượt KH"] - 1].value is None
+    # Special circumstances, lower is better: 8/800 = 1 % against a plan of 1,25 %: exceeded.
+    special = next(r for r in ws.iter_rows() if str(r[1].value or "").startswith("Giảm tỷ lệ trẻ em có hoàn cảnh"))
+    assert (special[3].value, special[4].value) == (1.25, 1)
+    assert special[columns["Vượt KH"] - 1].value == "x"
+    objective = sheet_row(ws, "Mục tiêu 1", column=1)
+    assert merged_range_of(ws, objective[1]) is not None and objective[0].font.b
+
+
+def test_appendix_layouts_follow_the_official_headers(reported, y2023, bac_kan):  # noqa: F811
+    wb = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))
+    ws = wb["Phụ lục 2"]
+    assessed = header_cell(ws, "Đánh giá kết quả thực hiện năm 2023")
+    assert merged_range_of(ws, assessed) == f"G{assessed.row}:I{assessed.row}"
+    for title in ("Kết quả thực hiện năm 2022", "Kế hoạch thực hiện năm 2023", "Kết quả thực hiện năm 2023",
+                  "Kế hoạch năm 2024", "ĐVT", "Ghi chú"):
+        assert merged_range_of(ws, header_cell(ws, title)) is not None
+    ws = wb["Phụ lục 3"]
+    assert merged_range_of(ws, header_cell(ws, "Số lượt người tham gia, trong đó")) is not None
+    ws = wb["Phụ lục 4"]
+    assert ws["A5"].value == "Đơn vị tính: 1000đ"
+    assert header_cell(ws, "Đạt KH (%)")
+    total = sheet_row(ws, "Tổng cộng", column=1)  # number and name merged, as printed
+    assert merged_range_of(ws, total[0]) == f"A{total[0].row}:B{total[0].row}" and total[0].font.b
+    # 1.100 + 250 spent against a plan of 1.000: 135 % of the plan, under "Vượt KH (%)".
+    assert [c.value for c in total[3:8]] == [1000, 1350, None, None, 135]
+    # Appendix 5: three header levels, staff type over sex, "Có (số lượng)" over Nam and Nữ.
+    ws = wb["Phụ lục 5"]
+    top = header_cell(ws, "Số lượng người làm công tác BVCSTE (người)")
+    assert merged_range_of(ws, top) == f"C{top.row}:J{top.row}"
+    assert merged_range_of(ws, header_cell(ws, "Chuyên trách")) == f"C{top.row + 1}:D{top.row + 1}"
+    assert merged_range_of(ws, header_cell(ws, "Có (số lượng)")) == f"L{top.row + 1}:M{top.row + 1}"
+    assert merged_range_of(ws, header_cell(ws, "Thứ tự")) == f"A{top.row}:A{top.row + 2}"
+    for name in wb.sheetnames:
+        assert wb[name].page_setup.orientation == "landscape"
+        assert wb[name].print_area and wb[name].print_title_rows
+
+
+def paragraphs(doc):
+    return [p.text for p in doc.paragraphs]
+
+
+def table_texts(table):
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+    options = ReportOptions(number="125", day=date(2024, 1, 5), signer_name="Nguyễn Văn A")
+    doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023, options)))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+
+    header = table_texts(doc.tables[0])
+    assert header[0][0].split("\n")[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH BẮC KẠN"]
+    assert header[0][1].split("\n")[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert header[1][0] == "Số: 125/BC-UBND"
+    assert header[1][1] == "Bắc Kạn, ngày 05 tháng 01 năm 2024"
+    assert doc.tables[0].rows[1].cells[1].paragraphs[0].runs[0].italic
+
+    texts = paragraphs(doc)
+    start = texts.index("BÁO CÁO")
+    assert texts[start + 1:start + 3] == ["Kết quả thực hiện công tác trẻ em năm 2023",
+                                          "và phương hướng, nhiệm vụ năm 2024"]
+    for heading in ("A. KẾT QUẢ THỰC HIỆN CÔNG TÁC TRẺ EM NĂM 2023",
+                    "I. Tổ chức thực hiện quản lý nhà nước về trẻ em", "II. Đánh giá kết quả đạt được",
+                    "III. Kiến nghị, đề xuất:", "B. KẾ HOẠCH THỰC HIỆN CÔNG TÁC TRẺ EM NĂM 2024",
+                    "1. Mục tiêu chung"):
+        assert heading in texts
+    # The province's text, each line a paragraph, under its heading.
+    first = texts.index("UBND tỉnh ban hành 5 văn bản chỉ đạo về công tác trẻ em.")
+    assert texts[first - 1].startswith("1. Công tác tham mưu lãnh đạo")
+    assert texts[first + 1] == "Các sở, ngành triển khai kịp thời."
+    assert "Bảo đảm thực hiện các quyền của trẻ em." in texts
+    assert any(t.startswith("Thực hiện Quyết định số 592/QĐ-UBND ngày 05/05/2021") for t in texts)
+    assert ("Tổng kinh phí thực hiện công tác trẻ em năm 2023: 1.350 nghìn đồng, đạt 135,0% kế hoạch; "
+            "trong đó nguồn vận động xã hội 250 nghìn đồng (chi tiết tại Phụ lục 4).") in texts
+
+    # The indicator table holds what indicator_results says, judged there.
+    results = indicator_results(bac_kan_plan, bac_kan, 2023)
+    with_actual = [r for r in results if r.actual is not None]
+    assert len(with_actual) >= 3
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    rows = table_texts(table)
+    assert rows[0] == ["TT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm 2023", "Thực hiện năm 2023", "Đánh giá"]
+    by_name = {r[1]: r for r in rows[1:]}
+    judged_text = {MET: "Đạt", EXCEEDED: "Vượt", NOT_MET: "Không đạt"}
+    for r in with_actual:
+        line = by_name[r.name]
+        assert line[2] == MEASURE_UNITS[r.measure_unit]
+        assert line[4] == actual_text(r.actual) and line[3] == (r.target.text if r.target else "")
+        assert line[5] == judged_text[r.judgement]
+    child_friendly = next(r for r in with_actual if r.indicator_number == "1")
+    assert by_name[child_friendly.name][4] == "50" and child_friendly.judgement == NOT_MET
+    good = sum(r.judgement in (MET, EXCEEDED) for r in results)
+    judged = sum(r.judgement in (MET, EXCEEDED, NOT_MET) for r in results)
+    assert any(f"{good}/{judged} chỉ tiêu đạt và vượt kế hoạch" in t for t in texts)
+
+    # Appendix 6 compared with the year before, from the same figures.
+    compare = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tăng (+), giảm (-)")
+    line = next(r for r in table_texts(compare) if r[1] == "Tổng số trẻ em có hoàn cảnh đặc biệt")
+    assert line[3:] == ["15", "20", "+5"]
+
+    signature = table_texts(doc.tables[-1])[0]
+    assert signature[0].startswith("Nơi nhận:\n- Bộ Lao động - Thương binh và Xã hội (b/c);")
+    assert signature[1].split("\n")[:3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"]
+    assert signature[1].rstrip().endswith("Nguyễn Văn A")
+
+
+def test_mid_term_review_shows_every_year_and_the_2025_target(reported, forms, coordinator, commune_officer,
+                                                              bac_kan, bac_kan_plan):
+    officer_b = reported["officer_b"]
+    for year, a, b in (("2021", ("0", "1"), ("0", "1")), ("2025", ("1", "1"), ("1", "1"))):
+        period = Period.objects.get(code=year)
+        approved(commune_officer, coordinator, forms["PL7"], period,
+                 {("PL7_CT1", "actual"): a[0], ("PL7_CT1_d", "actual"): a[1]})
+        approved(officer_b, coordinator, forms["PL7"], period,
+                 {("PL7_CT1", "actual"): b[0], ("PL7_CT1_d", "actual"): b[1]})
+    review = Period.objects.get(code="2025MTR")
+    doc = Document(BytesIO(build_mid_term_review(bac_kan_plan, bac_kan, review)))
+    texts = paragraphs(doc)
+    start = texts.index("BÁO CÁO")
+    assert texts[start + 1:start + 3] == ["Sơ kết giữa kỳ thực hiện Chương trình hành động vì trẻ em",
+                                          "giai đoạn 2021 - 2025"]
+    table = next(t for t in doc.tables if len(t.rows[0].cells) == 11)
+    rows = table_texts(table)
+    assert rows[0][3:] == ["Năm 2020 (cơ sở)", "Năm 2021", "Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025",
+                           "Mục tiêu 2025", "Đánh giá 2025"]
+    result = next(r for r in indicator_results(bac_kan_plan, bac_kan, 2025) if r.indicator_number == "1")
+    line = next(r for r in rows if r[1] == result.name)
+    assert line[4:9] == ["0", "", "50", "", "100"]
+    assert line[3] == result.baseline_text and line[9] == result.target_2025.text
+    assert line[10] == {MET: "Đạt", EXCEEDED: "Vượt", NOT_MET: "Không đạt"}[result.judgement]
+    # The wide table has its own landscape pages.
+    assert any(s.page_width > s.page_height for s in doc.sections)
+
+
+def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+    client_for(client, coordinator)
+    assert reverse("reports:choose", args=[bac_kan_plan.pk]) in client.get(
+        reverse("plans:detail", args=[bac_kan_plan.pk])).content.decode()
+    choose = client.get(reverse("reports:choose", args=[bac_kan_plan.pk]), {"unit": bac_kan.pk, "period": "2023"})
+    url = reverse("reports:report", args=[bac_kan_plan.pk, bac_kan.pk, "2023"])
+    assert choose.status_code == 302 and choose["Location"] == url
+    page = client.get(url).content.decode()
+    assert reverse("reports:docx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]) in page
+    assert "(DOCX)" in page and "(XLSX)" in page
+
+    docx = client.get(reverse("reports:docx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]),
+                      {"number": "7", "day": "15/12/2023", "signer_name": "Trần Thị B"})
+    assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
+    disposition = docx["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Bao_cao_cong_tac_tre_em_-_Tinh_Bac_Kan_-_nam_2023.docx"')
+    assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20c%C3%B4ng%20t%C3%A1c" in disposition
+    doc = Document(BytesIO(docx.content))
+    assert table_texts(doc.tables[0])[1] == ["Số: 7/BC-UBND", "Bắc Kạn, ngày 15 tháng 12 năm 2023"]
+
+    xlsx = client.get(reverse("reports:xlsx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"number": "7"})
+    assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith(".xlsx")
+    ws = load_workbook(BytesIO(xlsx.content))["Phụ lục 6"]
+    assert ws["A4"].value.startswith("(Kèm theo Báo cáo số 7/BC-UBND ngày ")
+
+
+def test_outsider_and_units_outside_the_plan_get_404(client, reported, outsider, system_admin, y2023,  # noqa: F811
+                                                     bac_kan, bac_kan_plan):
+    client_for(client, outsider)
+    args = [bac_kan_plan.pk, bac_kan.pk, "2023"]
+    for name in ("reports:report", "reports:docx", "reports:xlsx"):
+        assert client.get(reverse(name, args=args)).status_code == 404
+    assert client.get(reverse("reports:choose", args=[bac_kan_plan.pk])).status_code == 404
+    # Even the administrator gets no Bắc Kạn plan report for a Ninh Bình unit.
+    client_for(client, system_admin)
+    ninh_binh = unit("2025", "province", "37")
+    assert client.get(reverse("reports:report", args=[bac_kan_plan.pk, ninh_binh.pk, "2023"])).status_code == 404
+
+
+def test_building_the_files_writes_nothing(reported, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+    with CaptureQueriesContext(connection) as queries:
+        build_report(bac_kan_plan, bac_kan, y2023)
+        build_appendices(y2023, bac_kan, plan=bac_kan_plan)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert queries.captured_queries and writes == []
+
+
+def test_a_commune_report_uses_its_own_approved_figures(reported, y2023, bac_kan_plan, communes):  # noqa: F811
+    a, _b = communes
+    ws = load_workbook(BytesIO(build_appendices(y2023, a, plan=bac_kan_plan)))["Phụ lục 6"]
+    assert ws["A2"].value == f"TÊN ĐƠN VỊ: ỦY BAN NHÂN DÂN {a.name.upper()}"
+    assert [c.value for c in sheet_row(ws, "Số trẻ em dưới 16 tuổi")[3:7]] == [1200, 1234, 600, 634]
+    rate = sheet_row(load_workbook(BytesIO(build_appendices(y2023, a)))["Phụ lục 7"],
+                     "Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em")
+    assert rate[4].value == 100 and format_number(Decimal(rate[4].value)) == "100"

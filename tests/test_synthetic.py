@@ -1,0 +1,34 @@
+"""The synthetic reports behind the demo's dashboards and the benchmarks hold
+together as real ones must, and roll up like them."""
+
+import pytest
+
+from treem.demo.synthetic import generate
+from treem.reporting.models import DataValue, Submission
+from treem.reporting.rollup import rollup_form
+from treem.reporting.validation import ERROR, validate_form_values
+
+from .reporting_helpers import forms, y2023  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_synthetic_reports_pass_validation_and_roll_up(coordinator, forms, y2023):
+    communes = list(coordinator.unit.descendants().filter(level="commune").order_by("code")[:3])
+    pl6, pl7 = forms["PL6"], forms["PL7"]
+    written = generate(communes, [pl6, pl7], [y2023], approver=coordinator)
+    assert written == DataValue.objects.filter(period=y2023).count() > 3 * 400
+    assert generate(communes, [pl6, pl7], [y2023]) == 0  # nothing twice
+    for s in Submission.objects.filter(period=y2023):
+        assert s.status == "approved"
+        values = {(v.element.code, v.option.code): v.value for v in s.values.select_related("element", "option")}
+        assert [p.message for p in validate_form_values(s.form, values) if p.level == ERROR] == []
+    by_hand = sum(DataValue.objects.get(unit=c, period=y2023, element__code="PL6_I_1", option__code="total").value
+                  for c in communes)
+    assert rollup_form(pl6, y2023, coordinator.unit)[("PL6_I_1", "total")] == by_hand
+    num = sum(DataValue.objects.get(unit=c, period=y2023, element__code="PL7_CT2", option__code="actual").value
+              for c in communes)
+    den = sum(DataValue.objects.get(unit=c, period=y2023, element__code="PL7_CT2_d", option__code="actual").value
+              for c in communes)
+    assert 0 < num < den
+    assert rollup_form(pl7, y2023, coordinator.unit)[("PL7_CT2_r", "actual")] == num * 100 / den

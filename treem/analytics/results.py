@@ -1,0 +1,489 @@
+"""Every indicator of a plan judged for a unit and a year.
+
+The public entry point is `indicator_results(plan, unit, year)`; the official
+report (treem.reports) and the dashboards both call it, so its signature and
+the fields of `SubIndicatorResult` stay stable.
+
+Where an actual comes from:
+
+* **reported**: the sub-indicator (or the national sub-indicator it carries
+  out) is mapped to a data element in `IndicatorSource` (loaded from
+  data/indicator_sources.json). The unit's own approved report is used when it
+  has one; otherwise the roll-up of the approved commune reports below it,
+  rates recomputed from the summed numerator and denominator, never averaged.
+  A percentage or per-mille typed directly (no numerator/denominator) cannot
+  be added up: only the unit's own report gives it.
+* **entered**: where no data element defines the sub-indicator, or no
+  approved report gives it for the unit and year, the value entered by hand
+  (`IndicatorValue`) is used; it may say "not collected". A reported value
+  always takes precedence over an entered one.
+
+The year's target is the plan's target for that year; failing one, the
+year's plan reported in the same form ("Kế hoạch năm", Appendix 7); failing
+that, there is no target for the year (judgement "no_target") and the
+trajectory toward 2025/2030 tells where the indicator stands.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from treem.core.numbers import format_number
+from treem.plans.models import Direction, Scope, SubIndicator
+from treem.plans.summary import format_baseline, format_target
+from treem.reporting.models import DataElement, DataValue, Form, Period, Submission
+from treem.reporting.rollup import rollup_form_for, summable
+from treem.units.models import Unit
+
+from . import judging
+from .judging import NO_DATA, NOT_COLLECTED, NO_TARGET
+from .models import IndicatorSource, IndicatorValue
+from .trajectory import UNKNOWN, Projection, trajectory
+
+REPORTED, ENTERED = "reported", "entered"
+OWN, ROLLUP = "own", "rollup"
+MID_YEARS = (2025, 2026)  # the mid-term milestone: 2025, or 2026 in plans issued in 2025
+END_YEAR = 2030
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    year: int
+    comparator: str  # "", "<", "<=", "=", ">=", ">", "range"
+    value: Decimal
+    value_max: Decimal | None
+    scope: str
+    text: str  # as Treem prints it: "< 5‰", "2%–3%"
+    source: str = "plan"  # "plan": the plan's target; "annual_plan": the year's plan reported in the form
+
+
+@dataclass
+class SubIndicatorResult:
+    """One line of the results table: a sub-indicator (and, where its targets
+    differ for rural and urban areas, one scope) for a unit and a year."""
+
+    indicator: object  # plans.Indicator
+    sub_indicator: object  # plans.SubIndicator
+    scope: str  # "", "rural", "urban"
+    year: int
+    indicator_number: str
+    indicator_name: str
+    objective: object  # plans.Objective or None
+    lead_agency: object  # agencies.Agency or None
+    lead_name: str  # the agency's name, or the lead as the plan writes it
+    name: str  # the sub-indicator's name, with its scope
+    measure_unit: str  # MeasureUnit code
+    unit_suffix: str  # "%", "‰", "/100.000"
+    direction: str  # Direction code
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    baseline_text: str
+    target: TargetInfo | None  # the target for `year`
+    target_2025: TargetInfo | None
+    target_2030: TargetInfo | None
+    actual: Decimal | None
+    actual_source: str  # REPORTED, ENTERED or ""
+    actual_from: str = ""  # for REPORTED: OWN (the unit's own report) or ROLLUP (the units below)
+    not_collected: bool = False
+    note: str = ""
+    judgement: str = NO_DATA  # judging.MET, NOT_MET, EXCEEDED, NOT_COLLECTED, NO_DATA, NO_TARGET
+    progress_2025: Decimal | None = None  # 0–100 %, from the baseline toward the target
+    progress_2030: Decimal | None = None
+    trajectory_2025: Projection = field(default_factory=lambda: Projection(UNKNOWN))
+    trajectory_2030: Projection = field(default_factory=lambda: Projection(UNKNOWN))
+    previous: Decimal | None = None  # the same period last year
+    change: Decimal | None = None  # actual − previous
+    series: dict = field(default_factory=dict)  # {year: actual} up to `year`
+    source: IndicatorSource | None = None
+    entered: IndicatorValue | None = None
+    unit: object = None  # set by unit_comparison: the unit below
+    rank: int | None = None  # set by unit_comparison: 1 = best
+
+    @property
+    def trajectory(self):
+        """The trajectory status toward 2030 (on_track, at_risk, off_track, unknown)."""
+        return self.trajectory_2030.status
+
+    @property
+    def is_entered_by_hand(self):
+        return self.source is None
+
+
+def _target_info(target, suffix, source="plan"):
+    return TargetInfo(target.year, target.comparator, target.value, target.value_max, target.scope,
+                      format_target(target, suffix), source)
+
+
+def _national_key(sub, plan_is_national):
+    """(national indicator number, sub-indicator number from 1) of the
+    national sub-indicator `sub` carries out, or None."""
+    national = sub if plan_is_national else sub.national_sub_indicator
+    if national is None:
+        return None
+    return (national.indicator.number, national.order + 1)
+
+
+def _scopes(sub):
+    return sorted({t.scope for t in sub.targets.all()}) or [""]
+
+
+class _Values:
+    """Approved values of the mapped elements for one unit and several years:
+    `own` the unit's own reports {year: {(element id, option code): value}},
+    `rolled` the roll-up of the reports below {year: {(element code, option
+    code): value}}, `entered` the values typed by hand {(sub id, year, scope):
+    IndicatorValue}."""
+
+    def __init__(self, elements, own, rolled, entered):
+        self.elements, self.own, self.rolled, self.entered = elements, own, rolled, entered
+
+    def element_value(self, element, option, year):
+        """(value, OWN or ROLLUP) of an element for the year, or (None, "")."""
+        own = self.own.get(year, {})
+        if element.is_rate:
+            num, den = own.get((element.numerator_id, option)), own.get((element.denominator_id, option))
+            if num is not None and den:
+                return num * (element.factor or 100) / den, OWN
+        if (element.pk, option) in own:
+            return own[(element.pk, option)], OWN
+        if element.is_rate or summable(element):
+            rolled = self.rolled.get(year, {}).get((element.code, option))
+            if rolled is not None:
+                return rolled, ROLLUP
+        return None, ""
+
+    def reported(self, source, sub, year, option=None):
+        element = self.elements.get(source.element_code)
+        if element is None:
+            return None, ""
+        option = option or source.option_code
+        if source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
+            now, origin = self.element_value(element, option, year)
+            before, _ = self.element_value(element, option, year - 1)
+            if now is None or not before:
+                return None, ""
+            return (before - now) / before * 100, origin
+        value, origin = self.element_value(element, option, year)
+        if value is not None and element.is_rate and element.factor and sub.factor and element.factor != sub.factor:
+            # Appendix 7 counts injuries per 1.000 children; the plan per 100.000.
+            value = value * sub.factor / element.factor
+        return value, origin
+
+
+def _elements(sources):
+    codes = {s.element_code for s in sources}
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=codes)} if codes else {}
+    parts = {e.pk for e in elements.values()} | {
+        i for e in elements.values() if e.is_rate for i in (e.numerator_id, e.denominator_id)}
+    return elements, parts
+
+
+def _annual_periods(years):
+    return {int(p.code): p for p in Period.objects.filter(type=Period.Type.ANNUAL, code__in=[str(y) for y in years])}
+
+
+def _approved(**filters):
+    return DataValue.objects.filter(submission__status=Submission.Status.APPROVED, value__isnull=False, **filters)
+
+
+def _load_values(unit, years, sources, subs):
+    """One query for the unit's own reports, one roll-up per form and year
+    (`rollup_form`: rates recomputed from summed parts), one query for the
+    values entered by hand."""
+    elements, parts = _elements(sources)
+    periods = _annual_periods(years)
+    own = {}
+    if parts and periods:
+        rows = (_approved(unit=unit, period__in=periods.values(), element_id__in=parts)
+                .values("period__code", "element_id", "option__code").annotate(total=Sum("value")))
+        for r in rows:
+            own.setdefault(int(r["period__code"]), {})[(r["element_id"], r["option__code"])] = r["total"]
+    rolled = {}
+    forms = Form.objects.filter(rows__element__code__in=list(elements), is_active=True).distinct() if elements else []
+    for form in forms:
+        for year, period in periods.items():
+            # A 2025 unit's years before the reform come from the old communes
+            # whose area it took (communes split elsewhere are left out).
+            rolled.setdefault(year, {}).update(rollup_form_for(form, period, unit)[0])
+    entered = {(v.sub_indicator_id, v.year, v.scope): v for v in IndicatorValue.objects.filter(
+        sub_indicator__in=subs, unit=unit, year__in=list(years))}
+    return _Values(elements, own, rolled, entered)
+
+
+def _rolled_from_sums(elements, sums):
+    """What `rollup_form` gives, from sums {(element id, option): total}
+    already added over the communes: counts as they are, rates recomputed."""
+    out = {}
+    for e in elements.values():
+        for (eid, opt), total in sums.items():
+            if e.is_rate and eid == e.numerator_id:
+                den = sums.get((e.denominator_id, opt))
+                out[(e.code, opt)] = total * (e.factor or 100) / den if den else None
+            elif eid == e.pk and summable(e):
+                out[(e.code, opt)] = total
+    return out
+
+
+def _load_children_values(unit, children, years, sources, subs):
+    """{child id: _Values} for the units right below `unit`, with one query
+    for every approved value under `unit` and one for the entered values."""
+    elements, parts = _elements(sources)
+    periods = _annual_periods(years)
+    own = {c.pk: {} for c in children}
+    below = {c.pk: {} for c in children}
+    by_path = sorted(((c.path, c.pk) for c in children), key=lambda pc: -len(pc[0]))
+    if parts and periods:
+        rows = (_approved(unit__path__startswith=unit.path, period__in=periods.values(), element_id__in=parts)
+                .values("period__code", "unit_id", "unit__path", "unit__level", "element_id", "option__code")
+                .annotate(total=Sum("value")))
+        for r in rows:
+            year, key = int(r["period__code"]), (r["element_id"], r["option__code"])
+            if r["unit_id"] in own:
+                own[r["unit_id"]].setdefault(year, {})[key] = r["total"]
+            if r["unit__level"] != Unit.Level.COMMUNE:
+                continue  # the roll-up adds the communes' reports, as rollup_form does
+            child = next((pk for path, pk in by_path if r["unit__path"].startswith(path)), None)
+            if child is not None:
+                sums = below[child].setdefault(year, {})
+                sums[key] = sums.get(key, 0) + r["total"]
+    entered = {}
+    for v in IndicatorValue.objects.filter(sub_indicator__in=subs, unit__in=children, year__in=list(years)):
+        entered.setdefault(v.unit_id, {})[(v.sub_indicator_id, v.year, v.scope)] = v
+    return {c.pk: _Values(elements, own[c.pk], {y: _rolled_from_sums(elements, s) for y, s in below[c.pk].items()},
+                          entered.get(c.pk, {}))
+            for c in children}
+
+
+def _years_needed(plan, subs, year):
+    first = min([plan.period_start] + [s.baseline_year for s in subs if s.baseline_year])
+    return list(range(first - 1, year + 1))
+
+
+def _plan_subs(plan, only=None):
+    """The plan's sub-indicators in order, and {(sub id, scope): IndicatorSource}."""
+    subs = (SubIndicator.objects.filter(indicator__plan=plan)
+            .select_related("indicator__objective", "indicator__lead_agency", "national_sub_indicator__indicator")
+            .prefetch_related("targets")
+            .order_by("indicator__order", "order"))
+    if only is not None:
+        subs = subs.filter(pk__in=list(only))
+    subs = list(subs)
+    plan_is_national = plan.unit.level == Unit.Level.NATION
+    sources = {(s.national_indicator, s.sub_number, s.scope): s for s in IndicatorSource.objects.all()}
+    mapped = {}
+    for sub in subs:
+        key = _national_key(sub, plan_is_national)
+        for scope in _scopes(sub):
+            if key and (key[0], key[1], scope) in sources:
+                mapped[(sub.pk, scope)] = sources[(key[0], key[1], scope)]
+    return subs, mapped
+
+
+def indicator_results(plan, unit, year, only=None):
+    """The results of every sub-indicator of `plan` for `unit` in `year`, in
+    the plan's order: a list of SubIndicatorResult (one per sub-indicator,
+    or per scope where its targets are set for rural and urban areas).
+    `only`, if given, limits the list to those sub-indicator ids.
+
+    The caller checks that the user may see `unit`. Queries are bounded by the
+    number of years and forms, not by the number of indicators.
+    """
+    subs, mapped = _plan_subs(plan, only)
+    years = _years_needed(plan, subs, year)
+    values = _load_values(unit, years, mapped.values(), subs)
+    # The baseline's year is named only when it is not the year before the plan.
+    return [_result(sub, scope, year, years, values, mapped.get((sub.pk, scope)), plan.period_start - 1)
+            for sub in subs for scope in _scopes(sub)]
+
+
+def units_below(unit, year):
+    """The units right below `unit` that existed in `year`, by code."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return list(unit.children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
+
+
+def unit_comparison(plan, unit, year, sub_indicator, children=None):
+    """The same sub-indicator for each unit right below `unit` (the
+    districts or communes of a province): {scope: [SubIndicatorResult with
+    `.unit` and `.rank` set]}, best first for its direction, the units
+    without a value last. Bounded queries: one for all values below, one for
+    the entered values, whatever the number of units."""
+    children = units_below(unit, year) if children is None else children
+    subs, mapped = _plan_subs(plan, only=[sub_indicator.pk])
+    if not subs:
+        return {}
+    sub = subs[0]
+    years = _years_needed(plan, subs, year)
+    values = _load_children_values(unit, children, years, mapped.values(), subs)
+    out = {}
+    for scope in _scopes(sub):
+        rows = []
+        for child in children:
+            r = _result(sub, scope, year, years, values[child.pk], mapped.get((sub.pk, scope)), plan.period_start - 1)
+            r.unit = child
+            rows.append(r)
+        lower = judging.lower_is_better(sub.direction)
+        ranked = sorted((r for r in rows if r.actual is not None), key=lambda r: r.actual, reverse=not lower)
+        for rank, r in enumerate(ranked, start=1):
+            r.rank = rank
+        out[scope] = ranked + [r for r in rows if r.actual is None]
+    return out
+
+
+def completeness(unit, year, forms=None):
+    """How many communes under `unit` that existed in `year` have an approved
+    report of the results form (Appendix 7 unless `forms` says otherwise):
+    (reported, expected), overall and {child id: (reported, expected)} for
+    the units right below. Two queries."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    forms = forms if forms is not None else list(Form.objects.filter(code="PL7", is_active=True))
+    communes = list(Unit.objects.filter(path__startswith=unit.path, level=Unit.Level.COMMUNE)
+                    .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).values_list("pk", "path"))
+    reported = set(Submission.objects.filter(form__in=forms, period__code=str(year), status=Submission.Status.APPROVED,
+                                             unit__path__startswith=unit.path, unit__level=Unit.Level.COMMUNE)
+                   .values_list("unit_id", flat=True))
+    children = {}
+    for child in units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []:
+        mine = [pk for pk, path in communes if path.startswith(child.path)]
+        children[child.pk] = (len([pk for pk in mine if pk in reported]), len(mine))
+    total = (len([pk for pk, _ in communes if pk in reported]), len(communes))
+    return total, children
+
+
+def _series(sub, scope, years, values, source):
+    """{year: (value, actual_source, origin, IndicatorValue or None)} of a sub-indicator."""
+    out = {}
+    for y in years:
+        value, origin = values.reported(source, sub, y) if source is not None else (None, "")
+        if value is not None:
+            out[y] = (value, REPORTED, origin, None)
+            continue
+        entered = values.entered.get((sub.pk, y, scope))
+        if entered is not None:
+            out[y] = (entered.value, ENTERED, "", entered)
+    return out
+
+
+def _target_for(sub, scope, year):
+    for t in sub.targets.all():
+        if t.scope == scope and t.year == year:
+            return _target_info(t, sub.unit_suffix)
+    return None
+
+
+def _mid_target(sub, scope):
+    for y in MID_YEARS:
+        t = _target_for(sub, scope, y)
+        if t is not None:
+            return t
+    return None
+
+
+def _result(sub, scope, year, years, values, source, table_year=None):
+    ind = sub.indicator
+    series_full = _series(sub, scope, years, values, source)
+    here = series_full.get(year)
+    entered = here[3] if here else None
+    not_collected = bool(entered and entered.status == IndicatorValue.Status.NOT_COLLECTED)
+    actual = here[0] if here and not not_collected else None
+
+    target = _target_for(sub, scope, year)
+    if target is None and source is not None and source.plan_option_code:
+        planned, _ = values.reported(source, sub, year, option=source.plan_option_code)
+        if planned is not None:
+            target = TargetInfo(year, "", planned, None, scope, _plain_target(planned, sub.unit_suffix),
+                                "annual_plan")
+    target_2025, target_2030 = _mid_target(sub, scope), _target_for(sub, scope, END_YEAR)
+    direction = sub.direction or Direction.INCREASE
+    baseline = sub.baseline_value if sub.baseline_status == SubIndicator.BaselineStatus.VALUE else None
+
+    judgement = judging.judge(
+        actual, target.comparator if target else "", target.value if target else None,
+        target.value_max if target else None, direction, not_collected=not_collected)
+    series = {y: v[0] for y, v in series_full.items() if y <= year and v[0] is not None}
+    points = list(series.items())
+    if baseline is not None and sub.baseline_year:
+        points = [(sub.baseline_year, baseline)] + [(y, v) for y, v in points if y > sub.baseline_year]
+    previous = series.get(year - 1)
+
+    def toward(t):
+        if t is None:
+            return None, Projection(UNKNOWN)
+        prog = judging.progress(baseline, actual, t.comparator, t.value, t.value_max, direction)
+        return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction)
+
+    progress_2025, trajectory_2025 = toward(target_2025)
+    progress_2030, trajectory_2030 = toward(target_2030)
+    name = sub.name + (f" ({Scope(scope).label})" if scope else "")
+    return SubIndicatorResult(
+        indicator=ind, sub_indicator=sub, scope=scope, year=year,
+        indicator_number=ind.number, indicator_name=ind.name, objective=ind.objective,
+        lead_agency=ind.lead_agency, lead_name=ind.lead_agency.name if ind.lead_agency else ind.lead_text,
+        name=name, measure_unit=sub.unit, unit_suffix=sub.unit_suffix, direction=direction,
+        baseline_value=baseline, baseline_year=sub.baseline_year, baseline_text=format_baseline(sub, table_year),
+        target=target, target_2025=target_2025, target_2030=target_2030,
+        actual=actual, actual_source=here[1] if here else "", actual_from=here[2] if here else "",
+        not_collected=not_collected, note=entered.note if entered else "",
+        judgement=judgement,
+        progress_2025=progress_2025, progress_2030=progress_2030,
+        trajectory_2025=trajectory_2025, trajectory_2030=trajectory_2030,
+        previous=previous, change=(actual - previous) if actual is not None and previous is not None else None,
+        series=series, source=source, entered=entered,
+    )
+
+
+def _plain_target(value, suffix):
+    return f"{format_number(judging.rounded(value))}{suffix}"
+
+
+# Summaries the dashboards and the report share.
+
+def status_counts(results):
+    """{judgement: count} over every judgement, zeros included, in display order."""
+    counts = {j: 0 for j in judging.JUDGEMENTS}
+    for r in results:
+        counts[r.judgement] += 1
+    return counts
+
+
+def trajectory_counts(results):
+    from .trajectory import TRAJECTORIES
+
+    counts = {t: 0 for t in TRAJECTORIES}
+    for r in results:
+        counts[r.trajectory] += 1
+    return counts
+
+
+def by_objective(results):
+    """[(objective or None, [results])] in the plan's order."""
+    groups = {}
+    for r in results:
+        groups.setdefault(r.objective.pk if r.objective else None, (r.objective, []))[1].append(r)
+    return list(groups.values())
+
+
+def latest_year_with_data(plan, unit):
+    """The latest year in the plan's period with an approved report (of a
+    form that gives indicator results) under `unit`, or a value entered for
+    it; None if there is none."""
+    codes = IndicatorSource.objects.values("element_code")
+    reported = (Submission.objects.filter(status=Submission.Status.APPROVED, unit__path__startswith=unit.path,
+                                          period__type=Period.Type.ANNUAL, form__rows__element__code__in=codes)
+                .order_by("-period__start").values_list("period__code", flat=True).first())
+    entered = (IndicatorValue.objects.filter(unit=unit, sub_indicator__indicator__plan=plan)
+               .order_by("-year").values_list("year", flat=True).first())
+    years = [y for y in (int(reported) if reported else None, entered)
+             if y is not None and plan.period_start - 1 <= y <= plan.period_end]
+    return max(years) if years else None
+
+
+__all__ = [
+    "SubIndicatorResult", "TargetInfo", "indicator_results", "unit_comparison", "completeness", "units_below",
+    "status_counts", "trajectory_counts", "by_objective",
+    "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "NO_DATA", "NOT_COLLECTED", "NO_TARGET",
+]

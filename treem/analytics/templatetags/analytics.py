@@ -1,0 +1,33 @@
+from django import template
+
+from treem.analytics.judging import rounded
+from treem.core.numbers import format_number
+
+register = template.Library()
+
+
+@register.filter
+def figure(value, suffix=""):
+    """{{ r.actual|figure:r.unit_suffix }} -> '98,5%'; '' for no value.
+    Two decimals at most, as the results are judged."""
+    if value is None or value == "":
+        return ""
+    return f"{format_number(rounded(value))}{suffix or ''}"
+
+
+@register.filter
+def signed(value, suffix=""):
+    """A change: '+1,2%', '−0,5%', '0%'."""
+    if value is None:
+        return ""
+    v = rounded(value)
+    sign = "+" if v > 0 else ("−" if v < 0 else "")
+    return f"{sign}{format_number(abs(v))}{suffix or ''}"
+
+
+@register.filter
+def bar(value):
+    """A progress value as a CSS width: '42.5%'."""
+    if value is None:
+        return "0%"
+    return f"{float(value):.1f}%"

@@ -1,0 +1,190 @@
+"""Results dashboards: thin views over treem.analytics.results. Every view
+finds the plan and the unit through `get_visible_or_404`: a unit the user may
+not see is answered as if it did not exist."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
+from treem.agencies.models import Agency
+from treem.plans.models import Plan, Scope, SubIndicator
+from treem.units.models import Unit
+
+from . import actions
+from .charts import trend_svg
+from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
+from .results import (
+    by_objective,
+    completeness,
+    indicator_results,
+    latest_year_with_data,
+    status_counts,
+    trajectory_counts,
+    unit_comparison,
+    units_below,
+)
+
+
+def _plan(request, plan_pk):
+    return get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+
+
+def _plan_and_unit(request, plan_pk, unit_pk, year=None):
+    plan = _plan(request, plan_pk)
+    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
+    if not unit.is_within(plan.unit):
+        raise Http404  # a plan is judged for its own unit and the units under it
+    if year is not None and not (plan.period_start - 1 <= year <= plan.period_end):
+        raise Http404
+    return plan, unit
+
+
+def _default_year(plan, unit):
+    year = latest_year_with_data(plan, unit)
+    if year is None:
+        year = min(max(timezone.localdate().year - 1, plan.period_start), plan.period_end)
+    return year
+
+
+def _home_unit(user, plan):
+    """Where a plan's results open: the user's own unit when it lies under the plan's."""
+    own = getattr(user, "unit", None)
+    return own if own is not None and own.is_within(plan.unit) else plan.unit
+
+
+def index(request):
+    plans = (Plan.objects.filter(unit_scope(request.user)).select_related("unit")
+             .annotate(indicator_count=Count("indicators")).filter(indicator_count__gt=0)
+             .order_by("unit__path", "-period_start"))
+    rows = [{"plan": p, "unit": _home_unit(request.user, p)} for p in plans]
+    return render(request, "analytics/index.html", {"rows": rows})
+
+
+def plan_results(request, plan_pk):
+    plan = _plan(request, plan_pk)
+    return redirect("analytics:unit", plan.pk, _home_unit(request.user, plan).pk)
+
+
+def unit_results(request, plan_pk, unit_pk):
+    plan, unit = _plan_and_unit(request, plan_pk, unit_pk)
+    return redirect("analytics:overview", plan.pk, unit.pk, _default_year(plan, unit))
+
+
+def _labelled(results):
+    for r in results:
+        r.judgement_label = JUDGEMENT_LABELS[r.judgement]
+        r.trajectory_label = TRAJECTORY_LABELS[r.trajectory]
+        r.trajectory_2025_label = TRAJECTORY_LABELS[r.trajectory_2025.status]
+        r.source_label = SOURCE_LABELS.get(r.actual_source, "")
+    return results
+
+
+def _years(plan):
+    last = min(plan.period_end, timezone.localdate().year)
+    return list(range(plan.period_start, last + 1))
+
+
+def _crumbs(plan, unit):
+    """The units from the plan's unit down to `unit`, for the breadcrumbs."""
+    return [u for u in unit.ancestors() if u.is_within(plan.unit)] + [unit]
+
+
+def overview(request, plan_pk, unit_pk, year):
+    plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
+    results = _labelled(indicator_results(plan, unit, year))
+    agencies = sorted({r.lead_agency for r in results if r.lead_agency}, key=lambda a: a.name)
+    selected = request.GET.get("agency", "")
+    if selected:
+        results = [r for r in results if r.lead_agency and str(r.lead_agency.pk) == selected]
+    counts = status_counts(results)
+    trajectories = trajectory_counts(results)
+    reported, expected = completeness(unit, year)[0]
+    children = units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []
+    return render(request, "analytics/overview.html", {
+        "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
+        "groups": by_objective(results), "result_count": len(results),
+        "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
+        "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
+        "agencies": agencies, "selected": selected, "children": children,
+        "reported": reported, "expected": expected,
+    })
+
+
+def indicator(request, plan_pk, unit_pk, year, sub_pk):
+    plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
+    sub = get_object_or_404(SubIndicator.objects.select_related("indicator"), pk=sub_pk, indicator__plan=plan)
+    results = _labelled(indicator_results(plan, unit, year, only=[sub.pk]))
+    comparison = {}
+    if unit.level != Unit.Level.COMMUNE:
+        comparison = {scope: _labelled(rows) for scope, rows in unit_comparison(plan, unit, year, sub).items()}
+    (reported, expected), by_child = completeness(unit, year)
+    for rows in comparison.values():
+        for r in rows:
+            r.reported, r.expected = by_child.get(r.unit.pk, (0, 0))
+    sections = [{"result": r, "comparison": comparison.get(r.scope, []),
+                 "scope_label": Scope(r.scope).label if r.scope else ""} for r in results]
+    return render(request, "analytics/indicator.html", {
+        "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
+        "sub": sub, "indicator": sub.indicator, "sections": sections,
+        "reported": reported, "expected": expected,
+        "can_enter": can_edit_unit(request.user, unit),
+    })
+
+
+def chart(request, plan_pk, unit_pk, year, sub_pk):
+    plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
+    sub = get_object_or_404(SubIndicator, pk=sub_pk, indicator__plan=plan)
+    scope = request.GET.get("scope", "")
+    result = next((r for r in indicator_results(plan, unit, year, only=[sub.pk]) if r.scope == scope), None)
+    if result is None:
+        raise Http404
+    svg = trend_svg(result, {"actual": _("Result"), "baseline": _("Baseline"), "target": _("Target"),
+                             "trend": _("Trend")})
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@require_POST
+def enter_value(request, plan_pk, unit_pk, year, sub_pk):
+    plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
+    sub = get_object_or_404(SubIndicator, pk=sub_pk, indicator__plan=plan)
+    scope = request.POST.get("scope", "")
+    if scope not in Scope.values:
+        raise Http404
+    try:
+        actions.enter_value(request.user, sub, unit, year, value=request.POST.get("value", ""),
+                            not_collected=bool(request.POST.get("not_collected")),
+                            note=request.POST.get("note", ""), scope=scope)
+        messages.success(request, _("Saved."))
+    except PermissionDenied:
+        raise
+    except actions.EntryError as e:
+        messages.error(request, e.message)
+    return redirect(reverse("analytics:indicator", args=[plan.pk, unit.pk, year, sub.pk]) + "#enter")
+
+
+def agency(request, agency_pk):
+    """What an agency leads, and where it stands, plan by plan."""
+    agency = get_visible_or_404(Agency.objects.select_related("unit"), request.user, pk=agency_pk)
+    plans = (Plan.objects.filter(unit_scope(request.user)).filter(Q(indicators__lead_agency=agency))
+             .select_related("unit").distinct().order_by("unit__path", "-period_start"))
+    sections = []
+    for plan in plans:
+        unit = _home_unit(request.user, plan)
+        year = _default_year(plan, unit)
+        results = _labelled([r for r in indicator_results(plan, unit, year)
+                             if r.lead_agency and r.lead_agency.pk == agency.pk])
+        sections.append({
+            "plan": plan, "unit": unit, "year": year, "results": results,
+            "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in status_counts(results).items()],
+            "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
+        })
+    return render(request, "analytics/agency.html", {"agency": agency, "sections": sections})

@@ -1,0 +1,34 @@
+"""The demo's reporting: a calendar for the Bắc Kạn plan and approved
+synthetic reports of its communes for 2021–2024, so the calendar, roll-ups,
+dashboards and official reports have figures to show. The demo commune
+officer's own commune is left empty for the visitor to fill in."""
+
+from treem.accounts.models import User
+from treem.plans.models import Plan
+from treem.reporting import calendar
+from treem.reporting.models import Form, Period, Schedule
+from treem.units.models import Unit
+
+from .synthetic import generate
+
+DEMO_PLAN = "592/QĐ-UBND"
+LEFT_FOR_THE_VISITOR = ["01834"]  # bk.commune's commune
+
+
+def load_demo_reports(say=lambda s: None):
+    plan = Plan.objects.filter(number=DEMO_PLAN).select_related("unit").first()
+    coordinator = User.objects.filter(username="bk.coordinator").first()
+    if plan is None or coordinator is None:
+        say("Bỏ qua số liệu báo cáo mẫu: chưa có kế hoạch Bắc Kạn hoặc người dùng bk.coordinator")
+        return
+    forms = {code: Form.objects.filter(code=code, is_active=True).order_by("-version").first()
+             for code in ("PL6", "PL7")}
+    if not plan.schedules.exists():
+        calendar.add_schedule(coordinator, plan, list(forms.values()), Period.Type.ANNUAL,
+                              Schedule.Reporters.COMMUNES, 15, 12, recipient="Sở Lao động - Thương binh và Xã hội")
+    communes = list(Unit.objects.filter(path__startswith=plan.unit.path, level=Unit.Level.COMMUNE)
+                    .exclude(code__in=LEFT_FOR_THE_VISITOR).order_by("code"))
+    years = [Period.objects.get(code=str(y)) for y in range(2021, 2025)]
+    written = generate(communes, [forms["PL7"]], years, approver=coordinator)
+    written += generate(communes, [forms["PL6"]], years[-1:], approver=coordinator)
+    say(f"Báo cáo mẫu (số liệu mô phỏng) của {len(communes)} xã Bắc Kạn, 2021–2024: thêm {written} số liệu")

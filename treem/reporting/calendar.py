@@ -1,0 +1,274 @@
+"""The reporting calendar of a plan: who reports which form, for which
+periods, by when; and, for a period, who has submitted, who is late and who
+has not started, as a coordinator needs it to chase people.
+
+Reading functions first, then the changes (one function, one transaction,
+one audit row each)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.accounts.access import EDITOR_ROLES, can_edit_unit
+from treem.accounts.models import User
+from treem.core.models import audit
+from treem.core.search import fold
+from treem.units.models import Unit
+
+from .models import Period, Schedule, Submission
+
+S = Submission.Status
+
+
+# Reading -------------------------------------------------------------------
+
+def periods_for(schedule):
+    """The periods a calendar line asks for, oldest first, within the plan's years."""
+    plan = schedule.plan
+    qs = Period.objects.filter(type=schedule.period_type)
+    if schedule.period_type == Period.Type.ONE_OFF:
+        qs = qs.filter(end__year=schedule.deadline_year) if schedule.deadline_year else qs.none()
+    else:
+        qs = qs.filter(start__year__gte=plan.period_start, end__year__lte=plan.period_end)
+        if schedule.period_type == Period.Type.SEMI_ANNUAL:
+            qs = qs.filter(start__month=1)
+    return list(qs.order_by("start"))
+
+
+def deadline(schedule, period):
+    """The day the reports for `period` are due: the schedule's day and month
+    in the year the period ends (a one-off report: in its own year)."""
+    year = schedule.deadline_year if schedule.period_type == Period.Type.ONE_OFF and schedule.deadline_year \
+        else period.end.year
+    day = schedule.deadline_day
+    while True:  # 30/02 is read as the last day of February
+        try:
+            return date(year, schedule.deadline_month, day)
+        except ValueError:
+            day -= 1
+
+
+def expected_units(schedule, period):
+    """The units that owe a report: those of the schedule's level under the
+    plan's unit that existed during the period, in code order."""
+    plan_unit = schedule.plan.unit
+    return list(Unit.objects.filter(path__startswith=plan_unit.path, level=schedule.reporters)
+                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+                .select_related("parent").order_by("parent__code", "code"))
+
+
+@dataclass
+class Reporter:
+    unit: Unit
+    status: str  # not_started, draft, returned, submitted, approved
+    submitted_at: object = None  # the first submission, for timeliness
+    on_time: bool = False
+    overdue: bool = False  # the deadline passed and nothing was submitted
+    contacts: list = field(default_factory=list)
+
+    @property
+    def has_submitted(self):
+        return self.status in (S.SUBMITTED, S.APPROVED)
+
+    @property
+    def status_label(self):
+        if self.status == "not_started":
+            return _("not started")
+        return S(self.status).label
+
+
+@dataclass
+class Tally:
+    expected: int = 0
+    submitted: int = 0  # submitted or approved
+    approved: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    not_started: int = 0
+
+    def add(self, r):
+        self.expected += 1
+        self.submitted += r.has_submitted
+        self.approved += r.status == S.APPROVED
+        self.on_time += r.on_time
+        self.overdue += r.overdue
+        self.not_started += r.status == "not_started"
+
+    @property
+    def completeness(self):
+        """Share of the expected reports submitted, in %."""
+        return 100 * self.submitted / self.expected if self.expected else None
+
+    @property
+    def timeliness(self):
+        """Share of the expected reports submitted by the deadline, in %."""
+        return 100 * self.on_time / self.expected if self.expected else None
+
+
+@dataclass
+class Tracking:
+    schedule: Schedule
+    period: Period
+    deadline: date
+    reporters: list
+    total: Tally
+    groups: list  # [(parent unit, Tally)], for every level between the plan's unit and the reporters
+
+    @property
+    def overdue(self):
+        return [r for r in self.reporters if r.overdue]
+
+
+def contacts_of(units):
+    """{unit id: [users who report for it]}, the people to chase."""
+    out = {}
+    for u in (User.objects.filter(unit__in=units, role__in=EDITOR_ROLES, is_active=True)
+              .order_by("last_name", "username")):
+        out.setdefault(u.unit_id, []).append(u)
+    return out
+
+
+def tracking(schedule, period, today=None):
+    """Who owes the period's report, who sent it and when, in three queries."""
+    today = today or timezone.localdate()
+    due = deadline(schedule, period)
+    units = expected_units(schedule, period)
+    submissions = {s.unit_id: s for s in Submission.objects.filter(
+        form__code=schedule.form.code, period=period, agency=None, unit__in=units).annotate(
+        first_submitted=Min("events__at", filter=Q(events__action="submitted")))}
+    contacts = contacts_of(units)
+    reporters, total, groups = [], Tally(), {}
+    for unit in units:
+        s = submissions.get(unit.pk)
+        status = s.status if s else "not_started"
+        sent = s.first_submitted if s else None
+        r = Reporter(unit=unit, status=status, submitted_at=sent, contacts=contacts.get(unit.pk, []))
+        r.on_time = r.has_submitted and sent is not None and timezone.localtime(sent).date() <= due
+        r.overdue = not r.has_submitted and today > due
+        reporters.append(r)
+        total.add(r)
+        if unit.parent_id != schedule.plan.unit_id:
+            groups.setdefault(unit.parent, Tally()).add(r)
+    return Tracking(schedule=schedule, period=period, deadline=due, reporters=reporters, total=total,
+                    groups=sorted(groups.items(), key=lambda g: g[0].code))
+
+
+def current_period(schedule, today=None):
+    """The period a coordinator most likely chases: the latest one that has
+    begun, else the first."""
+    today = today or timezone.localdate()
+    periods = periods_for(schedule)
+    begun = [p for p in periods if p.start <= today]
+    return begun[-1] if begun else (periods[0] if periods else None)
+
+
+def deadline_for(form, unit, period):
+    """The earliest deadline any plan's calendar sets for this unit's report,
+    or None: calendars of the plans of the units above it."""
+    lines = Schedule.objects.filter(form__code=form.code, reporters=unit.level, period_type=period.type,
+                                    plan__unit_id__in=unit.ancestor_ids()).select_related("plan")
+    dates = [deadline(s, period) for s in lines if period in periods_for(s)]
+    return min(dates) if dates else None
+
+
+# Changes -------------------------------------------------------------------
+
+class CalendarError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _check_editor(user, plan):
+    if not can_edit_unit(user, plan.unit):
+        raise PermissionDenied
+
+
+def _validate(plan, period_type, reporters, day, month, year):
+    if reporters == Schedule.Reporters.DISTRICTS and not Unit.objects.filter(
+            path__startswith=plan.unit.path, level=Unit.Level.DISTRICT).exists():
+        raise CalendarError(_("%(unit)s has no districts: choose the communes.") % {"unit": plan.unit})
+    if not Unit.objects.filter(path__startswith=plan.unit.path, level=reporters).exists():
+        raise CalendarError(_("%(unit)s has no units of that level below it.") % {"unit": plan.unit})
+    try:
+        date(year or 2024, month, min(day, 28) if month == 2 else day)
+    except (TypeError, ValueError):
+        raise CalendarError(_("The deadline %(day)s/%(month)s is not a date.") % {"day": day, "month": month}) from None
+    if period_type == Period.Type.ONE_OFF and not year:
+        raise CalendarError(_("A one-off report needs the year it is due."))
+
+
+@transaction.atomic
+def add_schedule(user, plan, forms, period_type, reporters, day, month, year=None, recipient="", requirement=None):
+    """Add one calendar line per form; a line already there gets the new
+    deadline and recipient. Returns the lines."""
+    _check_editor(user, plan)
+    if not forms:
+        raise CalendarError(_("Choose at least one form."))
+    _validate(plan, period_type, reporters, day, month, year)
+    lines = []
+    for form in forms:
+        line, _created = Schedule.objects.update_or_create(
+            plan=plan, form=form, period_type=period_type, reporters=reporters,
+            defaults=dict(deadline_day=day, deadline_month=month, recipient=recipient.strip(), requirement=requirement,
+                          deadline_year=year if period_type == Period.Type.ONE_OFF else None))
+        lines.append(line)
+    audit(user, "reporting.schedule_set", plan, unit=plan.unit, forms=[f.code for f in forms],
+          period_type=period_type, reporters=reporters, deadline=f"{day:02d}/{month:02d}" + (f"/{year}" if year else ""),
+          recipient=recipient.strip())
+    return lines
+
+
+@transaction.atomic
+def remove_schedule(user, schedule):
+    _check_editor(user, schedule.plan)
+    audit(user, "reporting.schedule_removed", schedule.plan, unit=schedule.plan.unit, form=schedule.form.code,
+          period_type=schedule.period_type, reporters=schedule.reporters)
+    schedule.delete()
+
+
+def reporters_in(requirement, plan_unit):
+    """Who reports, read from the regime's text ("Ủy ban nhân dân các huyện"
+    → districts); communes where the text names them or the unit has no
+    districts."""
+    text = fold(requirement.reporters_text)
+    has_districts = Unit.objects.filter(path__startswith=plan_unit.path, level=Unit.Level.DISTRICT).exists()
+    if has_districts and ("huyen" in text or "thi xa" in text or "thanh pho" in text) and " xa," not in text \
+            and "cac xa" not in text:
+        return Schedule.Reporters.DISTRICTS
+    return Schedule.Reporters.COMMUNES
+
+
+@transaction.atomic
+def schedules_from_regime(user, plan, forms):
+    """Calendar lines for the forms, from each line of the plan's reporting
+    regime that has a deadline Treem can place in a period. Returns the lines
+    made and the regime lines skipped, with why."""
+    _check_editor(user, plan)
+    made, skipped = [], []
+    for req in plan.reporting.all():
+        frequency = req.frequency
+        period_type = {"semi_annual": Period.Type.SEMI_ANNUAL, "annual": Period.Type.ANNUAL,
+                       "one_off": Period.Type.ONE_OFF}.get(frequency)
+        if period_type == Period.Type.ONE_OFF and req.deadline_year != 2025:
+            # Only the 2025 mid-term review is a reporting period in Treem.
+            skipped.append((req, _("Treem has no reporting period for this one-off report.")))
+            continue
+        if period_type is None:
+            skipped.append((req, _("Treem reports by half-year and year only.")))
+            continue
+        day, month = req.deadline_day, req.deadline_month
+        if not (day and month):
+            if period_type != Period.Type.ONE_OFF:
+                skipped.append((req, _("The plan gives no day for this report; add it by hand.")))
+                continue
+            day, month = 31, 12  # "sơ kết vào năm 2025": by the end of that year
+        made += add_schedule(user, plan, forms, period_type, reporters_in(req, plan.unit), day, month,
+                             req.deadline_year, req.recipient_text[:300], requirement=req)
+    return made, skipped

@@ -1,0 +1,137 @@
+"""The indicator results as the report prints them: rows and sentences read
+from `treem.analytics.results.indicator_results`, which does the judging."""
+
+from dataclasses import dataclass, field
+
+from treem.analytics.judging import EXCEEDED, MET, NO_DATA, NOT_COLLECTED, NOT_MET, rounded
+from treem.analytics.results import indicator_results, status_counts, trajectory_counts
+from treem.analytics.trajectory import AT_RISK, OFF_TRACK, ON_TRACK
+from treem.core.numbers import format_number
+
+# ĐVT as reports write it (the indicator's name says per what: "trên 1.000 trẻ đẻ sống").
+MEASURE_UNITS = {"percent": "%", "per_mille": "‰", "per_1000_live_births": "‰", "per_1000_children": "‰",
+                 "per_100000_children": "1/100.000", "count": "Số lượng", "money": "Đồng"}
+
+
+@dataclass
+class Row:
+    number: str
+    name: str
+    unit: str = ""
+    target: str = ""
+    actual: str = ""
+    judgement: str = ""
+    heading: bool = False
+    baseline: str = ""
+    actuals: list = field(default_factory=list)
+    result: object = None
+
+
+@dataclass
+class Table:
+    rows: list
+    results: list
+    year: int
+    baseline_label: str = ""
+
+
+def actual_text(value):
+    """An actual as the report prints it: two decimals at most, 1.234,5."""
+    return format_number(rounded(value)) if value is not None else ""
+
+
+def _rows(results, line):
+    """Rows in the plan's order, a heading row before each objective, the
+    indicator's number on its first sub-indicator only."""
+    rows, objective, indicator = [], None, None
+    for r in results:
+        if r.objective is not None and r.objective.pk != objective:
+            rows.append(Row(r.objective.number, f"Mục tiêu {r.objective.number}: {r.objective.title}",
+                            heading=True))
+        objective = r.objective.pk if r.objective is not None else None
+        row = line(r)
+        row.number = r.indicator_number if r.indicator.pk != indicator else ""
+        indicator = r.indicator.pk
+        rows.append(row)
+    return rows
+
+
+def results_table(plan, unit, year):
+    """The year's results table of `plan` for `unit`."""
+    results = indicator_results(plan, unit, year)
+
+    def line(r):
+        actual = "Không thống kê" if r.not_collected else actual_text(r.actual)
+        return Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit),
+                   r.target.text if r.target else "", actual, r.judgement, result=r)
+
+    return Table(_rows(results, line), results, year)
+
+
+def _numbers(results):
+    numbers = []
+    for r in results:
+        if r.indicator_number not in numbers:
+            numbers.append(r.indicator_number)
+    return ", ".join(numbers)
+
+
+def sentences(table):
+    """A few sentences read from the table: how many indicators met their
+    targets, which did not."""
+    counts = status_counts(table.results)
+    judged = counts[MET] + counts[EXCEEDED] + counts[NOT_MET]
+    if not table.results:
+        return ["Kế hoạch không đặt chỉ tiêu cụ thể."]
+    out = []
+    if judged:
+        good = counts[MET] + counts[EXCEEDED]
+        parts = [f"{n} chỉ tiêu {word}" for n, word in ((counts[EXCEEDED], "vượt"), (counts[MET], "đạt")) if n]
+        text = (f"Năm {table.year}, trong {judged} chỉ tiêu có kế hoạch và số liệu, {good}/{judged} chỉ tiêu "
+                f"đạt và vượt kế hoạch")
+        if parts:
+            text += f" ({', '.join(parts)})"
+        text += f", {counts[NOT_MET]} chỉ tiêu không đạt." if counts[NOT_MET] else "."
+        out.append(text)
+        missed = [r for r in table.results if r.judgement == NOT_MET]
+        if missed:
+            out.append(f"Các chỉ tiêu không đạt kế hoạch: chỉ tiêu {_numbers(missed)}.")
+    missing = counts[NO_DATA] + counts[NOT_COLLECTED]
+    if missing:
+        out.append(f"{missing}/{len(table.results)} chỉ tiêu chưa có số liệu hoặc không thống kê được "
+                   f"trong năm {table.year}.")
+    return out
+
+
+def mid_term_table(plan, unit, first, last):
+    """Baseline, each year's actual from `first` to `last`, the `last` year's
+    target and the judgement, for every sub-indicator of `plan`."""
+    results = indicator_results(plan, unit, last)
+    years = range(first, last + 1)
+    baseline_years = [r.baseline_year for r in results if r.baseline_year]
+    common = max(set(baseline_years), key=baseline_years.count) if baseline_years else first - 1
+
+    def line(r):
+        target = r.target or r.target_2025
+        row = Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit), target.text if target else "",
+                  actual_text(r.actual), r.judgement, result=r)
+        row.baseline = r.baseline_text
+        row.actuals = [actual_text(r.series.get(y)) for y in years]
+        return row
+
+    return Table(_rows(results, line), results, last, f"Năm {common} (cơ sở)")
+
+
+def mid_term_sentences(table, last):
+    counts = status_counts(table.results)
+    judged = counts[MET] + counts[EXCEEDED] + counts[NOT_MET]
+    out = []
+    if judged:
+        out.append(f"Đến năm {last}, {counts[MET] + counts[EXCEEDED]}/{judged} chỉ tiêu có mục tiêu và số liệu "
+                   f"đạt và vượt mục tiêu năm {last}; {counts[NOT_MET]} chỉ tiêu không đạt.")
+    ways = trajectory_counts(table.results)
+    if ways[ON_TRACK] + ways[AT_RISK] + ways[OFF_TRACK]:
+        out.append(f"Theo xu hướng giai đoạn vừa qua, {ways[ON_TRACK]} chỉ tiêu có khả năng đạt mục tiêu năm 2030, "
+                   f"{ways[AT_RISK]} chỉ tiêu có nguy cơ không đạt và {ways[OFF_TRACK]} chỉ tiêu khó đạt "
+                   f"nếu không có giải pháp mạnh hơn.")
+    return out

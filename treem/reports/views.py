@@ -1,0 +1,143 @@
+from datetime import datetime
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.accounts.access import get_visible_or_404, unit_scope
+from treem.plans.models import Plan
+from treem.reporting.models import Period
+from treem.units.models import Unit
+
+from .appendices import CODES, build_appendices
+from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
+from .values import OWN, ROLLUP, current_form, unit_values
+from .wording import ascii_name, issuer_code, issuer_for, period_phrase
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _plan_unit_period(request, plan_pk, unit_pk, period_code):
+    """The plan, unit and period of a report, each checked: a unit the user
+    may not see, or one outside the plan's unit, is answered 404."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
+    if not unit.is_within(plan.unit):
+        raise Http404
+    period = get_object_or_404(Period, code=period_code)
+    return plan, unit, period
+
+
+def _periods(plan):
+    """The periods of the plan's years that have begun, the newest first."""
+    today = timezone.localdate()
+    periods = Period.objects.filter(start__lte=today, start__year__gte=plan.period_start,
+                                    end__year__lte=plan.period_end)
+    return [p for p in periods.order_by("-end", "type") if p.type != Period.Type.ONE_OFF or p.code == "2025MTR"]
+
+
+def _units(request, plan):
+    """The plan's unit, the user's own unit where it lies under it, and the units right below."""
+    units = [plan.unit]
+    own = request.user.unit
+    if own is not None and own.pk != plan.unit.pk and own.is_within(plan.unit):
+        units.append(own)
+    below = Unit.objects.filter(unit_scope(request.user, field="")).filter(parent=plan.unit).order_by("name")
+    return units + [u for u in below if u not in units]
+
+
+def choose(request, plan_pk):
+    """The plan page's link: pick a unit and a period, then the report page."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+    periods = _periods(plan)
+    if "unit" in request.GET and "period" in request.GET:
+        try:
+            return redirect("reports:report", plan.pk, int(request.GET["unit"]), request.GET["period"])
+        except ValueError:
+            raise Http404 from None
+    return render(request, "reports/choose.html", {"plan": plan, "units": _units(request, plan),
+                                                   "periods": periods})
+
+
+def report(request, plan_pk, unit_pk, period_code):
+    plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
+    sources = []
+    for code in [*CODES, "BC"]:
+        form = current_form(code)
+        if form is None:
+            continue
+        if code == "BC":
+            sources.append({"form": form, "text": ""})
+            continue
+        _values, source, count = unit_values(form, period, unit)
+        if source == OWN:
+            text = _("the unit's own approved report")
+        elif source == ROLLUP and count:
+            text = _("the sum of %(n)s approved commune reports") % {"n": count}
+        elif source == ROLLUP:
+            text = _("the sum of the approved reports of the former communes")
+        else:
+            text = _("no approved report yet")
+        sources.append({"form": form, "text": text, "missing": not source})
+    issuer = issuer_for(plan, unit)
+    return render(request, "reports/report.html", {
+        "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,
+        "number_suffix": f"/BC-{issuer_code(issuer)}", "period_phrase": period_phrase(period),
+        "is_review": period.code.endswith("MTR"), "today": timezone.localdate(),
+        "recipients": "\n".join(default_recipients(unit, period)),
+        "periods": _periods(plan), "units": _units(request, plan),
+    })
+
+
+def _options(request):
+    """What the person set on the report page; anything unreadable keeps its default."""
+    get = request.GET
+    day = None
+    try:
+        day = datetime.strptime(get.get("day", "").strip(), "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    recipients = [line.strip().lstrip("-").strip() for line in get.get("recipients", "").splitlines()]
+    return ReportOptions(number=get.get("number", "").strip()[:20], day=day,
+                         signer_name=get.get("signer_name", "").strip()[:120],
+                         signer_title=get.get("signer_title", "").strip()[:200],
+                         recipients=[r for r in recipients if r][:30])
+
+
+def _attachment(body, content_type, name):
+    """A download named in Vietnamese where the browser reads RFC 5987, in
+    plain ASCII where it does not."""
+    response = HttpResponse(body, content_type=content_type)
+    fallback = ascii_name(name).replace(" ", "_") or "bao_cao"
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _file_name(kind, unit, period, extension):
+    return f"{kind} - {unit.name} - {period_phrase(period)}.{extension}"
+
+
+def download_report(request, plan_pk, unit_pk, period_code):
+    plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
+    options = _options(request)
+    if period.code.endswith("MTR"):
+        body = build_mid_term_review(plan, unit, period, options)
+        name = _file_name("Báo cáo sơ kết giữa kỳ", unit, period, "docx")
+    else:
+        body = build_report(plan, unit, period, options)
+        name = _file_name("Báo cáo công tác trẻ em", unit, period, "docx")
+    return _attachment(body, DOCX, name)
+
+
+def download_appendices(request, plan_pk, unit_pk, period_code):
+    plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
+    options = _options(request)
+    issuer = issuer_for(plan, unit)
+    number = f"{options.number}/BC-{issuer_code(issuer)}" if options.number else f"…/BC-{issuer_code(issuer)}"
+    day = options.day or timezone.localdate()
+    ref = f"Báo cáo số {number} ngày {day:%d/%m/%Y} của {issuer}"
+    body = build_appendices(period, unit, plan=plan, report_ref=ref)
+    return _attachment(body, XLSX, _file_name("Phụ lục báo cáo", unit, period, "xlsx"))

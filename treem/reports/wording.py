@@ -1,0 +1,103 @@
+"""How an official Vietnamese document words periods, dates and the issuing
+body. These are the fixed phrases of the administrative form (Decree
+30/2020/NĐ-CP and the reporting regime's appendices), printed in Vietnamese
+whatever the interface language, like the forms' own labels."""
+
+import re
+import unicodedata
+
+from django.utils import timezone
+
+from treem.units.models import Unit
+
+
+def period_phrase(period):
+    """'năm 2023', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023', 'giai đoạn 2021 - 2025'."""
+    code = period.code
+    if code.endswith("MTR"):
+        return f"giai đoạn {period.start.year} - {code[:4]}"
+    year = code[:4]
+    if code.endswith("H1"):
+        return f"6 tháng đầu năm {year}"
+    if code.endswith("H2"):
+        return f"6 tháng cuối năm {year}"
+    return f"năm {year}"
+
+
+def previous_phrase(period):
+    code = period.code
+    if code.endswith("MTR"):
+        return f"năm {period.start.year - 1}"
+    year = int(code[:4]) - 1
+    if code.endswith("H1"):
+        return f"6 tháng đầu năm {year}"
+    if code.endswith("H2"):
+        return f"6 tháng cuối năm {year}"
+    return f"năm {year}"
+
+
+def next_phrase(period):
+    code = period.code
+    if code.endswith("MTR"):
+        return f"giai đoạn {int(code[:4]) + 1} - 2030"
+    year = int(code[:4])
+    if code.endswith("H1"):
+        return f"6 tháng cuối năm {year}"
+    return f"năm {year + 1}"
+
+
+def issuer_for(plan, unit):
+    """The body that issues the unit's report: the plan's issuer for the plan's
+    own unit, otherwise the people's committee of the unit."""
+    if plan is not None and plan.unit_id == unit.pk and plan.issuer:
+        return plan.issuer
+    if unit.level == Unit.Level.NATION:
+        return "Bộ Y tế"
+    return f"Ủy ban nhân dân {lower_first(unit.name)}"
+
+
+def issuer_lines(issuer):
+    """The issuer in capitals on two lines as the header prints it:
+    'ỦY BAN NHÂN DÂN' / 'TỈNH BẮC KẠN'."""
+    upper = issuer.upper()
+    for head in ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN"):
+        if upper.startswith(head + " "):
+            return [head, upper[len(head) + 1:]]
+    return [upper]
+
+
+def issuer_code(issuer):
+    """The issuer's abbreviation in the document number: 'UBND' for a people's committee."""
+    if issuer.upper().startswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN")):
+        return "UBND"
+    words = [w for w in re.split(r"\s+", issuer) if w and w[0].isupper()]
+    return "".join(w[0] for w in words)[:8].upper() or "UBND"
+
+
+def place_for(plan, unit):
+    if plan is not None and plan.unit_id == unit.pk and plan.place:
+        return plan.place
+    return unit.short_name or unit.name
+
+
+def place_and_date(place, day):
+    """'Bắc Kạn, ngày 05 tháng 02 năm 2026': a zero before days below 10 and
+    months 1 and 2, as the decree asks."""
+    d = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {d} tháng {m} năm {day.year}"
+
+
+def lower_first(text):
+    return text[:1].lower() + text[1:] if text else text
+
+
+def ascii_name(text):
+    """A file name without accents: 'Bắc Kạn' -> 'Bac Kan' (đ has no decomposition)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._ -]+", "", text).strip()
+
+
+def report_date(value=None):
+    return value or timezone.localdate()

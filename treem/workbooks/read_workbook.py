@@ -1,0 +1,442 @@
+"""Checking and importing a filled template. Every upload is hostile until
+parsed: its size, its zip directory (zip bombs), its parts (an .xlsx, not a
+renamed Word file) and its XML (no DOCTYPE or entities) are checked before
+openpyxl opens it, and openpyxl itself parses through defusedxml. Then every
+cell is checked; the import is all or nothing."""
+
+import io
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
+
+from treem.core.models import audit
+from treem.reporting import actions
+from treem.reporting.models import Form, Period, Submission
+from treem.reporting.validation import ERROR, form_rows, validate_form_values
+from treem.units.models import Unit
+
+from .template_workbook import (
+    CODE_COL,
+    CODE_ROW,
+    FIRST_ROW,
+    FORMAT,
+    IDENTITY_SHEET,
+    ROW_CODE_MARK,
+    build_layout,
+    fingerprint,
+)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A filled template unpacks to well under 1 MB; Excel's XML compresses about
+# 10:1, so 100:1 over the whole file, or 100 MB in all, is an attack.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ENTRY_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ENTRIES = 500
+EXTRA_ROWS = 200  # rows read below the form, to notice rows added at its end
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+
+
+class WorkbookError(Exception):
+    """The file cannot be imported. `code` says why (for tests and the batch
+    page), `message` says it to the user, `problems` lists the cells."""
+
+    def __init__(self, code, message, problems=()):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.problems = list(problems)
+
+
+@dataclass
+class CellProblem:
+    sheet: str
+    cell: str  # "E14"; "" when the problem is not one cell's
+    row: str  # "1.1 Số trẻ em dưới 16 tuổi"
+    message: str
+    level: str = ERROR
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class ParsedWorkbook:
+    form: object
+    unit: object
+    period: object
+    rows: list
+    sheet: str
+    values: dict = field(default_factory=dict)  # (element code, option code) -> as typed
+    cells: dict = field(default_factory=dict)  # same key -> (cell reference, FormRow)
+    formulas: list = field(default_factory=list)  # CellProblem
+
+
+@dataclass
+class ImportResult:
+    parsed: ParsedWorkbook
+    submission: object
+    warnings: list = field(default_factory=list)  # CellProblem
+    submitted: bool = False
+    submit_refusal: str = ""
+    submit_problems: list = field(default_factory=list)  # CellProblem
+
+
+# --- the package ----------------------------------------------------------
+
+def _damaged():
+    return WorkbookError("damaged", _("The file is damaged or incomplete (perhaps cut off while being copied or "
+                                      "e-mailed). Open it in Excel, save it again and upload it once more."))
+
+
+def _not_xlsx():
+    return WorkbookError("not_xlsx", _("This is not an Excel workbook (.xlsx). Upload the template downloaded "
+                                       "from Treem, filled in and saved as .xlsx."))
+
+
+def _zip_bomb():
+    return WorkbookError("zip_bomb", _("The file unpacks to an abnormal size (possibly a malicious file); "
+                                       "it was refused."))
+
+
+def _xml_entities():
+    return WorkbookError("xml_entities", _("The file declares XML entities (DOCTYPE/ENTITY), which Excel never "
+                                           "writes; it was refused."))
+
+
+def check_package(data):
+    """Refuse anything that is not a plain, reasonably sized .xlsx before
+    openpyxl sees it."""
+    if not data:
+        raise WorkbookError("empty", _("The file is empty."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise WorkbookError("too_large", _("The file is larger than %(size)s MB; a filled template is far "
+                                           "smaller. Upload the template downloaded from Treem.")
+                            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    if data[:8] == _OLE:
+        raise WorkbookError("old_format", _("This is an old-format Excel file (.xls) or a workbook with a "
+                                            "password. Save it as “Excel Workbook (.xlsx)” without a password "
+                                            "and upload it again."))
+    if data[:4] != b"PK\x03\x04":
+        raise _not_xlsx()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _damaged() from None
+    if len(infos) > MAX_ENTRIES:
+        raise _zip_bomb()
+    total = 0
+    for info in infos:
+        # What the directory claims; reading below is capped to it as well.
+        if info.file_size > MAX_ENTRY_BYTES or info.file_size < 0:
+            raise _zip_bomb()
+        total += info.file_size
+    if total > MAX_UNZIPPED_BYTES or total > MAX_RATIO * len(data) + 1024 * 1024:
+        raise _zip_bomb()
+    names = {i.filename for i in infos}
+    if "word/document.xml" in names:
+        raise WorkbookError("docx", _("This is a Word document, not an Excel workbook (perhaps renamed to .xlsx). "
+                                      "Upload the Excel template downloaded from Treem."))
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _not_xlsx()
+    for info in infos:
+        if info.flag_bits & 0x1:  # encrypted entry
+            raise _damaged()
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with archive.open(info) as part:
+                content = part.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+            raise _damaged() from None
+        if len(content) > info.file_size:
+            raise _zip_bomb()
+        # openpyxl parses with defusedxml, but Excel never writes a DOCTYPE:
+        # refuse here too rather than trust every parser on the way.
+        if _DOCTYPE.search(content):
+            raise _xml_entities()
+
+
+def open_workbook(data):
+    """openpyxl's read-only workbook, parsed through defusedxml."""
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured("defusedxml must be installed to read uploaded workbooks")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as e:  # openpyxl raises many kinds on a broken package
+        raise _refusal(e) from None
+
+
+def _refusal(exc):
+    """openpyxl wraps defusedxml's refusal in a ValueError: look at the causes."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException):
+            return _xml_entities()
+        seen = seen.__cause__ or seen.__context__
+    return _damaged()
+
+
+# --- what the file is for -------------------------------------------------
+
+def _identity(wb):
+    if IDENTITY_SHEET not in wb.sheetnames:
+        raise WorkbookError("not_template", _("This workbook is not a Treem template. Download the template from "
+                                              "the report's page, fill it in and upload that file."))
+    found = {}
+    for row in wb[IDENTITY_SHEET].iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
+        if row and row[0] is not None:
+            found[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    if found.get("format") != FORMAT:
+        raise WorkbookError("not_template", _("This workbook is not a Treem template. Download the template from "
+                                              "the report's page, fill it in and upload that file."))
+    return found
+
+
+def describe(form, unit, period):
+    return _("%(form)s of %(unit)s for %(period)s") % {"form": form.name, "unit": unit.name, "period": period}
+
+
+def _resolve(identity, cache):
+    """The form, unit and period a template names, each as Treem has it now."""
+    unknown = WorkbookError("unknown", _("This template names a form, unit or period that this Treem does not "
+                                         "have. Download the template again from the report's page."))
+    try:
+        form_key = (identity["form_code"], int(identity["form_version"]))
+        unit_id = int(identity["unit_id"])
+        period_code = identity["period_code"]
+    except (KeyError, ValueError):
+        raise unknown from None
+    form = cache.get(("form", form_key))
+    if form is None:
+        form = Form.objects.filter(code=form_key[0], version=form_key[1]).first()
+        cache[("form", form_key)] = form
+    unit = Unit.objects.filter(pk=unit_id).first()
+    period = cache.get(("period", period_code))
+    if period is None:
+        period = Period.objects.filter(code=period_code).first()
+        cache[("period", period_code)] = period
+    if form is None or unit is None or period is None:
+        raise unknown
+    if unit.structure != identity.get("unit_structure") or unit.code != identity.get("unit_code"):
+        raise unknown
+    current = cache.get(("current", form.code))
+    if current is None:
+        current = Form.objects.filter(code=form.code, is_active=True).order_by("-version").first()
+        cache[("current", form.code)] = current
+    if current is None or current.pk != form.pk:
+        raise WorkbookError("outdated", _("This template is for an earlier version of %(form)s. Download a new "
+                                          "template and copy your figures into it.") % {"form": form.name})
+    return form, unit, period
+
+
+# --- the cells ------------------------------------------------------------
+
+def _where(row):
+    ref = getattr(row, "display_ref", "") or row.number
+    if ref:
+        return _("Row %(row)s “%(label)s”") % {"row": ref, "label": row.label}
+    return _("Row “%(label)s”") % {"label": row.label}
+
+
+def _row_name(row):
+    ref = getattr(row, "display_ref", "") or row.number
+    return f"{ref} {row.label}".strip()
+
+
+def _typed(value):
+    """A cell's value as validation takes it: Decimal for a number, the text
+    as typed ("1.234,5") otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest text that reads back the same
+    if isinstance(value, Decimal):
+        return value
+    if hasattr(value, "strftime"):  # Excel turned "1/2" into a date
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _layout(form, period, cache):
+    """The layout, the fingerprint and the input cells of each sheet row
+    [(column, key, FormRow, reference)], worked out once per batch."""
+    key = ("layout", form.pk, period.pk)
+    if key not in cache:
+        rows = form_rows(form)
+        layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None)
+        by_row = {}
+        for row, cell_key, r, c in layout.input_cells():
+            by_row.setdefault(r, []).append((c, cell_key, row, f"{get_column_letter(c)}{r}"))
+        cache[key] = (layout, fingerprint(form, rows), by_row)
+    return cache[key]
+
+
+def read_workbook(data, expected=None, cache=None):
+    """Check an uploaded template and read its input cells. Raises
+    WorkbookError. `expected` = (form, unit, period) of the page it is
+    uploaded on; `cache` keeps forms and layouts across a batch."""
+    cache = {} if cache is None else cache
+    check_package(data)
+    wb = open_workbook(data)
+    try:
+        return _read(wb, expected, cache)
+    except WorkbookError:
+        raise
+    except Exception as e:  # a sheet that cannot be parsed, found while reading it
+        raise _refusal(e) from None
+    finally:
+        wb.close()
+
+
+def _read(wb, expected, cache):
+    identity = _identity(wb)
+    form, unit, period = _resolve(identity, cache)
+    if expected is not None:
+        e_form, e_unit, e_period = expected
+        if (form.code, unit.pk, period.pk) != (e_form.code, e_unit.pk, e_period.pk):
+            raise WorkbookError("wrong_target", _(
+                "This file is the template of %(file)s; this page takes %(page)s. Upload it on its own page, or "
+                "download the template of this page.") % {
+                "file": describe(form, unit, period), "page": describe(e_form, e_unit, e_period)})
+    layout, current_print, by_row = _layout(form, period, cache)
+    if identity.get("fingerprint") != current_print:
+        raise WorkbookError("outdated", _("The form %(form)s has changed since this template was made. Download a "
+                                          "new template and copy your figures into it.") % {"form": form.name})
+    sheet = identity.get("sheet", "")
+    if sheet not in wb.sheetnames:
+        raise _changed(_("the sheet “%(sheet)s” is missing") % {"sheet": sheet})
+    ws = wb[sheet]
+    last_col = max([c.index for c in layout.columns], default=CODE_COL)
+    parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet)
+    expected_rows = {layout.sheet_row(i): row for i, row in enumerate(layout.rows)}
+    last_row = FIRST_ROW + len(layout.rows) - 1
+    seen_rows = set()
+
+    for r, cells in enumerate(ws.iter_rows(min_row=CODE_ROW, max_row=last_row + EXTRA_ROWS, max_col=last_col),
+                              start=CODE_ROW):
+        values = [getattr(c, "value", None) for c in cells]
+        values += [None] * (last_col - len(values))
+        code = values[CODE_COL - 1]
+        if r == CODE_ROW:
+            found = [code] + [values[c.index - 1] for c in layout.columns]
+            if found != [ROW_CODE_MARK] + [c.key for c in layout.columns]:
+                raise _changed(_("its columns were inserted, deleted or moved"))
+            continue
+        row = expected_rows.get(r)
+        if row is None:
+            if code not in (None, ""):
+                raise _changed(_("rows were added below the form (row %(row)s)") % {"row": r})
+            continue
+        if str(code) != row.code:
+            raise _changed(_("rows were inserted, deleted or moved (from row %(row)s)") % {"row": r})
+        seen_rows.add(r)
+        for c, key, form_row, ref in by_row.get(r, ()):
+            cell = cells[c - 1] if c - 1 < len(cells) else None
+            parsed.cells[key] = (ref, form_row)
+            if getattr(cell, "data_type", None) == "f":
+                parsed.formulas.append(CellProblem(sheet, ref, _row_name(form_row), _(
+                    "%(where)s: the cell holds a formula (%(formula)s); type the figure itself.") % {
+                    "where": _where(form_row), "formula": str(cell.value)[:80]}))
+                continue
+            parsed.values[key] = _typed(values[c - 1])
+    if len(seen_rows) != len(expected_rows):
+        raise _changed(_("rows were deleted"))
+    return parsed
+
+
+def _changed(detail):
+    return WorkbookError("changed", _("The structure of the template was changed: %(detail)s. Download a new "
+                                      "template and copy your figures into it.") % {"detail": detail})
+
+
+def cell_problems(parsed, problems):
+    """Validation problems as the workbook's cells: sheet, reference, row."""
+    out = []
+    for p in problems:
+        key = p.cell or ((p.row.element.code, p.option) if p.row.element_id else None)
+        ref = parsed.cells.get(key, ("", None))[0] if key else ""
+        out.append(CellProblem(parsed.sheet, ref, _row_name(p.row), p.message, p.level))
+    return out
+
+
+# --- the import -----------------------------------------------------------
+
+def import_workbook(user, data, filename="", expected=None, submit=False, cache=None, batch=None):
+    """Import a filled template, all or nothing, as a draft (and submit it if
+    `submit`). Raises WorkbookError; nothing is saved then."""
+    parsed = read_workbook(data, expected=expected, cache=cache)
+    form, unit, period = parsed.form, parsed.unit, parsed.period
+    if not actions.may_report(user, unit):
+        raise WorkbookError("not_allowed", _("You may not report for %(unit)s; the file was not imported.")
+                            % {"unit": unit.name})
+    refusal = actions.reporting_refusal(unit, period)
+    if refusal:
+        raise WorkbookError("period", refusal)
+    if parsed.formulas:
+        raise WorkbookError("formula", ngettext(
+            "Nothing was imported: %(n)s cell holds a formula instead of a figure.",
+            "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
+            len(parsed.formulas)) % {"n": len(parsed.formulas)}, parsed.formulas)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+            if submission is None:
+                submission = actions.open_submission(user, form, unit, period)
+            # The same checks as the web form; any error undoes the whole import.
+            after = actions.save_values(user, submission, parsed.values, rows=parsed.rows)
+            errors = [p for p in after if p.level == ERROR]
+            if errors:
+                raise _invalid(parsed, errors)
+            audit(user, "workbooks.imported", submission, unit=unit, file=filename[:200], form=form.code,
+                  period=period.code, batch=batch.pk if batch is not None else None)
+    except actions.ReportingError as e:
+        if any(p.kind == "not_a_number" for p in e.problems):
+            # save_values names only the unreadable cells: list every error of the file at once.
+            problems = validate_form_values(form, parsed.values, rows=parsed.rows)
+            raise _invalid(parsed, [p for p in problems if p.level == ERROR]) from None
+        raise WorkbookError("refused", e.message, cell_problems(parsed, e.problems)) from None
+    result = ImportResult(parsed, submission, warnings=cell_problems(parsed, [p for p in after if p.level != ERROR]))
+    if submit:
+        try:
+            actions.submit(user, submission)
+            result.submitted = True
+        except actions.ReportingError as e:
+            result.submit_refusal = e.message
+            result.submit_problems = cell_problems(parsed, e.problems)
+    return result
+
+
+def _invalid(parsed, errors):
+    return WorkbookError("invalid", ngettext(
+        "Nothing was imported: the file has %(n)s error. Correct it in the file and upload it again.",
+        "Nothing was imported: the file has %(n)s errors. Correct them in the file and upload it again.",
+        len(errors)) % {"n": len(errors)}, cell_problems(parsed, errors))
+
+
+def summary(result):
+    """One line saying what an import did."""
+    what = describe(result.parsed.form, result.parsed.unit, result.parsed.period)
+    if result.submitted:
+        return _("Imported and submitted: %(what)s.") % {"what": what}
+    text = _("Imported as a draft: %(what)s.") % {"what": what}
+    if result.submit_refusal:
+        text += " " + _("Not submitted: %(reason)s") % {"reason": result.submit_refusal}
+    return text
+

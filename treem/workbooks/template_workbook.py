@@ -1,0 +1,342 @@
+"""The Excel template of a form for one unit and period, to fill offline.
+
+One visible sheet (named after the form) holds the form as on the web page:
+printed number, label, unit of measure, one input column per disaggregation
+option, last period's value greyed beside each, and the text column where the
+form has one. Only the input cells are unlocked. Column A and row 7 are hidden
+and hold the row and column codes, so an upload whose rows or columns were
+inserted, deleted or moved is recognised. A "veryHidden" sheet says which
+form, unit and period the file is for, with a fingerprint of the form's codes.
+"""
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from treem.reporting import actions
+from treem.reporting.models import DataElement
+from treem.reporting.validation import form_rows
+
+FORMAT = "treem-workbook/1"
+IDENTITY_SHEET = "treem"
+HEADER_ROW, CODE_ROW, FIRST_ROW = 6, 7, 8
+CODE_COL, NUMBER_COL, LABEL_COL, UNIT_COL, FIRST_VALUE_COL = 1, 2, 3, 4, 5
+ROW_CODE_MARK = "#"  # what column A holds in the code row
+
+# Excel shows these with the separators of the user's own settings: 1.234,5
+# on a Vietnamese Windows.
+NUMBER_FORMATS = {
+    DataElement.ValueType.COUNT: "#,##0",
+    DataElement.ValueType.MONEY: "#,##0",
+    DataElement.ValueType.NUMBER: "#,##0.0#",
+    DataElement.ValueType.PERCENT: "#,##0.0#",
+    DataElement.ValueType.TEXT: "@",
+}
+
+_thin = Side(style="thin", color="A0A8B0")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+GREY = PatternFill("solid", fgColor="E7E9EC")
+TOTAL = PatternFill("solid", fgColor="DCE8F3")
+HEADING = PatternFill("solid", fgColor="F3F5F7")
+PREVIOUS_FONT = Font(color="6B7580", italic=True)
+UNLOCKED = Protection(locked=False)
+
+
+@dataclass
+class Column:
+    key: str  # "v:total" (input), "p:total" (last period), "t" (text column)
+    option: str
+    name: str
+    index: int  # 1-based sheet column
+
+
+@dataclass
+class Layout:
+    form: object
+    rows: list  # FormRow with .options (validation.form_rows)
+    columns: list = field(default_factory=list)
+
+    def column(self, key):
+        return next((c for c in self.columns if c.key == key), None)
+
+    def sheet_row(self, i):
+        return FIRST_ROW + i
+
+    def input_cells(self):
+        """(row, key, sheet row, column) of every input cell: (element code,
+        option code) keys, computed rows left out."""
+        text_col = self.column("t")
+        for i, row in enumerate(self.rows):
+            r = self.sheet_row(i)
+            if row.element_id and not row.computed:
+                for o in row.options:
+                    col = self.column(f"v:{o.code}")
+                    yield row, (row.element.code, o.code), r, col.index
+            if row.text_element_id and text_col is not None:
+                yield row, (row.text_element.code, "total"), r, text_col.index
+
+
+def build_layout(form, rows=None, with_previous=True):
+    """Where every row and column of `form` goes on the sheet. The same for
+    the template and for reading it back."""
+    rows = rows if rows is not None else form_rows(form)
+    options = []  # (code, name) in the order the entry page shows them
+    for row in rows:
+        if not row.element_id:
+            continue
+        for o in row.options:
+            if o.code not in [c for c, _n in options]:
+                options.append((o.code, o.name))
+            elif o.disaggregation.code != "default":
+                options[[c for c, _n in options].index(o.code)] = (o.code, o.name)
+    layout = Layout(form, rows)
+    index = FIRST_VALUE_COL
+    for code, name in options:
+        layout.columns.append(Column(f"v:{code}", code, name, index))
+        index += 1
+        if with_previous:
+            layout.columns.append(Column(f"p:{code}", code, name, index))
+            index += 1
+    if form.text_column and any(r.text_element_id for r in rows):
+        layout.columns.append(Column("t", "total", form.text_column, index))
+    return layout
+
+
+def fingerprint(form, rows):
+    """A short hash of the form's row, element and option codes: it changes
+    when a row is added, removed, moved or given other columns."""
+    parts = [form.code, str(form.version)]
+    for row in rows:
+        parts.append("|".join([
+            row.code, row.element.code if row.element_id else "",
+            row.text_element.code if row.text_element_id else "",
+            ",".join(o.code for o in row.options) if row.element_id else "", "c" if row.computed else "",
+        ]))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _number(value):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _set_text(cell, text):
+    # A text starting with "=" must stay text, not become a formula.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(text))
+    cell.data_type = "s"
+
+
+def template_filename(form, period, unit):
+    # Codes only, and only safe characters: the name goes into a header.
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{form.code}_{period.code}_{unit.code}") + ".xlsx"
+
+
+def build_template(form, unit, period, stored=None, previous=None):
+    """The template as .xlsx bytes. `stored` (the values saved in Treem) are
+    prefilled; `previous` (last period's) are shown greyed beside them."""
+    rows = form_rows(form)
+    before = actions.previous_period(period)
+    layout = build_layout(form, rows, with_previous=before is not None)
+    stored = stored or {}
+    previous = previous or {}
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = form.code
+    last_col = max([c.index for c in layout.columns], default=UNIT_COL)
+
+    # Heading: who, when, what.
+    ws["B1"] = _("Unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}
+    ws["B2"] = _("Reporting period: %(period)s") % {"period": period}
+    ws["B3"] = f"{form.name}: {form.title}" if form.title else form.name
+    ws["B4"] = _("Enter figures in the white cells only; grey cells show last period's values, blue rows are "
+                 "totals of their sub-items. Then upload this file on the report's page (Import from Excel).")
+    for ref in ("B1", "B2", "B3"):
+        ws[ref].font = Font(bold=True, size=12 if ref == "B3" else 11)
+    ws["B4"].font = Font(italic=True, color="444444")
+    ws.merge_cells(start_row=4, start_column=NUMBER_COL, end_row=4, end_column=max(last_col, LABEL_COL))
+    ws["B4"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[4].height = 32
+
+    # Column headers, and the hidden row of column codes.
+    headers = {NUMBER_COL: _("Row no."), LABEL_COL: _("Item"), UNIT_COL: _("Unit of measure")}
+    for c in layout.columns:
+        if c.key.startswith("p:"):
+            headers[c.index] = _("%(column)s – last period (%(period)s)") % {"column": c.name, "period": before}
+        else:
+            headers[c.index] = c.name
+    for index, text in headers.items():
+        cell = ws.cell(HEADER_ROW, index, text)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BORDER
+        cell.fill = GREY if index in [c.index for c in layout.columns if c.key.startswith("p:")] else HEADING
+    ws.row_dimensions[HEADER_ROW].height = 45
+    ws.cell(CODE_ROW, CODE_COL, ROW_CODE_MARK)
+    for c in layout.columns:
+        ws.cell(CODE_ROW, c.index, c.key)
+    ws.row_dimensions[CODE_ROW].hidden = True
+
+    validations = _validations(ws)
+    children = {}
+    for i, row in enumerate(rows):
+        if row.parent_id:
+            children.setdefault(row.parent_id, []).append((i, row))
+
+    for i, row in enumerate(rows):
+        r = layout.sheet_row(i)
+        _set_text(ws.cell(r, CODE_COL), row.code)
+        _set_text(ws.cell(r, NUMBER_COL), row.number)
+        label = ws.cell(r, LABEL_COL)
+        _set_text(label, row.label)
+        label.alignment = Alignment(wrap_text=True, vertical="top", indent=min(_depth(row, rows), 4))
+        ws.cell(r, UNIT_COL, row.element.unit_label if row.element_id else "")
+        heading = not row.element_id
+        if heading or row.computed:
+            label.font = Font(bold=True)
+        by_option = {o.code: o for o in row.options} if row.element_id else {}
+        for c in layout.columns:
+            cell = ws.cell(r, c.index)
+            cell.border = BORDER
+            if c.key == "t":
+                if row.text_element_id:
+                    _set_text(cell, stored.get((row.text_element.code, "total")) or "")
+                    if not cell.value:
+                        cell.value = None
+                    cell.protection = UNLOCKED
+                    cell.number_format = "@"
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                else:
+                    cell.fill = GREY
+                continue
+            option = by_option.get(c.option)
+            if option is None:
+                cell.fill = HEADING if heading else GREY
+                continue
+            element, key = row.element, (row.element.code, c.option)
+            cell.number_format = NUMBER_FORMATS.get(element.value_type, "General")
+            if c.key.startswith("p:"):
+                cell.value = _number(previous.get(key)) if element.is_numeric else None
+                cell.fill, cell.font = GREY, PREVIOUS_FONT
+            elif row.computed:
+                # Live sums in Excel; Treem recomputes them on import anyway.
+                parts = [ws.cell(layout.sheet_row(j), c.index).coordinate for j, child in children.get(row.pk, [])
+                         if child.element_id and child.element.is_numeric
+                         and c.option in {o.code for o in child.options}]
+                cell.value = f"=SUM({','.join(parts)})" if parts else None
+                cell.fill, cell.font = TOTAL, Font(bold=True)
+            else:
+                value = stored.get(key)
+                if element.is_numeric:
+                    cell.value = _number(value)
+                    validation = validations.get(element.value_type)
+                    if validation is not None:
+                        validation.add(cell.coordinate)
+                else:
+                    _set_text(cell, value or "")
+                    if not cell.value:
+                        cell.value = None
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.protection = UNLOCKED
+        if heading:
+            for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
+                ws.cell(r, index).fill = HEADING
+        elif row.computed:
+            for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
+                ws.cell(r, index).fill = TOTAL
+        for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
+            ws.cell(r, index).border = BORDER
+
+    # Widths, frozen headings, hidden code column, printing on A4 landscape.
+    ws.column_dimensions[get_column_letter(CODE_COL)].hidden = True
+    ws.column_dimensions[get_column_letter(NUMBER_COL)].width = 7
+    ws.column_dimensions[get_column_letter(LABEL_COL)].width = 55
+    ws.column_dimensions[get_column_letter(UNIT_COL)].width = 9
+    for c in layout.columns:
+        ws.column_dimensions[get_column_letter(c.index)].width = 40 if c.key == "t" else (
+            11 if c.key.startswith("p:") else 14)
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_VALUE_COL)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    # Only the input cells can be changed; columns may still be widened.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    wb.security = WorkbookProtection(lockStructure=True)
+
+    identity = wb.create_sheet(IDENTITY_SHEET)
+    for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
+                       ("form_version", form.version), ("unit_id", unit.pk), ("unit_structure", unit.structure),
+                       ("unit_code", unit.code), ("period_code", period.code),
+                       ("fingerprint", fingerprint(form, rows)),
+                       ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M"))):
+        identity.append([key, str(value)])
+    identity.sheet_state = "veryHidden"
+    identity.protection.sheet = True
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _depth(row, rows):
+    by_pk = {r.pk: r for r in rows}
+    d, r = 0, row
+    while r.parent_id in by_pk and d < 10:
+        d, r = d + 1, by_pk[r.parent_id]
+    return d
+
+
+def _validations(ws):
+    """Excel's own checks on the input cells, a first line before Treem's."""
+    out = {}
+    specs = {
+        DataElement.ValueType.COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0"),
+        DataElement.ValueType.MONEY: dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+        DataElement.ValueType.PERCENT: dict(type="decimal", operator="between", formula1="0", formula2="100"),
+    }
+    messages = {
+        DataElement.ValueType.COUNT: _("Enter a whole number, 0 or more."),
+        DataElement.ValueType.MONEY: _("Enter an amount, 0 or more."),
+        DataElement.ValueType.PERCENT: _("Enter a percentage between 0 and 100."),
+    }
+    for value_type, spec in specs.items():
+        dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=_("Not accepted"),
+                            error=messages[value_type], **spec)
+        ws.add_data_validation(dv)
+        out[value_type] = dv
+    return out
+
+
+def template_for(form, unit, period):
+    """The template prefilled with what Treem holds for the unit and period."""
+    from treem.reporting.models import Submission
+
+    submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+    stored = actions.stored_values(submission) if submission else {}
+    return build_template(form, unit, period, stored=stored,
+                          previous=actions.previous_values(form, unit, period))
+
+
+def input_cell_refs(form, period, rows=None):
+    """{(element code, option code): "E14"}: where each input cell of the
+    form's template is (for tests, and for anyone filling templates by program)."""
+    layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None)
+    return {key: f"{get_column_letter(c)}{r}" for _row, key, r, c in layout.input_cells()}

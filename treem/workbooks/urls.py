@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbooks"
+urlpatterns = [
+    path("template/<str:form_code>/<str:period_code>/<int:unit_pk>/", views.template_download, name="template"),
+    path("upload/<str:form_code>/<str:period_code>/<int:unit_pk>/", views.upload, name="upload"),
+    path("batches/", views.batch_new, name="batch_new"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/status.json", views.batch_status, name="batch_status"),
+]

@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from treem.accounts.access import EDITOR_ROLES, get_visible_or_404
+from treem.reporting import actions
+from treem.reporting.models import Form, Period
+from treem.units.models import Unit
+
+from . import batches
+from .models import WorkbookBatch
+from .read_workbook import MAX_UPLOAD_BYTES, WorkbookError, describe, import_workbook, summary
+from .template_workbook import template_filename, template_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request, form_code, period_code, unit_pk):
+    """The form, unit and period of a report page the user may see."""
+    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
+    form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
+    if form is None:
+        raise Http404
+    return form, unit, get_object_or_404(Period, code=period_code)
+
+
+@require_GET
+def template_download(request, form_code, period_code, unit_pk):
+    form, unit, period = _page(request, form_code, period_code, unit_pk)
+    response = HttpResponse(template_for(form, unit, period), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{template_filename(form, period, unit)}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request, form_code, period_code, unit_pk):
+    form, unit, period = _page(request, form_code, period_code, unit_pk)
+    if not actions.may_report(request.user, unit):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        try:
+            if upload is None:
+                raise WorkbookError("missing", _("Choose the filled Excel file."))
+            if upload.size > MAX_UPLOAD_BYTES:  # refuse before reading it into memory
+                raise WorkbookError("too_large", _("The file is larger than %(size)s MB; a filled template is far "
+                                                   "smaller. Upload the template downloaded from Treem.")
+                                    % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+            result = import_workbook(request.user, upload.read(), upload.name, expected=(form, unit, period),
+                                     submit=request.POST.get("submit") == "1")
+        except WorkbookError as e:
+            error = e
+        else:
+            (messages.success if result.submitted else messages.info)(request, summary(result))
+            if result.warnings:
+                messages.warning(request, _("Some figures need a comment before the report can be submitted; "
+                                            "see the problems listed on the form."))
+            return redirect("reporting:entry", form.code, period.code, unit.pk)
+    return render(request, "workbooks/upload.html", {
+        "form": form, "unit": unit, "period": period, "what": describe(form, unit, period), "error": error,
+        "entry_url": reverse("reporting:entry", args=[form.code, period.code, unit.pk]),
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=400 if error else 200)
+
+
+def _require_reporter(user):
+    if not (user.is_system_admin or (user.role in EDITOR_ROLES and user.unit_id)):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def batch_new(request):
+    _require_reporter(request.user)
+    error = None
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        try:
+            if sum(f.size for f in files) > batches.MAX_BATCH_BYTES:  # before reading any into memory
+                raise batches.BatchError(_("The files add up to more than %(size)s MB; upload them in smaller "
+                                           "groups.") % {"size": batches.MAX_BATCH_BYTES // (1024 * 1024)})
+            # A file too large is kept by its name only, refused without being read.
+            uploads = [(f.name, f.read() if batches.readable(f.name, f.size) else None) for f in files]
+            batch = batches.create_batch(request.user, uploads, submit=request.POST.get("submit") == "1",
+                                         language=get_language() or "vi")
+        except batches.BatchError as e:
+            error = str(e)
+        else:
+            batches.start_batch(batch)
+            return redirect("workbooks:batch", batch.pk)
+    recent = WorkbookBatch.objects.filter(created_by=request.user)[:20]
+    return render(request, "workbooks/batch_new.html", {
+        "error": error, "recent": recent, "max_files": batches.MAX_FILES,
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=400 if error else 200)
+
+
+def _own_batch(request, pk):
+    batch = get_object_or_404(WorkbookBatch, pk=pk)
+    if batch.created_by_id != request.user.pk and not request.user.is_system_admin:
+        raise Http404
+    return batch
+
+
+@require_GET
+def batch_detail(request, pk):
+    batch = _own_batch(request, pk)
+    batches.resume_if_stalled(batch)
+    return render(request, "workbooks/batch.html", {"batch": batch, "progress": batches.progress(batch)})
+
+
+@require_GET
+def batch_status(request, pk):
+    batch = _own_batch(request, pk)
+    try:
+        start = max(int(request.GET.get("from", 0)), 0)
+    except ValueError:
+        start = 0
+    return JsonResponse(batches.progress(batch, start=start))
