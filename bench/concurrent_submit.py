@@ -22,14 +22,13 @@ import os
 import random
 import re
 import statistics
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from bench.rollup import _bench_database
+from bench.common import throwaway_database
 
 
 def figures(i):
@@ -123,22 +122,15 @@ def main():
     parser.add_argument("--window", type=float, default=20.0, help="seconds over which the second group arrives")
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory(prefix="treem-bench-")
-    os.environ["TREEM_DATA_DIR"] = tmp.name
     os.environ["TREEM_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-    admin = None
-    if args.postgres:
-        os.environ["DATABASE_URL"], admin = _bench_database(args.postgres)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "treem.settings"
-    import django
+    with throwaway_database(args.postgres):
+        run(args)
 
-    django.setup()
+
+def run(args):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from django.db import connection, connections
     from waitress.server import create_server
@@ -151,7 +143,6 @@ def main():
 
     server = None
     try:
-        call_command("migrate", verbosity=0)
         load_units("2025", province_codes=["19", "37", "01"])
         load_forms()
         communes = list(Unit.objects.filter(structure="2025", level="commune").order_by("code")[: 2 * args.users + 2])
@@ -210,13 +201,6 @@ def main():
     finally:
         if server is not None:
             server.close()
-        connections.close_all()
-        if admin:
-            import psycopg
-
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS treem_bench")
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -5,19 +5,11 @@
 
 import argparse
 import os
-import time
 from pathlib import Path
 
+from bench.common import best_of
+
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "docs" / "plans" / "nghe-an_2023_annual-plan.txt"
-
-
-def best_of(runs, fn):
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main():
@@ -41,8 +33,8 @@ def main():
 
     text = read()
     parse_plan(text)  # warm up regex caches, as a long-running server would be
-    read_time = best_of(args.runs, read)
-    parse_time = best_of(args.runs, lambda: parse_plan(text))
+    read_time, _ = best_of(args.runs, read)
+    parse_time, _ = best_of(args.runs, lambda: parse_plan(text))
     doc = parse_plan(text)
     print(f"file: {path.name} ({path.stat().st_size / 1024:.1f} KB, {text.count(chr(10)) + 1} lines)")
     print(f"tasks found: {sum(1 for _ in _walk(doc['tasks']))}, reporting: {len(doc['reporting'])}")

@@ -13,10 +13,9 @@ GROUP BY.
 """
 
 import argparse
-import os
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import best_of, throwaway_database
 
 HAND_SQL = """
 SELECT dv.element_id, o.code, SUM(dv.value)
@@ -32,27 +31,6 @@ BARE_SQL = "SELECT element_id, option_id, SUM(value) FROM reporting_datavalue WH
            "GROUP BY element_id, option_id"
 
 
-def best_of(runs, fn):
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def _bench_database(url):
-    """A fresh PostgreSQL database next to the one named in `url`."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS treem_bench")
-        conn.execute("CREATE DATABASE treem_bench")
-    return urlunsplit(parts._replace(path="/treem_bench")), admin
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL (a database treem_bench is made)")
@@ -62,18 +40,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory(prefix="treem-bench-")
-    os.environ["TREEM_DATA_DIR"] = tmp.name
-    admin = None
-    if args.postgres:
-        os.environ["DATABASE_URL"], admin = _bench_database(args.postgres)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "treem.settings"
-    import django
+    with throwaway_database(args.postgres):
+        run(args)
 
-    django.setup()
-    from django.core.management import call_command
+
+def run(args):
     from django.db import connection
 
     from treem.demo.synthetic import generate
@@ -83,69 +54,61 @@ def main():
     from treem.units.loading import load_units
     from treem.units.models import Unit
 
-    try:
-        call_command("migrate", verbosity=0)
-        load_units("both", province_codes=args.provinces.split(",") if args.provinces else None)
-        load_forms()
-        ensure_periods(range(2021, 2031))
-        forms = [Form.objects.filter(code=c).order_by("-version").first() for c in ("PL6", "PL7")]
-        nation = Unit.objects.get(level="nation")
-        print(f"database: {connection.vendor}")
-        for structure, period_codes in (("legacy", args.legacy_periods), ("2025", args.new_periods)):
-            communes = list(Unit.objects.filter(structure=structure, level="commune"))
-            periods = [Period.objects.get(code=c) for c in period_codes.split(",") if c]
-            start = time.perf_counter()
-            written = generate(communes, forms, periods)
-            print(f"{structure}: {len(communes):,} communes × {len(periods)} period(s) × PL6+PL7: "
-                  f"{written:,} values written in {time.perf_counter() - start:.1f} s")
-        if connection.vendor == "postgresql":
+    load_units("both", province_codes=args.provinces.split(",") if args.provinces else None)
+    load_forms()
+    ensure_periods(range(2021, 2031))
+    forms = [Form.objects.filter(code=c).order_by("-version").first() for c in ("PL6", "PL7")]
+    nation = Unit.objects.get(level="nation")
+    print(f"database: {connection.vendor}")
+    for structure, period_codes in (("legacy", args.legacy_periods), ("2025", args.new_periods)):
+        communes = list(Unit.objects.filter(structure=structure, level="commune"))
+        periods = [Period.objects.get(code=c) for c in period_codes.split(",") if c]
+        start = time.perf_counter()
+        written = generate(communes, forms, periods)
+        print(f"{structure}: {len(communes):,} communes × {len(periods)} period(s) × PL6+PL7: "
+              f"{written:,} values written in {time.perf_counter() - start:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+
+    for code in [*args.legacy_periods.split(","), *args.new_periods.split(",")]:
+        period = Period.objects.get(code=code)
+
+        def treem_rollup():
+            return {f.code: rollup_form(f, period, nation) for f in forms}
+
+        element_ids = sorted({e for f in forms for r in f.rows.select_related("element") if r.element_id
+                              for e in _summed(r.element)})
+        sql = HAND_SQL.format(ids=", ".join(["%s"] * len(element_ids)))
+
+        def hand_group_by():
             with connection.cursor() as c:
-                c.execute("ANALYZE")
+                c.execute(sql, [period.pk, nation.path + "%", *element_ids])
+                return c.fetchall()
 
-        for code in [*args.legacy_periods.split(","), *args.new_periods.split(",")]:
-            period = Period.objects.get(code=code)
+        def bare_group_by():
+            with connection.cursor() as c:
+                c.execute(BARE_SQL, [period.pk])
+                return c.fetchall()
 
-            def treem_rollup():
-                return {f.code: rollup_form(f, period, nation) for f in forms}
-
-            element_ids = sorted({e for f in forms for r in f.rows.select_related("element") if r.element_id
-                                  for e in _summed(r.element)})
-            sql = HAND_SQL.format(ids=", ".join(["%s"] * len(element_ids)))
-
-            def hand_group_by():
-                with connection.cursor() as c:
-                    c.execute(sql, [period.pk, nation.path + "%", *element_ids])
-                    return c.fetchall()
-
-            def bare_group_by():
-                with connection.cursor() as c:
-                    c.execute(BARE_SQL, [period.pk])
-                    return c.fetchall()
-
-            treem_rollup()  # warm the caches both ways
-            hand_group_by()
-            t_treem, result = best_of(args.runs, treem_rollup)
-            t_hand, rows = best_of(args.runs, hand_group_by)
-            t_bare, _ = best_of(args.runs, bare_group_by)
-            check = {(eid, opt): total for eid, opt, total in rows}
-            pl6 = forms[0]
-            e = pl6.rows.get(code="I.1").element
-            assert result["PL6"][(e.code, "total")] == check[(e.pk, "total")], "the roll-up and the SQL disagree"
-            print(f"period {code}: {len(rows):,} sums over the whole country")
-            print(f"  Treem rollup_form (PL6 + PL7, rates derived), best of {args.runs}: {t_treem * 1000:.0f} ms")
-            print(f"  hand-written GROUP BY (same filters),        best of {args.runs}: {t_hand * 1000:.0f} ms")
-            print(f"  bare GROUP BY of the period (no filters),    best of {args.runs}: {t_bare * 1000:.0f} ms")
-            ratio = t_treem / t_hand
-            print(f"  rollup / GROUP BY: {ratio:.2f}x  ({'OK' if ratio <= 1.5 else 'ABOVE'} the 1.5x target); "
-                  f"rollup / bare GROUP BY: {t_treem / t_bare:.2f}x")
-    finally:
-        connection.close()
-        if admin:
-            import psycopg
-
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS treem_bench")
-        tmp.cleanup()
+        if not hand_group_by():
+            print(f"period {code}: no reports of these provinces in this period")
+            continue
+        treem_rollup()  # warm the caches both ways
+        t_treem, result = best_of(args.runs, treem_rollup)
+        t_hand, rows = best_of(args.runs, hand_group_by)
+        t_bare, _ = best_of(args.runs, bare_group_by)
+        check = {(eid, opt): total for eid, opt, total in rows}
+        pl6 = forms[0]
+        e = pl6.rows.get(code="I.1").element
+        assert result["PL6"][(e.code, "total")] == check[(e.pk, "total")], "the roll-up and the SQL disagree"
+        print(f"period {code}: {len(rows):,} sums over the whole country")
+        print(f"  Treem rollup_form (PL6 + PL7, rates derived), best of {args.runs}: {t_treem * 1000:.0f} ms")
+        print(f"  hand-written GROUP BY (same filters),        best of {args.runs}: {t_hand * 1000:.0f} ms")
+        print(f"  bare GROUP BY of the period (no filters),    best of {args.runs}: {t_bare * 1000:.0f} ms")
+        ratio = t_treem / t_hand
+        print(f"  rollup / GROUP BY: {ratio:.2f}x  ({'OK' if ratio <= 1.5 else 'ABOVE'} the 1.5x target); "
+              f"rollup / bare GROUP BY: {t_treem / t_bare:.2f}x")
 
 
 def _summed(element):

@@ -9,10 +9,10 @@ It builds its own throwaway SQLite database in a temporary directory.
 
 import argparse
 import io
-import os
-import tempfile
 import time
 from decimal import Decimal
+
+from bench.common import best_of, throwaway_database
 
 
 def district_values(rows, seed):
@@ -49,15 +49,6 @@ def district_values(rows, seed):
     return values
 
 
-def best_of(runs, fn):
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=700)
@@ -65,15 +56,12 @@ def main():
     parser.add_argument("--runs", type=int, default=1, help="runs of the openpyxl baselines (best taken)")
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory(prefix="treem-bench-workbooks-")
-    os.environ["TREEM_DATA_DIR"] = tmp.name
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "treem.settings"
-    import django
+    with throwaway_database():
+        run(args)
 
-    django.setup()
+
+def run(args):
     import openpyxl
-    from django.core.management import call_command
 
     from treem.accounts.models import User
     from treem.reporting.loading import load_forms
@@ -86,7 +74,6 @@ def main():
     from treem.workbooks.template_workbook import build_template
 
     start = time.perf_counter()
-    call_command("migrate", verbosity=0)
     load_units("legacy")
     load_forms()
     admin = User.objects.create_user(username="bench", password="bench-password-1", role=User.Role.ADMIN)
@@ -113,8 +100,8 @@ def main():
     cells = openpyxl_alone(True)
     # openpyxl as one calls it (load_workbook, every cell read), and in its
     # fastest mode (read_only=True, which the import itself uses).
-    baseline = best_of(args.runs, lambda: openpyxl_alone(False))
-    fastest = best_of(args.runs, lambda: openpyxl_alone(True))
+    baseline, _ = best_of(args.runs, lambda: openpyxl_alone(False))
+    fastest, _ = best_of(args.runs, lambda: openpyxl_alone(True))
 
     # The bulk path as a coordinator uses it: the files stored as a batch,
     # then each checked and imported all or nothing.
@@ -136,7 +123,6 @@ def main():
     ratio = imported / baseline
     print(f"import / openpyxl load_workbook(): {ratio:.2f}x   (import / openpyxl read-only: {imported / fastest:.2f}x)")
     print("OK: within 2x" if ratio <= 2 else "SLOW: the target is 2x or less")
-    tmp.cleanup()
 
 
 if __name__ == "__main__":

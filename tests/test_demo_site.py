@@ -245,3 +245,52 @@ def test_the_entry_form_saves_as_the_officer_types_and_checks_each_figure(demo_e
     page.wait_for_selector(".msg.live.error")
     assert "khác tổng số (1.500)" in page.inner_text(".msg.live.error")
     page.close()
+
+
+@pytest.mark.browser
+def test_coordinator_drills_into_an_off_track_indicator_and_downloads_the_report(demo_env, demo_server, browser,
+                                                                                 tmp_path):
+    """Issue 5's walk: the province overview, an indicator off track, the annual
+    report; the DOCX and XLSX carry the figure the dashboard shows."""
+    import docx
+    import openpyxl
+
+    from treem.core.numbers import parse_number
+
+    page = sign_in(browser, demo_server, "bk.coordinator")
+    page.click("text=592/QĐ-UBND")
+    page.click("main a[href^='/results/']")
+    page.wait_for_selector("tr[data-judgement]")
+    assert "/2024/" in page.url  # the latest year with approved reports
+    row = page.locator("tr[data-trajectory='off_track'], tr[data-judgement='not_met']").first
+    shown = row.locator("td.n strong").first.inner_text().strip()  # "87,5%"
+    number = row.locator("td.name strong").inner_text().split()[-1]  # "Chỉ tiêu 12" -> "12"
+    row.locator("td.name a").click()
+    chart = page.get_attribute("figure.chart img", "src")
+    response = page.request.get(demo_server + chart)
+    assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in response.body()
+    assert shown in page.inner_text("main")
+    figure = parse_number(shown.rstrip("%‰"))
+
+    plan_url = page.url.split("/results/")[1].split("/")
+    plan_pk, unit_pk = plan_url[0], plan_url[1]
+    page.goto(f"{demo_server}/reports/{plan_pk}/{unit_pk}/2024/")
+    files = {}
+    for kind in ("docx", "xlsx"):
+        with page.expect_download() as download:
+            page.click(f"button[formaction$='.{kind}']")
+        files[kind] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[kind])
+    page.close()
+
+    document = docx.Document(str(files["docx"]))
+    rows = [[c.text.strip() for c in r.cells] for t in document.tables for r in t.rows]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in rows[0][-1]
+    assert any(r[0] == number for r in rows), f"indicator {number} is in the report's table"
+    assert any(shown.rstrip("%‰") in cell for r in rows for cell in r), shown
+
+    workbook = openpyxl.load_workbook(files["xlsx"])
+    sheet = workbook["PL7"] if "PL7" in workbook.sheetnames else workbook.worksheets[6]
+    numbers = [c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, (int, float))]
+    assert any(abs(round(v, 2) - float(figure)) < 0.006 for v in numbers), (figure, numbers[:40])

@@ -104,3 +104,17 @@ def test_the_entry_page_carries_what_the_script_needs(client, commune_officer, p
     assert f'data-autosave="{autosave_url(commune_officer.unit)}"' in page
     assert 'data-type="count"' in page and 'data-saved=""' in page
     assert "reporting/entry.js" in page and 'id="entry-messages"' in page
+
+
+def test_ones_own_figure_typed_without_dots_is_not_a_conflict(client, commune_officer, pl6, y2023):
+    """The officer types 3000, Treem shows 3.000; changing it to 4000 with
+    3000 as the figure seen is the same number, not someone else's change."""
+    commune = commune_officer.unit
+    c = client_for(client, commune_officer)
+    assert c.post(autosave_url(commune), {"v:PL6_I_1:total": "3000", "o:PL6_I_1:total": ""}).json()["ok"]
+    second = c.post(autosave_url(commune), {"v:PL6_I_1:total": "4000", "o:PL6_I_1:total": "3000"})
+    assert second.status_code == 200 and stored(commune, "PL6_I_1") == 4000
+    third = c.post(autosave_url(commune), {"v:PL6_I_1:total": "5000", "o:PL6_I_1:total": "4 000"})
+    assert third.status_code == 200 and stored(commune, "PL6_I_1") == 5000
+    # A different number seen is still a conflict.
+    assert c.post(autosave_url(commune), {"v:PL6_I_1:total": "6000", "o:PL6_I_1:total": "4.999"}).status_code == 409

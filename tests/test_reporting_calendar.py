@@ -174,8 +174,10 @@ class TestPages:
         line = Schedule.objects.get(plan=bac_kan_plan, form__code="PL6", period_type="annual")
         assert (line.deadline_day, line.deadline_month, line.recipient) == (15, 12, "Sở Y tế")
         page = response.content.decode()
-        assert "15/12/2026" in page  # the current period's deadline
-        tracking = reverse("reporting:tracking", args=[bac_kan_plan.pk, line.pk, "2025"])
+        # The current period: the last year Bắc Kạn saw to its end, before the 2025 reform.
+        assert "15/12/2024" in page
+        assert calendar.expected_units(line, Period.objects.get(code="2025")) == []
+        tracking = reverse("reporting:tracking", args=[bac_kan_plan.pk, line.pk, "2024"])
         page = c.get(tracking + "?show=overdue").content.decode()
         assert commune_officer.unit.name in page and "0912 345 678" in page
         assert c.get(reverse("reporting:tracking", args=[bac_kan_plan.pk, line.pk, "2031"])).status_code == 404

@@ -55,6 +55,13 @@ USERS = [
     ("nb.coordinator", "Điều phối viên Ninh Bình", User.Role.COORDINATOR, ("2025", "province", "37"), None, True),
 ]
 
+# Made-up contacts, so the reporting calendar's overdue list shows how to reach people.
+CONTACTS = {
+    "bk.coordinator": ("0209 3870 100", "bk.coordinator@demo.treem.invalid"),
+    "bk.commune": ("0912 000 834", "bk.commune@demo.treem.invalid"),
+    "bk.health": ("0209 3870 200", "bk.health@demo.treem.invalid"),
+}
+
 EDITOR_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("plan", "objective", "indicator", "subindicator", "target", "task", "reportingrequirement")
@@ -121,6 +128,7 @@ def ensure_demo_users(say):
             is_superuser=role == User.Role.ADMIN,
             agency=Agency.objects.filter(unit=unit, name=agency_name).first() if agency_name else None,
         )
+        user.phone, user.email = CONTACTS.get(username, ("", ""))
         user.set_password(DEMO_PASSWORD)
         user.save()
         if is_staff and role != User.Role.ADMIN:

@@ -1,5 +1,6 @@
 """The demo's reporting: a calendar for the Bắc Kạn plan and approved
-synthetic reports of its communes for 2021–2024, so the calendar, roll-ups,
+synthetic reports of its communes (Appendix 7 for 2021–2024, Appendix 6 for
+2023–2024, most sent before the 15/12 deadline), so the calendar, roll-ups,
 dashboards and official reports have figures to show. The demo commune
 officer's own commune is left empty for the visitor to fill in."""
 
@@ -29,6 +30,11 @@ def load_demo_reports(say=lambda s: None):
     communes = list(Unit.objects.filter(path__startswith=plan.unit.path, level=Unit.Level.COMMUNE)
                     .exclude(code__in=LEFT_FOR_THE_VISITOR).order_by("code"))
     years = [Period.objects.get(code=str(y)) for y in range(2021, 2025)]
-    written = generate(communes, [forms["PL7"]], years, approver=coordinator)
-    written += generate(communes, [forms["PL6"]], years[-1:], approver=coordinator)
-    say(f"Báo cáo mẫu (số liệu mô phỏng) của {len(communes)} xã Bắc Kạn, 2021–2024: thêm {written} số liệu")
+    line = plan.schedules.filter(period_type=Period.Type.ANNUAL).first()
+
+    def due(period):
+        return calendar.deadline(line, period)
+
+    written = generate(communes, [forms["PL7"]], years, approver=coordinator, due=due)
+    written += generate(communes, [forms["PL6"]], years[-2:], approver=coordinator, due=due)
+    say(f"Báo cáo mẫu (số liệu mô phỏng) của {len(communes)} xã Bắc Kạn: thêm {written} số liệu")

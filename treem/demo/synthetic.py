@@ -7,11 +7,13 @@ what real data would. Written in bulk, not through the actions: this is
 made-up data, and it says so in its submissions' history."""
 
 import random
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from treem.core.bulk import db_datetime, insert_rows
 from treem.reporting.models import DataValue, Submission, SubmissionEvent
 from treem.reporting.validation import compute_rows, form_rows
 
@@ -26,19 +28,32 @@ def _depth(row, by_pk):
     return d
 
 
+def _top(row, by_pk):
+    while row.parent_id in by_pk:
+        row = by_pk[row.parent_id]
+    return row
+
+
 def cell_plan(form):
-    """What to generate for a form: its rows (with options) and each numeric
-    row's depth, computed once per form."""
+    """What to generate for a form: its rows (with options), each numeric
+    row's depth, and whether it counts a population (the form's first
+    section: children by age) or cases (the later sections: children in
+    special circumstances, abuse, accidents…), computed once per form."""
     rows = form_rows(form)
     by_pk = {r.pk: r for r in rows}
-    return [(r, _depth(r, by_pk)) for r in rows], rows
+    first = rows[0] if rows else None
+    parents = {r.parent_id for r in rows}
+    # A lone top-level row (Appendix 7's denominators: children aged 8,
+    # births…) counts a population too.
+    return [(r, _depth(r, by_pk), _top(r, by_pk) is first or not r.parent_id and r.pk not in parents)
+            for r in rows], rows
 
 
 def figures(plan, rows, rng, scale=1.0):
     """{(element code, option code): Decimal} for one unit and period."""
     values, ids = {}, {}
     rates = []
-    for row, depth in plan:
+    for row, depth, population in plan:
         e = row.element
         if e is None or not e.is_numeric or row.computed:
             continue
@@ -47,11 +62,15 @@ def figures(plan, rows, rng, scale=1.0):
             continue
         for o in row.options:
             ids[(e.code, o.code)] = (e.pk, o.pk)
-        if e.value_type == "percent":
+        lower_is_better = e.direction == "decrease"
+        if e.value_type == "percent" or e.unit_label in ("%", "‰"):
+            low, high = (5, 150) if lower_is_better else (700, 1000)  # tenths: 0,5–15 or 70–100
             for o in row.options:
-                values[(e.code, o.code)] = Decimal(rng.randint(600, 1000)) / 10
+                values[(e.code, o.code)] = Decimal(rng.randint(low, high)) / 10
             continue
-        size = BASE.get(e.value_type, 100) * scale * 0.5 ** depth
+        size = BASE.get(e.value_type, 100) * scale * 0.5 ** depth * (1 if population else 0.02)
+        if e.unit_label.startswith("Xã"):
+            size = 1  # a count of communes, reported by one commune
         by_option = {o.code: o for o in row.options}
         for o in row.options:
             if o.sum_of:  # filled from its parts below
@@ -62,12 +81,18 @@ def figures(plan, rows, rng, scale=1.0):
         for o in row.options:
             if o.sum_of:
                 values[(e.code, o.code)] = sum((values[(e.code, p)] for p in o.sum_of if p in by_option), Decimal(0))
-    for row in rates:  # a rate's numerator stays below its denominator
+    for row in rates:
+        # A rate's numerator stays below its denominator: most children
+        # reached by a service, few harmed.
         e = row.element
+        low, high = (0.001, 0.02) if e.direction == "decrease" else (0.75, 0.99)
         for o in row.options:
             num, den = e.numerator.code, e.denominator.code
             if (den, o.code) in values:
-                values[(num, o.code)] = Decimal(round(values[(den, o.code)] * Decimal(rng.uniform(0.6, 0.99))))
+                if values[(den, o.code)] <= 1:
+                    values[(num, o.code)] = Decimal(1 if rng.random() < high else 0)
+                else:
+                    values[(num, o.code)] = Decimal(round(values[(den, o.code)] * Decimal(rng.uniform(low, high))))
                 if values[(den, o.code)]:
                     values[(e.code, o.code)] = (values[(num, o.code)] * (e.factor or 100)
                                                 / values[(den, o.code)]).quantize(Decimal("0.01"))
@@ -80,7 +105,7 @@ def _lift_totals(plan, rows, values):
     """A total typed by hand is raised to its largest sub-item (a computed
     sub-item can add up beyond it), deepest first, then totals recomputed."""
     by_pk = {r.pk: r for r in rows}
-    for row, _depth_ in sorted(plan, key=lambda p: -p[1]):
+    for row, _depth_, _population in sorted(plan, key=lambda p: -p[1]):
         parent = by_pk.get(row.parent_id)
         if (parent is None or parent.computed or not parent.element_id or not row.element_id
                 or parent.element.value_type != row.element.value_type or row.element.is_rate):
@@ -106,11 +131,16 @@ def _ids(rows):
 
 
 @transaction.atomic
-def generate(units, forms, periods, approver=None, seed=2021, scale=1.0, batch=20_000):
+def generate(units, forms, periods, approver=None, seed=2021, scale=1.0, batch=20_000, due=None):
     """Approved submissions with figures for every unit × form × period that
-    has none yet. Returns the number of values written."""
+    has none yet. With `due` (period → deadline date), each report also gets
+    its submission date: most a few days before the deadline, one in ten
+    late. Returns the number of values written."""
     rng = random.Random(seed)
     now = timezone.now()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB: the indexes stay in memory while loading
     written = 0
     for form in forms:
         plan, rows = cell_plan(form)
@@ -128,8 +158,11 @@ def generate(units, forms, periods, approver=None, seed=2021, scale=1.0, batch=2
             else:
                 by_unit = {s.unit_id: s.pk for s in subs}
             SubmissionEvent.objects.bulk_create([
-                SubmissionEvent(submission_id=by_unit[u.pk], version=1, action="approved", status="approved",
-                                user=approver, comment="Số liệu mô phỏng (demo)") for u in todo], batch_size=2000)
+                SubmissionEvent(submission_id=by_unit[u.pk], version=1, action=action, status=action,
+                                user=approver, comment="Số liệu mô phỏng (demo)")
+                for u in todo for action in (("submitted", "approved") if due else ("approved",))], batch_size=2000)
+            if due and todo:
+                _date_submissions([by_unit[u.pk] for u in todo], due(period), rng)
             # A few dozen sets of figures, each unit given one of them: as
             # varied as a benchmark or a demo needs, without computing
             # every commune's figures one by one.
@@ -146,22 +179,20 @@ def generate(units, forms, periods, approver=None, seed=2021, scale=1.0, batch=2
     return written
 
 
+def _date_submissions(submission_ids, deadline, rng):
+    """Submitted a few days before the deadline, or (one in ten) weeks after."""
+    late = {pk for pk in submission_ids if rng.random() < 0.1}
+    tz = timezone.get_current_timezone()
+    for ids, day in ((late, deadline + timedelta(days=20)),
+                     (set(submission_ids) - late, deadline - timedelta(days=5))):
+        at = datetime(day.year, day.month, day.day, 9, tzinfo=tz)
+        for chunk in range(0, len(ids), 500):
+            part = sorted(ids)[chunk:chunk + 500]
+            SubmissionEvent.objects.filter(submission_id__in=part, action="submitted").update(at=at)
+            Submission.objects.filter(pk__in=part).update(submitted_at=at, decided_at=at + timedelta(days=3))
+
+
 def _insert(rows, now):
-    """Many values at once: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return 0
-    now = connection.ops.adapt_datetimefield_value(now)
-    table = DataValue._meta.db_table
-    columns = ["element_id", "option_id", "unit_id", "period_id", "submission_id", "value", "text", "comment",
-               "updated_at"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row((*r, "", "", now))
-        else:
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB: the indexes stay in memory while loading
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-                [(*r[:5], str(r[5]), "", "", now) for r in rows])
-    return len(rows)
+    now = db_datetime(now)
+    return insert_rows(DataValue, ["element_id", "option_id", "unit_id", "period_id", "submission_id", "value",
+                                   "text", "comment", "updated_at"], ((*r, "", "", now) for r in rows))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import can_edit_unit
+from treem.core.bulk import db_datetime, insert_rows
 from treem.core.models import audit
 from treem.core.numbers import format_number
 
@@ -21,7 +22,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
-from .validation import ERROR, Problem, form_rows, parse_values, validate_form_values
+from .validation import ERROR, Problem, form_rows, parse_cell, parse_values, validate_form_values
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
@@ -164,6 +165,10 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     existing = {(v.element.code, v.option.code): v for v in
                 DataValue.objects.filter(submission=submission).select_related("element", "option")}
     default_option = _default_option()
+    now = timezone.now()
+    at = db_datetime(now)
+    # New cells are written as plain rows (a whole form at once, an Excel
+    # import, is a few statements, not a model instance and two per cell).
     created, updated, history = [], [], []
     for key, new in merged.items():
         comment = comments.get(key)
@@ -181,28 +186,33 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
         comment = None if comment is None else comment.strip()
         if old == new and (comment is None or comment == old_comment):
             continue
-        option = options[key] or default_option
+        new_comment = old_comment if comment is None else comment
+        change = (_text(element, old), _text(element, new), old_comment, new_comment)
         if old_row is None:
-            old_row = DataValue(element=element, option=option, unit=submission.unit, period=submission.period,
-                                agency=submission.agency, submission=submission)
+            option = options[key] or default_option
+            created.append(((element.pk, option.pk), (
+                element.pk, option.pk, submission.unit_id, submission.period_id, submission.agency_id,
+                submission.pk, new if element.is_numeric else None, "" if element.is_numeric else (new or ""),
+                new_comment, user.pk, at), change))
+            continue
         if element.is_numeric:
             old_row.value = new
         else:
             old_row.text = new or ""
-        if comment is not None:
-            old_row.comment = comment
-        old_row.updated_by = user
-        (created if old_row.pk is None else updated).append(old_row)
-        history.append(DataValueChange(data_value=old_row, version=submission.version, user=user,
-                                       old=_text(element, old), new=_text(element, new),
-                                       old_comment=old_comment, new_comment=old_row.comment))
-    # A whole form at once (an Excel import) is three statements, not two per cell.
-    DataValue.objects.bulk_create(created)
-    now = timezone.now()
-    for v in updated:
-        v.updated_at = now
+        old_row.comment = new_comment
+        old_row.updated_by, old_row.updated_at = user, now
+        updated.append(old_row)
+        history.append((old_row.pk, change))
+    insert_rows(DataValue, ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id",
+                            "value", "text", "comment", "updated_by_id", "updated_at"], [r for _k, r, _c in created])
+    if created:
+        ids = {(e, o): pk for e, o, pk in DataValue.objects.filter(submission=submission).values_list(
+            "element_id", "option_id", "pk")}
+        history += [(ids[k], change) for k, _r, change in created]
     DataValue.objects.bulk_update(updated, ["value", "text", "comment", "updated_by", "updated_at"])
-    DataValueChange.objects.bulk_create(history)
+    insert_rows(DataValueChange, ["data_value_id", "version", "user_id", "at", "old", "new", "old_comment",
+                                  "new_comment"],
+                [(pk, submission.version, user.pk, at, *change) for pk, change in history])
     changed = len(history)
     if changed:
         if submission.status == S.RETURNED:
@@ -227,11 +237,23 @@ def _conflicts(rows, current, values, expected):
         element = by_code[key[0]].element if by_code[key[0]].element and by_code[key[0]].element.code == key[0] \
             else by_code[key[0]].text_element
         now = _text(element, current.get(key))
-        if " ".join((seen or "").split()) != " ".join(now.split()):
+        if not _same(element, seen, current.get(key)):
             row = by_code[key[0]]
             problems.append(Problem(ERROR, row, key[1], _("Row “%(label)s”: changed meanwhile to “%(value)s”.") % {
                 "label": row.label, "value": now or "—"}, kind="conflict"))
     return problems
+
+
+def _same(element, seen, stored):
+    """Whether the figure the user saw is the one stored: "3000", "3.000" and
+    "3 000" are the same number; text is compared without extra spaces."""
+    if element.is_numeric:
+        try:
+            seen = parse_cell(element, seen)
+        except ValueError:
+            return False
+        return seen == stored or (seen is not None and stored is not None and seen.quantize(_Q4) == stored)
+    return " ".join((seen or "").split()) == " ".join((stored or "").split())
 
 
 def _default_option():

@@ -55,11 +55,12 @@ def deadline(schedule, period):
 
 def expected_units(schedule, period):
     """The units that owe a report: those of the schedule's level under the
-    plan's unit that existed during the period, in code order."""
+    plan's unit that still existed at the period's end (a commune merged on
+    01/07/2025 reports the year 2025 under the new commune), in code order."""
     plan_unit = schedule.plan.unit
     return list(Unit.objects.filter(path__startswith=plan_unit.path, level=schedule.reporters)
                 .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.end))
                 .select_related("parent").order_by("parent__code", "code"))
 
 
@@ -161,10 +162,12 @@ def tracking(schedule, period, today=None):
 
 def current_period(schedule, today=None):
     """The period a coordinator most likely chases: the latest one that has
-    begun, else the first."""
+    begun and ended while the plan's unit still existed (Bắc Kạn's plan ends
+    with the 2025 reform), else the first."""
     today = today or timezone.localdate()
     periods = periods_for(schedule)
-    begun = [p for p in periods if p.start <= today]
+    unit = schedule.plan.unit
+    begun = [p for p in periods if p.start <= today and (unit.valid_to is None or p.end <= unit.valid_to)]
     return begun[-1] if begun else (periods[0] if periods else None)
 
 

@@ -176,27 +176,27 @@ def validate_form_values(form, values, previous=None, rows=None):
             continue
         element = row.element if row.element and row.element.code == code else row.text_element
         option = next((o for o in row.options if o.code == option_code), None) if element == row.element else None
-        where = _where(row, option)
+        def where(row=row, option=option):  # worded only when a problem is found
+            return _where(row, option)
         try:
             value = parse_cell(element, raw)
         except ValueError:
             problems.append(Problem(ERROR, row, option_code, _("%(where)s: “%(value)s” is not a number.") % {
-                "where": where, "value": raw}, kind="not_a_number"))
+                "where": where(), "value": raw}, kind="not_a_number"))
             continue
         parsed[(code, option_code)] = value
         if value is None or not element.is_numeric:
             continue
-        shown = format_number(value)
         if element.value_type == DataElement.ValueType.COUNT and value != value.to_integral_value():
             problems.append(Problem(ERROR, row, option_code, _("%(where)s: a count must be a whole number (%(value)s).")
-                                    % {"where": where, "value": shown}, kind="whole"))
+                                    % {"where": where(), "value": format_number(value)}, kind="whole"))
         if element.value_type in (DataElement.ValueType.COUNT, DataElement.ValueType.MONEY) and value < 0:
             problems.append(Problem(ERROR, row, option_code, _("%(where)s: must not be negative (%(value)s).")
-                                    % {"where": where, "value": shown}, kind="negative"))
+                                    % {"where": where(), "value": format_number(value)}, kind="negative"))
         if element.value_type == DataElement.ValueType.PERCENT and not (0 <= value <= 100):
             problems.append(Problem(ERROR, row, option_code,
                                     _("%(where)s: a percentage must be between 0 and 100 (%(value)s).")
-                                    % {"where": where, "value": shown}, kind="percent"))
+                                    % {"where": where(), "value": format_number(value)}, kind="percent"))
 
     compute_rows(rows, parsed)
 
@@ -216,8 +216,8 @@ def validate_form_values(form, values, previous=None, rows=None):
             if total is None or not given:
                 continue
             added = sum((v for _o, v in given), Decimal(0))
-            plus = _("plus")
             if len(given) == len(parts) and added != total or added > total:
+                plus = _("plus")
                 problems.append(Problem(ERROR, row, option.code, _("%(where)s: %(parts)s differ from %(total)s.") % {
                     "where": _where(row),
                     "parts": f" {plus} ".join(f"{o.name.lower()} ({format_number(v)})" for o, v in given),

@@ -36,6 +36,8 @@ def _periods(plan):
     today = timezone.localdate()
     periods = Period.objects.filter(start__lte=today, start__year__gte=plan.period_start,
                                     end__year__lte=plan.period_end)
+    if plan.unit.valid_to:  # a unit ended by the 2025 reform reports no later period
+        periods = periods.filter(end__lte=plan.unit.valid_to)
     return [p for p in periods.order_by("-end", "type") if p.type != Period.Type.ONE_OFF or p.code == "2025MTR"]
 
 

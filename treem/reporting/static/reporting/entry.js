@@ -38,6 +38,12 @@
     }
     input.setCustomValidity(msg);
     input.title = msg;
+    if (msg) {
+      input.setAttribute("aria-invalid", "true");
+      say(input.getAttribute("aria-label") + ": " + msg, "error");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
     var td = input.closest("td");
     if (td) td.classList.toggle("typing-error", !!msg);
     return !msg;
@@ -108,7 +114,13 @@
       })
       .then(function (data) {
         if (data.ok) {
-          sent.forEach(function (s) { s[0].setAttribute("data-saved", s[1]); });
+          sent.forEach(function (s) {
+            // What the server stored ("3.000" for "3000"), so the next change compares like with like.
+            var name = s[0].name.slice(2), stored = data.values && data.values[name];
+            var saved = s[0].name.indexOf("v:") === 0 && stored !== undefined ? stored : s[1];
+            if (s[0].value === s[1]) s[0].value = saved;
+            s[0].setAttribute("data-saved", saved);
+          });
           say(text.saved.replace("%(time)s", data.saved_at), "ok");
         } else {
           // A colleague's change: show their figure, keep ours in the title.
@@ -142,8 +154,7 @@
   }
 
   form.addEventListener("input", function (e) {
-    if (e.target.matches("input[name^='v:']")) quickCheck(e.target);
-    say(text.unsaved);
+    if (!e.target.matches("input[name^='v:']") || quickCheck(e.target)) say(text.unsaved);
     schedule(1500);
   });
   form.addEventListener("change", function () { schedule(200); });
