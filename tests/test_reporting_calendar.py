@@ -116,6 +116,10 @@ def test_who_reports_is_read_from_the_regime_text(bac_kan):
     assert calendar.reporters_in(req, bac_kan) == "commune"
     req.reporters_text = "Ủy ban nhân dân các huyện, thành phố"
     assert calendar.reporters_in(req, bac_kan) == "district"
+    req.reporters_text = "UBND các huyện, thị xã, thành phố"
+    assert calendar.reporters_in(req, bac_kan) == "district"
+    req.reporters_text = "UBND các xã, phường, thị trấn"
+    assert calendar.reporters_in(req, bac_kan) == "commune"
     assert calendar.reporters_in(req, ninh_binh) == "commune"  # no districts after 2025
 
 
@@ -131,6 +135,10 @@ def test_bad_lines_are_refused_in_vietnamese(successor_coordinator, pl6):
         calendar.add_schedule(successor_coordinator, plan, [], "annual", "commune", 15, 11)
     with pytest.raises(calendar.CalendarError):
         calendar.add_schedule(successor_coordinator, plan, [pl6], "one_off", "commune", 15, 11)
+    with pytest.raises(calendar.CalendarError):
+        calendar.add_schedule(successor_coordinator, plan, [pl6], "weekly", "commune", 15, 11)
+    with pytest.raises(calendar.CalendarError):
+        calendar.add_schedule(successor_coordinator, plan, [pl6], "annual", "village", 15, 11)
     assert not Schedule.objects.filter(plan=plan).exists()
     # Ninh Bình's plan: communes report to the province by 15/11, no districts.
     [line] = calendar.add_schedule(successor_coordinator, plan, [pl6], "annual", "commune", 15, 11)

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from treem.reporting import actions
 from treem.reporting.models import Period
-from treem.reporting.rollup import own_values, predecessors_within, rollup_form, rollup_form_for, rollup_over_time
+from treem.reporting.rollup import predecessors_within, rollup_form, rollup_form_for, rollup_over_time
+from treem.reports.values import OWN, unit_values
 from treem.units.models import Succession, Unit
 
 from .conftest import client_for, make_user, unit
@@ -63,7 +64,8 @@ def test_own_total_is_shown_beside_the_units_below_with_the_difference(client, c
     district_officer = make_user("district", "coordinator", district)
     approved(district_officer, coordinator, pl6, y2023, {
         ("PL6_I_1", "total"): "1.050", ("PL6_I_1", "male"): "520", ("PL6_I_1", "female"): "530"}, unit_=district)
-    assert own_values(pl6, y2023, district)[("PL6_I_1", "total")] == 1050
+    own, source, _count = unit_values(pl6, y2023, district)
+    assert source == OWN and own[("PL6_I_1", "total")] == 1050
     assert rollup_form(pl6, y2023, district)[("PL6_I_1", "total")] == 1000
     page = client_for(client, coordinator).get(
         reverse("reporting:entry", args=["PL6", "2023", district.pk])).content.decode()

@@ -194,6 +194,8 @@ def _check_editor(user, plan):
 
 
 def _validate(plan, period_type, reporters, day, month, year):
+    if period_type not in Period.Type.values or reporters not in Schedule.Reporters.values:
+        raise CalendarError(_("Choose how often and who reports."))
     if reporters == Schedule.Reporters.DISTRICTS and not Unit.objects.filter(
             path__startswith=plan.unit.path, level=Unit.Level.DISTRICT).exists():
         raise CalendarError(_("%(unit)s has no districts: choose the communes.") % {"unit": plan.unit})
@@ -242,8 +244,9 @@ def reporters_in(requirement, plan_unit):
     districts."""
     text = fold(requirement.reporters_text)
     has_districts = Unit.objects.filter(path__startswith=plan_unit.path, level=Unit.Level.DISTRICT).exists()
-    if has_districts and ("huyen" in text or "thi xa" in text or "thanh pho" in text) and " xa," not in text \
-            and "cac xa" not in text:
+    names_districts = any(w in text for w in ("huyen", "thi xa", "thanh pho"))
+    names_communes = any(w in text for w in ("cac xa", "cap xa", "phuong", "thi tran"))
+    if has_districts and names_districts and not names_communes:
         return Schedule.Reporters.DISTRICTS
     return Schedule.Reporters.COMMUNES
 

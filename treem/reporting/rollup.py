@@ -71,20 +71,6 @@ def rollup_form(form, period, unit, level="commune"):
     return _with_rates(elements, sums)
 
 
-def own_values(form, period, unit):
-    """The unit's own approved values of a form: {(element code, option code): value}."""
-    rows = (DataValue.objects.filter(period=period, unit=unit, agency=None, value__isnull=False,
-                                     submission__status=Submission.Status.APPROVED, submission__form__code=form.code)
-            .values_list("element__code", "option__code", "value"))
-    return {(e, o): v for e, o, v in rows}
-
-
-def differences(own, rolled):
-    """Where a unit reports its own total and the units below report too:
-    {key: own − sum of the units below}, only where both exist and differ."""
-    return {k: own[k] - rolled[k] for k in own if rolled.get(k) is not None and own[k] != rolled[k]}
-
-
 def rollup_over_time(form, periods, unit, level="commune"):
     """A form's roll-up over several periods (the mid-term review over
     2021–2025): flows add up over the periods, snapshots take the latest
