@@ -34,11 +34,11 @@ from treem.core.numbers import format_number
 from treem.plans.models import Direction, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
 from treem.reporting.models import DataElement, DataValue, Form, Period, Submission
-from treem.reporting.rollup import rollup_form_for, summable
+from treem.reporting.rollup import rollup_form_for, summable, with_rates
 from treem.units.models import Unit
 
 from . import judging
-from .judging import NO_DATA, NOT_COLLECTED, NO_TARGET
+from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
 from .models import IndicatorSource, IndicatorValue
 from .trajectory import UNKNOWN, Projection, trajectory
 
@@ -212,20 +212,6 @@ def _load_values(unit, years, sources, subs):
     return _Values(elements, own, rolled, entered)
 
 
-def _rolled_from_sums(elements, sums):
-    """What `rollup_form` gives, from sums {(element id, option): total}
-    already added over the communes: counts as they are, rates recomputed."""
-    out = {}
-    for e in elements.values():
-        for (eid, opt), total in sums.items():
-            if e.is_rate and eid == e.numerator_id:
-                den = sums.get((e.denominator_id, opt))
-                out[(e.code, opt)] = total * (e.factor or 100) / den if den else None
-            elif eid == e.pk and summable(e):
-                out[(e.code, opt)] = total
-    return out
-
-
 def _load_children_values(unit, children, years, sources, subs):
     """{child id: _Values} for the units right below `unit`, with one query
     for every approved value under `unit` and one for the entered values."""
@@ -251,7 +237,7 @@ def _load_children_values(unit, children, years, sources, subs):
     entered = {}
     for v in IndicatorValue.objects.filter(sub_indicator__in=subs, unit__in=children, year__in=list(years)):
         entered.setdefault(v.unit_id, {})[(v.sub_indicator_id, v.year, v.scope)] = v
-    return {c.pk: _Values(elements, own[c.pk], {y: _rolled_from_sums(elements, s) for y, s in below[c.pk].items()},
+    return {c.pk: _Values(elements, own[c.pk], {y: with_rates(elements.values(), s) for y, s in below[c.pk].items()},
                           entered.get(c.pk, {}))
             for c in children}
 

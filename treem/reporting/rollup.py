@@ -68,7 +68,7 @@ def rollup_form(form, period, unit, level="commune"):
                                                    [e.denominator_id for e in elements if e.is_rate])
             .values("element_id", "option__code").annotate(total=Sum("value")))
     sums = {(r["element_id"], r["option__code"]): r["total"] for r in rows}
-    return _with_rates(elements, sums)
+    return with_rates(elements, sums)
 
 
 def rollup_over_time(form, periods, unit, level="commune"):
@@ -100,11 +100,12 @@ def rollup_over_time(form, periods, unit, level="commune"):
         else:
             sums[key] = sums.get(key, 0) + r["total"]
     sums.update({k: v for k, (_i, v) in latest.items()})
-    return _with_rates(elements, sums)
+    return with_rates(elements, sums)
 
 
-def _with_rates(elements, sums):
-    """{(element code, option): value} from {(element id, option): sum}, rates derived."""
+def with_rates(elements, sums):
+    """{(element code, option): value} from {(element id, option): sum}
+    already added over the units, rates derived from their summed parts."""
     out = {}
     for e in elements:
         if e.is_rate:
@@ -169,4 +170,4 @@ def _sum_by_unit_ids(elements, period, unit_ids):
         for r in rows:
             key = (r["element_id"], r["option__code"])
             sums[key] = sums.get(key, 0) + r["total"]
-    return _with_rates(elements, sums)
+    return with_rates(elements, sums)

@@ -72,7 +72,7 @@ def _posted(request, prefix):
     return out
 
 
-def _form_unit_period(user, form_code, period_code, unit_pk):
+def form_unit_period(user, form_code, period_code, unit_pk):
     """The form (its newest version), the unit the user may see, the period,
     and the unit's submission if it has one; 404 for anything else."""
     unit = get_visible_or_404(Unit.objects.all(), user, field="", pk=unit_pk)
@@ -86,7 +86,7 @@ def _form_unit_period(user, form_code, period_code, unit_pk):
 @require_http_methods(["GET", "POST"])
 def entry(request, form_code, period_code, unit_pk):
     user = request.user
-    form, unit, period, submission = _form_unit_period(user, form_code, period_code, unit_pk)
+    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk)
     may_report = actions.may_report(user, unit)
     here = reverse("reporting:entry", args=[form.code, period.code, unit.pk])
     posted, error_problems = None, None
@@ -257,7 +257,7 @@ def autosave(request, form_code, period_code, unit_pk):
     figures the officer saw before typing them. Answers JSON: the problems of
     the whole form and the computed totals, or why nothing was saved."""
     user = request.user
-    form, unit, period, submission = _form_unit_period(user, form_code, period_code, unit_pk)
+    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk)
     try:
         if submission is None:
             submission = actions.open_submission(user, form, unit, period)

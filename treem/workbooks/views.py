@@ -6,14 +6,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from treem.accounts.access import EDITOR_ROLES, get_visible_or_404
+from treem.accounts.access import EDITOR_ROLES
 from treem.reporting import actions
-from treem.reporting.models import Form, Period
-from treem.units.models import Unit
+from treem.reporting.views import form_unit_period
 
 from . import batches
 from .models import WorkbookBatch
-from .read_workbook import MAX_UPLOAD_BYTES, WorkbookError, describe, import_workbook, summary
+from .read_workbook import (
+    MAX_UPLOAD_BYTES,
+    WorkbookError,
+    describe,
+    import_workbook,
+    summary,
+)
 from .template_workbook import template_filename, template_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,11 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _page(request, form_code, period_code, unit_pk):
     """The form, unit and period of a report page the user may see."""
-    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
-    form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
-    if form is None:
-        raise Http404
-    return form, unit, get_object_or_404(Period, code=period_code)
+    form, unit, period, _submission = form_unit_period(request.user, form_code, period_code, unit_pk)
+    return form, unit, period
 
 
 @require_GET
