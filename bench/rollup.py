@@ -23,7 +23,7 @@ FROM reporting_datavalue dv
 JOIN reporting_submission s ON s.id = dv.submission_id
 JOIN units_unit u ON u.id = dv.unit_id
 JOIN reporting_disaggregationoption o ON o.id = dv.option_id
-WHERE dv.period_id = %s AND s.status = 'approved' AND dv.value IS NOT NULL
+WHERE dv.period_id = %s AND s.status = 'approved' AND dv.value IS NOT NULL AND dv.agency_id IS NULL
   AND u.level = 'commune' AND u.path LIKE %s AND dv.element_id IN ({ids})
 GROUP BY dv.element_id, o.code
 """

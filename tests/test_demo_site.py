@@ -106,7 +106,8 @@ def test_coordinator_logs_in_and_reads_the_bac_kan_table(demo_server, browser):
     page.fill("#id_username", "bk.coordinator")
     page.fill("#id_password", "treem-demo")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/plans/")
+    # A coordinator lands on the results of the province's plan.
+    page.wait_for_url("**/results/**")
     page.click("text=592/QĐ-UBND")
     page.wait_for_selector("#summary")
     # The stylesheet is served (from the package, no CDN).
@@ -137,7 +138,8 @@ def test_another_province_cannot_open_the_bac_kan_plan(demo_env, demo_server, br
     page.fill("#id_username", "nb.coordinator")
     page.fill("#id_password", "treem-demo")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/plans/")
+    page.wait_for_url("**/results/")  # no plan of its own yet: the results of the plans it sees
+    page.goto(demo_server + "/plans/")
     assert page.locator("text=592/QĐ-UBND").count() == 0
     # Guessing the URL of a plan of another province shows "not found".
     response = page.goto(f"{demo_server}/plans/{plan_id}/")
@@ -153,7 +155,8 @@ def test_coordinator_imports_a_plan_from_its_document(demo_server, browser):
     page.fill("#id_username", "nb.coordinator")
     page.fill("#id_password", "treem-demo")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/plans/")
+    page.wait_for_url("**/results/")
+    page.goto(demo_server + "/plans/")
     page.click("text=Nhập kế hoạch từ văn bản")
     page.set_input_files("#document", str(document))
     page.click("text=Đọc văn bản")
@@ -179,7 +182,7 @@ def sign_in(browser, demo_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "treem-demo")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/plans/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # each role lands on its own page
     return page
 
 

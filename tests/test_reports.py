@@ -167,11 +167,13 @@ def test_appendix_7_recomputes_rates_and_judges_plan_against_actual(reported, y2
     # the plan was both (100 %): not met.
     rate = sheet_row(ws, "Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em")
     assert (rate[3].value, rate[4].value) == (100, 50)
-    assert rate[4].number_format == "#,##0.0"
+    # Figures shown as the report prints them: two decimals at most, none for a whole number.
+    assert rate[4].number_format == "#,##0"
     assert rate[columns["Không đạt KH"] - 1].value == "x" and rate[columns["Vượt KH"] - 1].value is None
     # Special circumstances, lower is better: 8/800 = 1 % against a plan of 1,25 %: exceeded.
     special = next(r for r in ws.iter_rows() if str(r[1].value or "").startswith("Giảm tỷ lệ trẻ em có hoàn cảnh"))
     assert (special[3].value, special[4].value) == (1.25, 1)
+    assert (special[3].number_format, special[4].number_format) == ("#,##0.00", "#,##0")
     assert special[columns["Vượt KH"] - 1].value == "x"
     objective = sheet_row(ws, "Mục tiêu 1", column=1)
     assert merged_range_of(ws, objective[1]) is not None and objective[0].font.b
@@ -244,7 +246,7 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
     assert texts[first + 1] == "Các sở, ngành triển khai kịp thời."
     assert "Bảo đảm thực hiện các quyền của trẻ em." in texts
     assert any(t.startswith("Thực hiện Quyết định số 592/QĐ-UBND ngày 05/05/2021") for t in texts)
-    assert ("Tổng kinh phí thực hiện công tác trẻ em năm 2023: 1.350 nghìn đồng, đạt 135,0% kế hoạch; "
+    assert ("Tổng kinh phí thực hiện công tác trẻ em năm 2023: 1.350 nghìn đồng, đạt 135% kế hoạch; "
             "trong đó nguồn vận động xã hội 250 nghìn đồng (chi tiết tại Phụ lục 4).") in texts
 
     # The indicator table holds what indicator_results says, judged there.
@@ -265,7 +267,9 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
     assert by_name[child_friendly.name][4] == "50" and child_friendly.judgement == NOT_MET
     good = sum(r.judgement in (MET, EXCEEDED) for r in results)
     judged = sum(r.judgement in (MET, EXCEEDED, NOT_MET) for r in results)
-    assert any(f"{good}/{judged} chỉ tiêu đạt và vượt kế hoạch" in t for t in texts)
+    # 35 lines for 24 indicators: the sentence says it counts sub-indicators.
+    assert any(f"kế hoạch có 24 chỉ tiêu, gồm {len(results)} chỉ tiêu thành phần" in t
+               and f"{good}/{judged} chỉ tiêu thành phần đạt và vượt kế hoạch" in t for t in texts)
 
     # Appendix 6 compared with the year before, from the same figures.
     compare = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tăng (+), giảm (-)")

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import can_edit_unit
+from treem.accounts.models import User
 from treem.core.models import audit
 from treem.core.numbers import format_number, parse_number
+from treem.units.models import Unit
 
-from .models import IndicatorValue
+from .models import IndicatorValue, PublicResults
 
 
 class EntryError(Exception):
@@ -62,3 +64,28 @@ def _describe(row):
     if row.status == IndicatorValue.Status.NOT_COLLECTED:
         return "not collected"
     return format_number(row.value)
+
+
+def can_publish(user, unit):
+    """Only the system administrator or a coordinator of the province (or of
+    a unit above it) turns its public page on or off."""
+    if not user.is_authenticated or unit.level != Unit.Level.PROVINCE:
+        return False
+    if user.is_system_admin:
+        return True
+    return user.role == User.Role.COORDINATOR and user.unit_id is not None and unit.is_within(user.unit)
+
+
+@transaction.atomic
+def set_public(user, unit, enabled):
+    """Turn the public results page of a province on or off."""
+    if not can_publish(user, unit):
+        raise PermissionDenied
+    row, _created = PublicResults.objects.select_for_update().get_or_create(unit=unit)
+    if row.enabled == bool(enabled) and not _created:
+        return row
+    row.enabled = bool(enabled)
+    row.changed_by = user
+    row.save()
+    audit(user, "analytics.public_on" if row.enabled else "analytics.public_off", row, unit=unit)
+    return row

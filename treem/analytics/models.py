@@ -75,3 +75,23 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.sub_indicator} · {self.unit} · {self.year}"
+
+
+class PublicResults(models.Model):
+    """Whether a province shows its indicators and progress on a public page
+    (/public/…), which anyone may open without signing in. Off unless the
+    province's coordinator turns it on."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="public_results",
+                                limit_choices_to={"level": Unit.Level.PROVINCE}, verbose_name=_("province"))
+    enabled = models.BooleanField(_("public page on"), default=False)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("public results page")
+        verbose_name_plural = _("public results pages")
+
+    def __str__(self):
+        return f"{self.unit} · {'on' if self.enabled else 'off'}"

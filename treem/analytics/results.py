@@ -24,17 +24,23 @@ that, there is no target for the year (judgement "no_target") and the
 trajectory toward 2025/2030 tells where the indicator stands.
 """
 
+import decimal
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from treem.core import versions
 from treem.core.numbers import format_number
 from treem.plans.models import Direction, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
-from treem.reporting.models import DataElement, DataValue, Form, Period, Submission
-from treem.reporting.rollup import rollup_form_for, summable, with_rates
+from treem.reporting.models import DataElement, DataValue, DisaggregationOption, Form, FormRow, Period, Submission
+from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, with_rates
+from treem.reporting.validation import structure_version
 from treem.units.models import Unit
 
 from . import judging
@@ -46,6 +52,9 @@ REPORTED, ENTERED = "reported", "entered"
 OWN, ROLLUP = "own", "rollup"
 MID_YEARS = (2025, 2026)  # the mid-term milestone: 2025, or 2026 in plans issued in 2025
 END_YEAR = 2030
+CACHE_SECONDS = 24 * 3600
+_FROM_SQLITE = decimal.Context(prec=15).create_decimal_from_float
+_DATA_VERSION_KEY = "analytics:reported-data-version"
 
 
 @dataclass(frozen=True)
@@ -185,31 +194,212 @@ def _annual_periods(years):
 
 
 def _approved(**filters):
-    return DataValue.objects.filter(submission__status=Submission.Status.APPROVED, value__isnull=False, **filters)
+    """Approved values of the units' own reports (an agency's report is part
+    of what its unit's coordinator consolidates, never a unit's figure)."""
+    return DataValue.objects.filter(submission__status=Submission.Status.APPROVED, value__isnull=False,
+                                    agency__isnull=True, **filters)
 
 
 def _load_values(unit, years, sources, subs):
-    """One query for the unit's own reports, one roll-up per form and year
-    (`rollup_form`: rates recomputed from summed parts), one query for the
-    values entered by hand."""
+    """One query for the unit's own reports, one for the roll-up of the
+    communes' reports below it over all the years (rates recomputed from
+    summed parts, as `rollup_form` does; cached until the approved data
+    changes), one for the values entered by hand."""
     elements, parts = _elements(sources)
     periods = _annual_periods(years)
-    own = {}
-    if parts and periods:
-        rows = (_approved(unit=unit, period__in=periods.values(), element_id__in=parts)
-                .values("period__code", "element_id", "option__code").annotate(total=Sum("value")))
-        for r in rows:
-            own.setdefault(int(r["period__code"]), {})[(r["element_id"], r["option__code"])] = r["total"]
-    rolled = {}
-    forms = Form.objects.filter(rows__element__code__in=list(elements), is_active=True).distinct() if elements else []
-    for form in forms:
-        for year, period in periods.items():
-            # A 2025 unit's years before the reform come from the old communes
-            # whose area it took (communes split elsewhere are left out).
-            rolled.setdefault(year, {}).update(rollup_form_for(form, period, unit)[0])
+    own, rolled = {}, {}
+    forms = _forms_asking(parts) if parts and periods else []
+    if forms:
+        for period_id, sums in _own_sums(unit, list(periods.values()), forms, parts).items():
+            own[_year(periods, period_id)] = sums
+        rolled = _rolled(unit, periods, elements, forms)
     entered = {(v.sub_indicator_id, v.year, v.scope): v for v in IndicatorValue.objects.filter(
         sub_indicator__in=subs, unit=unit, year__in=list(years))}
     return _Values(elements, own, rolled, entered)
+
+
+def _year(periods, period_id):
+    return next(y for y, p in periods.items() if p.pk == period_id)
+
+
+# The unit's own approved report (not its agencies' reports: those its
+# coordinator consolidates into it, as treem.reports reads it), and the
+# sums of the approved reports of the communes below it. Both are read
+# through the approved submissions and then their values, so that the
+# database reads the province's reports and no more, not every commune's
+# values of an element across the country. On SQLite, CROSS JOIN keeps that
+# order and a unary + keeps it from looking the values up by any index but
+# their submission's ({plus} is "+" there); PostgreSQL plans it well from
+# its statistics. The value's own unit, period and agency are checked too,
+# so the rows are those `treem.reporting.rollup` adds. Grouped by option id
+# (named in Python), not by a join per value. Only the reports of forms
+# that ask for these elements are read (any version of the form: the
+# roll-up adds an element's values whatever report gave them).
+OWN_SQL = """
+SELECT s.period_id, dv.element_id, dv.option_id, SUM(dv.value)
+FROM reporting_submission s
+CROSS JOIN reporting_datavalue dv
+WHERE s.unit_id = %s AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
+  AND dv.submission_id = s.id AND {plus}dv.unit_id = s.unit_id AND {plus}dv.period_id = s.period_id
+  AND {plus}dv.agency_id IS NULL AND dv.value IS NOT NULL AND {plus}dv.element_id IN ({elements})
+GROUP BY s.period_id, dv.element_id, dv.option_id
+"""
+BELOW_SQL = """
+SELECT s.period_id, dv.element_id, dv.option_id, SUM(dv.value)
+FROM units_unit u
+CROSS JOIN reporting_submission s
+CROSS JOIN reporting_datavalue dv
+WHERE u.path LIKE %s AND u.level = %s
+  AND s.unit_id = u.id AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
+  AND dv.submission_id = s.id AND {plus}dv.unit_id = u.id AND {plus}dv.period_id = s.period_id
+  AND {plus}dv.agency_id IS NULL AND dv.value IS NOT NULL AND {plus}dv.element_id IN ({elements})
+GROUP BY s.period_id, dv.element_id, dv.option_id
+"""
+# What changes whenever the set of approved reports below a unit changes:
+# approving, returning or reopening a report saves it (a new updated_at).
+FINGERPRINT_SQL = """
+SELECT s.period_id, COUNT(*), MAX(s.updated_at)
+FROM units_unit u
+CROSS JOIN reporting_submission s
+WHERE u.path LIKE %s AND u.level = %s
+  AND s.unit_id = u.id AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
+GROUP BY s.period_id
+"""
+
+
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
+def _query(sql, params, **lists):
+    plus = "+" if connection.vendor == "sqlite" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(plus=plus, **{k: _placeholders(v) for k, v in lists.items()}), params)
+        return cursor.fetchall()
+
+
+def _by_option_code(rows):
+    """{period id: {(element id, option code): sum}} from rows of (period id,
+    element id, option id, sum), adding up options of the same code."""
+    codes = _option_codes({r[2] for r in rows})
+    sums = {}
+    for period_id, element_id, option_id, total in rows:
+        into, key = sums.setdefault(period_id, {}), (element_id, codes[option_id])
+        into[key] = into[key] + _decimal(total) if key in into else _decimal(total)
+    return sums
+
+
+def _option_codes(ids):
+    return dict(DisaggregationOption.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
+
+
+def _forms_asking(element_ids):
+    """The forms (every version) with a row for one of these elements: the
+    reports that can hold their values."""
+    return sorted(set(FormRow.objects.filter(element_id__in=element_ids).values_list("form_id", flat=True)))
+
+
+def _own_sums(unit, periods, forms, element_ids):
+    period_ids, element_ids = [p.pk for p in periods], sorted(element_ids)
+    return _by_option_code(_query(OWN_SQL, [unit.pk, Submission.Status.APPROVED, *period_ids, *forms, *element_ids],
+                                  periods=period_ids, forms=forms, elements=element_ids))
+
+
+def _below_sums(unit, periods, forms, element_ids):
+    """{period id: {(element id, option code): sum}} over the approved
+    reports of the communes below `unit`, agencies' reports left out, as in
+    `rollup_form`."""
+    period_ids = [p.pk for p in periods]
+    rows = _query(BELOW_SQL, [unit.path + "%", Unit.Level.COMMUNE, Submission.Status.APPROVED, *period_ids, *forms,
+                              *element_ids], periods=period_ids, forms=forms, elements=element_ids)
+    return {p: {} for p in period_ids} | _by_option_code(rows)
+
+
+def _decimal(value):
+    # SQLite hands back a sum of decimals as an int or a float: read it as
+    # Django reads the ORM's sums there (rollup_form's), to 15 digits.
+    return value if value is None or isinstance(value, Decimal) else _FROM_SQLITE(value)
+
+
+def _rolled(unit, periods, elements, forms):
+    """{year: {(element code, option code): value}}: the roll-up of the
+    mapped elements that an active form asks for, as `rollup_form_for`
+    gives it, for every year at once.
+
+    The sums are cached per unit and period, keyed by what they depend on:
+    the form structure's version, the reported data's version (bumped by
+    signals, see apps.py) and a fingerprint of the approved reports below
+    the unit read from the database (so a report approved in another
+    process is seen too). A new approval, return or reopening changes the
+    fingerprint; the cached sums are never read again."""
+    if not elements or not periods:
+        return {}
+    codes = set(Form.objects.filter(is_active=True, rows__element__code__in=list(elements))
+                .values_list("rows__element__code", flat=True))
+    wanted = [e for code, e in elements.items() if code in codes]
+    if not wanted:
+        return {}
+    rolled = {}
+    # A 2025 unit's years before the reform come from the old communes
+    # whose area it took (communes split elsewhere are left out).
+    before = {y: p for y, p in periods.items()
+              if unit.structure == Unit.Structure.Y2025 and p.start < REFORM_DATE}
+    if before:
+        for form in Form.objects.filter(rows__element__code__in=list(codes), is_active=True).distinct():
+            for year, period in before.items():
+                rolled.setdefault(year, {}).update(rollup_form_for(form, period, unit)[0])
+    now = {y: p for y, p in periods.items() if y not in before}
+    if now:
+        sums = _cached_below_sums(unit, list(now.values()), forms, added_element_ids(wanted))
+        for year, period in now.items():
+            if sums[period.pk]:
+                rolled[year] = with_rates(wanted, sums[period.pk])
+    return rolled
+
+
+def reported_data_version():
+    return versions.current(_DATA_VERSION_KEY)
+
+
+def reported_data_changed(**kwargs):
+    """A signal receiver (apps.py): a value, a unit or a succession link
+    saved or deleted outside the reporting actions (the admin, a shell)
+    gives the cached roll-ups a new version, again once committed so a
+    request reading the old rows meanwhile does not keep them under it."""
+    _new_data_version()
+    transaction.on_commit(_new_data_version)
+
+
+def _new_data_version():
+    versions.renew(_DATA_VERSION_KEY)
+
+
+def _fingerprint(unit, period_ids, forms):
+    """{period id: (approved reports, latest saved)} of the communes below `unit`."""
+    return {p: (n, str(at)) for p, n, at in _query(
+        FINGERPRINT_SQL, [unit.path + "%", Unit.Level.COMMUNE, Submission.Status.APPROVED, *period_ids, *forms],
+        periods=period_ids, forms=forms)}
+
+
+def _cached_below_sums(unit, periods, forms, element_ids):
+    period_ids = [p.pk for p in periods]
+    fingerprint = _fingerprint(unit, period_ids, forms)
+    if not fingerprint:
+        return {p: {} for p in period_ids}  # nothing approved below: nothing to add, nothing to cache
+    scope = (structure_version(), reported_data_version(), unit.pk, unit.path, forms, element_ids)
+    keys = {p: "analytics:below:" + hashlib.sha1(repr((scope, p, fingerprint[p])).encode()).hexdigest()
+            if p in fingerprint else None for p in period_ids}
+    found = cache.get_many([k for k in keys.values() if k])
+    sums = {p: found.get(k, {}) if k else {} for p, k in keys.items()}
+    missing = [p for p in periods if keys[p.pk] and keys[p.pk] not in found]
+    if missing:
+        fresh = _below_sums(unit, missing, forms, element_ids)
+        sums.update(fresh)
+        # Kept only if no report was approved or reopened meanwhile: the
+        # sums would otherwise be filed under the fingerprint of before.
+        if _fingerprint(unit, [p.pk for p in missing], forms) == {p.pk: fingerprint[p.pk] for p in missing}:
+            cache.set_many({keys[p]: s for p, s in fresh.items()}, timeout=CACHE_SECONDS)
+    return sums
 
 
 def _load_children_values(unit, children, years, sources, subs):
@@ -457,9 +647,10 @@ def latest_year_with_data(plan, unit):
     """The latest year in the plan's period with an approved report (of a
     form that gives indicator results) under `unit`, or a value entered for
     it; None if there is none."""
-    codes = IndicatorSource.objects.values("element_code")
+    # The forms as a subquery: joining their rows would repeat each report once per row.
+    forms = FormRow.objects.filter(element__code__in=IndicatorSource.objects.values("element_code")).values("form_id")
     reported = (Submission.objects.filter(status=Submission.Status.APPROVED, unit__path__startswith=unit.path,
-                                          period__type=Period.Type.ANNUAL, form__rows__element__code__in=codes)
+                                          period__type=Period.Type.ANNUAL, form__in=forms)
                 .order_by("-period__start").values_list("period__code", flat=True).first())
     entered = (IndicatorValue.objects.filter(unit=unit, sub_indicator__indicator__plan=plan)
                .order_by("-year").values_list("year", flat=True).first())

@@ -9,8 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
 from treem.agencies.models import Agency
@@ -20,6 +22,7 @@ from treem.units.models import Unit
 from . import actions
 from .charts import trend_svg
 from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
+from .models import PublicResults
 from .results import (
     by_objective,
     completeness,
@@ -86,6 +89,12 @@ def _labelled(results):
     return results
 
 
+def _indicator_count(results):
+    """Results are per sub-indicator (and per rural/urban scope): how many
+    indicators they belong to, so the page says what it counts."""
+    return len({r.indicator.pk for r in results})
+
+
 def _years(plan):
     last = min(plan.period_end, timezone.localdate().year)
     return list(range(plan.period_start, last + 1))
@@ -107,9 +116,13 @@ def overview(request, plan_pk, unit_pk, year):
     trajectories = trajectory_counts(results)
     reported, expected = completeness(unit, year)[0]
     children = units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []
+    public = None
+    if actions.can_publish(request.user, unit):
+        public = {"on": PublicResults.objects.filter(unit=unit, enabled=True).exists()}
     return render(request, "analytics/overview.html", {
         "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
         "groups": by_objective(results), "result_count": len(results),
+        "indicator_count": _indicator_count(results), "public": public,
         "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
         "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
         "agencies": agencies, "selected": selected, "children": children,
@@ -138,6 +151,11 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
     })
 
 
+def _chart_svg(result):
+    return trend_svg(result, {"actual": _("Result"), "baseline": _("Baseline"), "target": _("Target"),
+                              "trend": _("Trend")})
+
+
 def chart(request, plan_pk, unit_pk, year, sub_pk):
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
     sub = get_object_or_404(SubIndicator, pk=sub_pk, indicator__plan=plan)
@@ -145,9 +163,7 @@ def chart(request, plan_pk, unit_pk, year, sub_pk):
     result = next((r for r in indicator_results(plan, unit, year, only=[sub.pk]) if r.scope == scope), None)
     if result is None:
         raise Http404
-    svg = trend_svg(result, {"actual": _("Result"), "baseline": _("Baseline"), "target": _("Target"),
-                             "trend": _("Trend")})
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(_chart_svg(result), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"
     return response
 
@@ -188,3 +204,83 @@ def agency(request, agency_pk):
             "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
         })
     return render(request, "analytics/agency.html", {"agency": agency, "sections": sections})
+
+
+@require_POST
+def set_public(request, unit_pk):
+    """The coordinator's switch for the province's public results page."""
+    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
+    row = actions.set_public(request.user, unit, request.POST.get("enabled") == "1")
+    if row.enabled:
+        messages.success(request, _("The public page of %(unit)s is on.") % {"unit": unit})
+    else:
+        messages.success(request, _("The public page of %(unit)s is off.") % {"unit": unit})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("analytics:index")
+    return redirect(back)
+
+
+# Public pages: anyone may open them, signed in or not. They show the
+# province's own plans judged for the whole province from approved data
+# only: no names, no narrative, nothing below the province.
+
+PUBLIC_MAX_AGE = 300
+
+
+def _public(response):
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_vary_headers(response, ["Cookie"])  # the language is chosen by a cookie
+    return response
+
+
+def _public_province(structure, code):
+    row = (PublicResults.objects.filter(enabled=True, unit__structure=structure, unit__code=code,
+                                        unit__level=Unit.Level.PROVINCE).select_related("unit").first())
+    if row is None:
+        raise Http404  # off, or no such province: the same answer
+    return row.unit
+
+
+def _public_plans(unit):
+    return list(Plan.objects.filter(unit=unit).annotate(indicator_count=Count("indicators"))
+                .filter(indicator_count__gt=0).order_by("-period_start", "number"))
+
+
+@require_safe
+def public_index(request):
+    rows = PublicResults.objects.filter(enabled=True, unit__level=Unit.Level.PROVINCE).select_related("unit")
+    provinces = sorted((r.unit for r in rows), key=lambda u: (u.structure != Unit.Structure.Y2025, u.name))
+    return _public(render(request, "analytics/public_index.html", {"provinces": provinces}))
+
+
+@require_safe
+def public_province(request, structure, code):
+    unit = _public_province(structure, code)
+    asked = request.GET.get("year", "")
+    sections = []
+    for plan in _public_plans(unit):
+        years = _years(plan)
+        year = int(asked) if asked.isdigit() and int(asked) in years else _default_year(plan, unit)
+        results = _labelled(indicator_results(plan, unit, year))
+        sections.append({
+            "plan": plan, "year": year, "years": years, "groups": by_objective(results),
+            "result_count": len(results), "indicator_count": _indicator_count(results),
+            "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in status_counts(results).items()],
+            "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
+        })
+    return _public(render(request, "analytics/public_province.html", {"unit": unit, "sections": sections}))
+
+
+@require_safe
+def public_chart(request, structure, code, plan_pk, year, sub_pk):
+    unit = _public_province(structure, code)
+    plan = get_object_or_404(Plan, pk=plan_pk, unit=unit)
+    if year not in _years(plan):
+        raise Http404
+    sub = get_object_or_404(SubIndicator, pk=sub_pk, indicator__plan=plan)
+    scope = request.GET.get("scope", "")
+    result = next((r for r in indicator_results(plan, unit, year, only=[sub.pk]) if r.scope == scope), None)
+    if result is None:
+        raise Http404
+    return _public(HttpResponse(_chart_svg(result), content_type="image/svg+xml; charset=utf-8"))

@@ -20,8 +20,8 @@ def insert_rows(model, columns, rows):
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
-                               [tuple(str(v) if hasattr(v, "as_tuple") else v for v in row) for row in rows])
+            # Django's SQLite backend binds Decimals (as text) itself.
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
     return len(rows)
 
 

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
-# Paths anyone may open: the login page, the language switch, static files.
-PUBLIC_PREFIXES = ("/accounts/login/", "/i18n/", "/" + settings.STATIC_URL.lstrip("/"), "/healthz")
+# Paths anyone may open: the login page, the language switch, static files,
+# the icon browsers ask for, and the provinces' public results pages.
+PUBLIC_PREFIXES = ("/accounts/login/", "/i18n/", "/" + settings.STATIC_URL.lstrip("/"), "/healthz",
+                   "/favicon.ico", "/public/")
 
 
 class LoginRequiredMiddleware:

@@ -1,10 +1,47 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+FAVICON = Path(settings.BASE_DIR) / "static" / "treem" / "favicon.ico"
 
 
 def home(request):
+    """Where signing in lands: a coordinator on the results of their
+    province's plan, a commune officer on the reporting forms, everyone else
+    on the plans."""
+    user = request.user
+    if user.role == user.Role.COMMUNE_OFFICER:
+        return redirect("reporting:index")
+    if user.role == user.Role.COORDINATOR and user.unit_id:
+        plan = _own_plan(user)
+        return redirect("analytics:plan", plan.pk) if plan is not None else redirect("analytics:index")
     return redirect("plans:list")
+
+
+def _own_plan(user):
+    """The newest plan with indicators of the user's unit, else of a unit
+    under it or one it succeeded (Thái Nguyên's coordinator gets Bắc Kạn's
+    plan); never a plan of a unit above it."""
+    from treem.accounts.access import unit_scope
+    from treem.plans.models import Plan
+
+    plans = list(Plan.objects.filter(unit_scope(user)).exclude(unit_id__in=user.unit.ancestor_ids())
+                 .annotate(n=Count("indicators")).filter(n__gt=0).order_by("-period_start", "pk"))
+    own = [p for p in plans if p.unit_id == user.unit_id]
+    return (own or plans or [None])[0]
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def healthz(request):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import can_edit_unit
+from treem.accounts.models import User
 from treem.core.bulk import db_datetime, insert_rows
 from treem.core.models import audit
 from treem.core.numbers import format_number
@@ -37,21 +38,36 @@ class ReportingError(Exception):
         self.problems = list(problems)
 
 
-def may_report(user, unit):
-    return can_edit_unit(user, unit)
+def may_report(user, unit, agency=None):
+    """A unit's report: those who may edit the unit. An agency's report (Sở Y
+    tế reporting to the province's coordinating department): the agency's
+    own reporters, or the unit's coordinator typing in a report sent on paper."""
+    if agency is None:
+        return can_edit_unit(user, unit)
+    if not user.is_authenticated or agency.unit_id != unit.pk:
+        return False
+    if user.is_system_admin:
+        return True
+    return user.unit_id == unit.pk and (
+        (user.role == User.Role.REPORTER and user.agency_id == agency.pk) or user.role == User.Role.COORDINATOR)
 
 
 def may_review(user, submission):
     """The level above the submitting unit decides: a user who may edit the
-    parent unit, or a system administrator."""
+    parent unit, or a system administrator. An agency's report is decided by
+    the coordinator of its own unit, who consolidates the agencies' reports."""
     if getattr(user, "is_system_admin", False):
         return True
+    if submission.agency_id:
+        return user.role == User.Role.COORDINATOR and user.unit_id == submission.unit_id
     parent = submission.unit.parent
     return parent is not None and can_edit_unit(user, parent)
 
 
 def _lock(submission):
-    return Submission.objects.select_for_update().select_related("form", "unit", "period").get(pk=submission.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the agency join.
+    return Submission.objects.select_for_update(of=("self",)).select_related(
+        "form", "unit", "period", "agency").get(pk=submission.pk)
 
 
 def _text(element, value):
@@ -108,7 +124,7 @@ def reporting_refusal(unit, period, today=None):
 @transaction.atomic
 def open_submission(user, form, unit, period, agency=None):
     """The submission of a form for a unit and period, created on first use."""
-    if not may_report(user, unit):
+    if not may_report(user, unit, agency):
         raise PermissionDenied
     refusal = reporting_refusal(unit, period)
     if refusal:
@@ -116,7 +132,8 @@ def open_submission(user, form, unit, period, agency=None):
     submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
     if created:
         SubmissionEvent.objects.create(submission=submission, version=1, action="created", status=S.DRAFT, user=user)
-        audit(user, "reporting.submission_created", submission, unit=unit, form=form.code, period=period.code)
+        audit(user, "reporting.submission_created", submission, unit=unit, form=form.code, period=period.code,
+              agency=agency.name if agency else "")
     return submission
 
 
@@ -136,14 +153,13 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     """
     comments = comments or {}
     submission = _lock(submission)
-    if not may_report(user, submission.unit):
+    if not may_report(user, submission.unit, submission.agency):
         raise PermissionDenied
     if not submission.is_editable:
         raise ReportingError(_("This report is %(status)s and can no longer be changed.")
                              % {"status": submission.get_status_display()})
     rows = rows if rows is not None else form_rows(submission.form)
-    problems = validate_form_values(submission.form, values, rows=rows)
-    unreadable = [p for p in problems if p.kind == "not_a_number"]
+    unreadable = _unreadable(submission.form, values, rows)
     if unreadable:
         raise ReportingError(_("Nothing was saved: some cells are not numbers."), unreadable)
 
@@ -164,12 +180,13 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
             options[(row.text_element.code, "total")] = None
     existing = {(v.element.code, v.option.code): v for v in
                 DataValue.objects.filter(submission=submission).select_related("element", "option")}
-    default_option = _default_option()
+    default_option = None  # read only when a text cell is new
     now = timezone.now()
     at = db_datetime(now)
     # New cells are written as plain rows (a whole form at once, an Excel
     # import, is a few statements, not a model instance and two per cell).
     created, updated, history = [], [], []
+    final = dict(current)  # what is stored once saved, validated below without reading it back
     for key, new in merged.items():
         comment = comments.get(key)
         old_row = existing.get(key)
@@ -182,6 +199,7 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
         else:
             old = (old_row.text if old_row else "") or None
             new = new or None
+        final[key] = new
         old_comment = old_row.comment if old_row else ""
         comment = None if comment is None else comment.strip()
         if old == new and (comment is None or comment == old_comment):
@@ -189,7 +207,9 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
         new_comment = old_comment if comment is None else comment
         change = (_text(element, old), _text(element, new), old_comment, new_comment)
         if old_row is None:
-            option = options[key] or default_option
+            option = options[key]
+            if option is None:
+                option = default_option = default_option or _default_option()
             created.append(((element.pk, option.pk), (
                 element.pk, option.pk, submission.unit_id, submission.period_id, submission.agency_id,
                 submission.pk, new if element.is_numeric else None, "" if element.is_numeric else (new or ""),
@@ -220,9 +240,19 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
         submission.save()
         audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
               version=submission.version, form=submission.form.code, period=submission.period.code)
-    return validate_form_values(submission.form, stored_values(submission),
+    return validate_form_values(submission.form, final,
                                 previous=previous_values(submission.form, submission.unit, submission.period,
                                                          submission.agency), rows=rows)
+
+
+def _unreadable(form, values, rows):
+    """The cells that are not numbers. Reading them is enough to know; the
+    whole validation only words the problems when there are some."""
+    try:
+        parse_values(form, values, rows=rows)
+    except ValueError:
+        return [p for p in validate_form_values(form, values, rows=rows) if p.kind == "not_a_number"]
+    return []
 
 
 def _conflicts(rows, current, values, expected):
@@ -273,7 +303,7 @@ def check_before_submit(submission):
 @transaction.atomic
 def submit(user, submission):
     submission = _lock(submission)
-    if not may_report(user, submission.unit):
+    if not may_report(user, submission.unit, submission.agency):
         raise PermissionDenied
     if not submission.is_editable:
         raise ReportingError(_("Only a draft or a returned report can be submitted."))
@@ -335,7 +365,7 @@ def reopen_after_approval(user, submission, reason=""):
     values leave the roll-up until the new version is approved; the approved
     version stays readable in the history (its snapshot)."""
     submission = _lock(submission)
-    if not (may_report(user, submission.unit) or may_review(user, submission)):
+    if not (may_report(user, submission.unit, submission.agency) or may_review(user, submission)):
         raise PermissionDenied
     if submission.status != S.APPROVED:
         raise ReportingError(_("Only an approved report is reopened as a new version."))

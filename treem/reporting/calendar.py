@@ -11,11 +11,13 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import EDITOR_ROLES, can_edit_unit
 from treem.accounts.models import User
+from treem.agencies.models import Agency
 from treem.core.models import audit
 from treem.core.search import fold
 from treem.units.models import Unit
@@ -53,15 +55,38 @@ def deadline(schedule, period):
             day -= 1
 
 
+def _valid_at(day):
+    return ((Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+
+
 def expected_units(schedule, period):
     """The units that owe a report: those of the schedule's level under the
     plan's unit that still existed at the period's end (a commune merged on
     01/07/2025 reports the year 2025 under the new commune), in code order."""
     plan_unit = schedule.plan.unit
     return list(Unit.objects.filter(path__startswith=plan_unit.path, level=schedule.reporters)
-                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.end))
-                .select_related("parent").order_by("parent__code", "code"))
+                .filter(_valid_at(period.end)).select_related("parent").order_by("parent__code", "code"))
+
+
+def expected_agencies(schedule, period):
+    """The agencies a line names that still existed at the period's end."""
+    return list(schedule.agencies.filter(_valid_at(period.end)).select_related("unit").order_by("name"))
+
+
+def expected_reporters(schedule, period):
+    """[(unit, agency or None)] owing the period's report."""
+    if schedule.reporters == Schedule.Reporters.AGENCIES:
+        return [(a.unit, a) for a in expected_agencies(schedule, period)]
+    return [(u, None) for u in expected_units(schedule, period)]
+
+
+def plan_agencies(plan):
+    """The agencies of the plan's unit that lead or coordinate one of its
+    indicators or tasks: those the plan asks to report on their part."""
+    named = (Q(led_indicators__plan=plan) | Q(coordinated_indicators__plan=plan)
+             | Q(led_tasks__plan=plan) | Q(coordinated_tasks__plan=plan))
+    return list(Agency.objects.filter(unit=plan.unit).filter(named).distinct().order_by("name"))
 
 
 @dataclass
@@ -72,6 +97,9 @@ class Reporter:
     on_time: bool = False
     overdue: bool = False  # the deadline passed and nothing was submitted
     contacts: list = field(default_factory=list)
+    agency: Agency = None  # when an agency of the unit reports
+    form_code: str = ""
+    period_code: str = ""
 
     @property
     def has_submitted(self):
@@ -82,6 +110,13 @@ class Reporter:
         if self.status == "not_started":
             return _("not started")
         return S(self.status).label
+
+    @property
+    def url(self):
+        if self.agency is not None:
+            return reverse("reporting:agency_entry", args=[self.form_code, self.period_code, self.unit.pk,
+                                                           self.agency.pk])
+        return reverse("reporting:entry", args=[self.form_code, self.period_code, self.unit.pk])
 
 
 @dataclass
@@ -135,26 +170,43 @@ def contacts_of(units):
     return out
 
 
+def agency_contacts(agencies):
+    """{agency id: [its reporters]}."""
+    out = {}
+    for u in (User.objects.filter(agency__in=agencies, role=User.Role.REPORTER, is_active=True)
+              .order_by("last_name", "username")):
+        out.setdefault(u.agency_id, []).append(u)
+    return out
+
+
 def tracking(schedule, period, today=None):
     """Who owes the period's report, who sent it and when, in three queries."""
     today = today or timezone.localdate()
     due = deadline(schedule, period)
-    units = expected_units(schedule, period)
-    submissions = {s.unit_id: s for s in Submission.objects.filter(
-        form__code=schedule.form.code, period=period, agency=None, unit__in=units).annotate(
+    expected = expected_reporters(schedule, period)
+    by_agency = schedule.reporters == Schedule.Reporters.AGENCIES
+    wanted = Submission.objects.filter(form__code=schedule.form.code, period=period)
+    if by_agency:
+        wanted = wanted.filter(agency__in=[a for _u, a in expected])
+        contacts = agency_contacts([a for _u, a in expected])
+    else:
+        wanted = wanted.filter(agency=None, unit__in=[u for u, _a in expected])
+        contacts = contacts_of([u for u, _a in expected])
+    submissions = {(s.unit_id, s.agency_id): s for s in wanted.annotate(
         first_submitted=Min("events__at", filter=Q(events__action="submitted")))}
-    contacts = contacts_of(units)
     reporters, total, groups = [], Tally(), {}
-    for unit in units:
-        s = submissions.get(unit.pk)
+    for unit, agency in expected:
+        s = submissions.get((unit.pk, agency.pk if agency else None))
         status = s.status if s else "not_started"
         sent = s.first_submitted if s else None
-        r = Reporter(unit=unit, status=status, submitted_at=sent, contacts=contacts.get(unit.pk, []))
+        r = Reporter(unit=unit, agency=agency, status=status, submitted_at=sent,
+                     contacts=contacts.get(agency.pk if agency else unit.pk, []),
+                     form_code=schedule.form.code, period_code=period.code)
         r.on_time = r.has_submitted and sent is not None and timezone.localtime(sent).date() <= due
         r.overdue = not r.has_submitted and today > due
         reporters.append(r)
         total.add(r)
-        if unit.parent_id != schedule.plan.unit_id:
+        if not by_agency and unit.parent_id != schedule.plan.unit_id:
             groups.setdefault(unit.parent, Tally()).add(r)
     return Tracking(schedule=schedule, period=period, deadline=due, reporters=reporters, total=total,
                     groups=sorted(groups.items(), key=lambda g: g[0].code))
@@ -171,11 +223,15 @@ def current_period(schedule, today=None):
     return begun[-1] if begun else (periods[0] if periods else None)
 
 
-def deadline_for(form, unit, period):
-    """The earliest deadline any plan's calendar sets for this unit's report,
-    or None: calendars of the plans of the units above it."""
-    lines = Schedule.objects.filter(form__code=form.code, reporters=unit.level, period_type=period.type,
-                                    plan__unit_id__in=unit.ancestor_ids()).select_related("plan")
+def deadline_for(form, unit, period, agency=None):
+    """The earliest deadline any plan's calendar sets for this unit's report
+    (calendars of the plans of the units above it), or for its agency's
+    report (calendars of the unit's own plans), or None."""
+    lines = Schedule.objects.filter(form__code=form.code, period_type=period.type).select_related("plan")
+    if agency is not None:
+        lines = lines.filter(reporters=Schedule.Reporters.AGENCIES, plan__unit=unit, agencies=agency)
+    else:
+        lines = lines.filter(reporters=unit.level, plan__unit_id__in=unit.ancestor_ids())
     dates = [deadline(s, period) for s in lines if period in periods_for(s)]
     return min(dates) if dates else None
 
@@ -193,13 +249,18 @@ def _check_editor(user, plan):
         raise PermissionDenied
 
 
-def _validate(plan, period_type, reporters, day, month, year):
+def _validate(plan, period_type, reporters, day, month, year, agencies):
     if period_type not in Period.Type.values or reporters not in Schedule.Reporters.values:
         raise CalendarError(_("Choose how often and who reports."))
-    if reporters == Schedule.Reporters.DISTRICTS and not Unit.objects.filter(
+    if reporters == Schedule.Reporters.AGENCIES:
+        if not agencies:
+            raise CalendarError(_("Choose the agencies that report."))
+        if any(a.unit_id != plan.unit_id for a in agencies):
+            raise CalendarError(_("Only agencies of %(unit)s can report on its plan.") % {"unit": plan.unit})
+    elif reporters == Schedule.Reporters.DISTRICTS and not Unit.objects.filter(
             path__startswith=plan.unit.path, level=Unit.Level.DISTRICT).exists():
         raise CalendarError(_("%(unit)s has no districts: choose the communes.") % {"unit": plan.unit})
-    if not Unit.objects.filter(path__startswith=plan.unit.path, level=reporters).exists():
+    elif not Unit.objects.filter(path__startswith=plan.unit.path, level=reporters).exists():
         raise CalendarError(_("%(unit)s has no units of that level below it.") % {"unit": plan.unit})
     try:
         date(year or 2024, month, min(day, 28) if month == 2 else day)
@@ -210,23 +271,27 @@ def _validate(plan, period_type, reporters, day, month, year):
 
 
 @transaction.atomic
-def add_schedule(user, plan, forms, period_type, reporters, day, month, year=None, recipient="", requirement=None):
+def add_schedule(user, plan, forms, period_type, reporters, day, month, year=None, recipient="", requirement=None,
+                 agencies=()):
     """Add one calendar line per form; a line already there gets the new
-    deadline and recipient. Returns the lines."""
+    deadline, recipient and agencies. `agencies` name who reports when
+    agencies do. Returns the lines."""
     _check_editor(user, plan)
     if not forms:
         raise CalendarError(_("Choose at least one form."))
-    _validate(plan, period_type, reporters, day, month, year)
+    agencies = list(agencies) if reporters == Schedule.Reporters.AGENCIES else []
+    _validate(plan, period_type, reporters, day, month, year, agencies)
     lines = []
     for form in forms:
         line, _created = Schedule.objects.update_or_create(
             plan=plan, form=form, period_type=period_type, reporters=reporters,
             defaults=dict(deadline_day=day, deadline_month=month, recipient=recipient.strip(), requirement=requirement,
                           deadline_year=year if period_type == Period.Type.ONE_OFF else None))
+        line.agencies.set(agencies)
         lines.append(line)
     audit(user, "reporting.schedule_set", plan, unit=plan.unit, forms=[f.code for f in forms],
           period_type=period_type, reporters=reporters, deadline=f"{day:02d}/{month:02d}" + (f"/{year}" if year else ""),
-          recipient=recipient.strip())
+          recipient=recipient.strip(), agencies=[a.name for a in agencies])
     return lines
 
 
@@ -249,6 +314,13 @@ def reporters_in(requirement, plan_unit):
     if has_districts and names_districts and not names_communes:
         return Schedule.Reporters.DISTRICTS
     return Schedule.Reporters.COMMUNES
+
+
+def names_agencies(requirement):
+    """Whether the regime asks the unit's agencies to report too ("các Sở,
+    ban, ngành, đoàn thể của tỉnh … báo cáo … gửi về Sở Y tế")."""
+    text = fold(requirement.reporters_text)
+    return any(w in text for w in ("cac so", "so, ban", "ban, nganh", "ban nganh", "cac co quan"))
 
 
 @transaction.atomic
@@ -277,4 +349,12 @@ def schedules_from_regime(user, plan, forms):
             day, month = 31, 12  # "sơ kết vào năm 2025": by the end of that year
         made += add_schedule(user, plan, forms, period_type, reporters_in(req, plan.unit), day, month,
                              req.deadline_year, req.recipient_text[:300], requirement=req)
+        if names_agencies(req):
+            agencies = plan_agencies(plan)
+            if agencies:
+                made += add_schedule(user, plan, forms, period_type, Schedule.Reporters.AGENCIES, day, month,
+                                     req.deadline_year, req.recipient_text[:300], requirement=req, agencies=agencies)
+            else:
+                skipped.append((req, _("The regime names the agencies, but no agency of %(unit)s leads or "
+                                       "coordinates a part of this plan.") % {"unit": plan.unit}))
     return made, skipped

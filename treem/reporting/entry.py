@@ -10,12 +10,12 @@ from .models import DataElement
 from .validation import assess
 
 
-def entry_table(rows, stored, shown, previous, comments, problems, rolled=None):
+def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None):
     """(columns, lines) for the entry template. `stored` holds saved values,
     `shown` what the inputs show (saved or just typed), `previous` last
-    period's values, `rolled` the roll-up of the units below, all keyed by
-    (element code, option code)."""
-    rolled = rolled or {}
+    period's values, `rolled` the roll-up of the units below, `by_agencies`
+    what the unit's agencies reported, all keyed by (element code, option code)."""
+    rolled, by_agencies = rolled or {}, by_agencies or {}
     columns = []
     for row in rows:
         for o in row.options:
@@ -46,6 +46,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None):
                 "previous": format_number(previous.get(key)) if key in previous else "",
                 "rolled": format_number(rolled[key], 1 if row.element.is_rate else None)
                 if rolled.get(key) is not None else "",
+                "agencies": format_number(by_agencies[key], 1 if row.element.is_rate else None)
+                if by_agencies.get(key) is not None else "",
                 "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.name}",

@@ -7,6 +7,7 @@ admin, so a province can add a row without a programmer."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from treem.agencies.models import Agency
@@ -176,7 +177,26 @@ class Period(models.Model):
         ordering = ["-start", "type"]
 
     def __str__(self):
+        # The names the loader generates ("6 tháng đầu năm 2026") read in the
+        # user's language; a name typed in the admin is shown as typed.
+        from .loading import period_for_code
+
+        try:
+            generated = period_for_code(self.code)["name"]
+        except ValueError:
+            generated = None
+        if generated is not None and self.name in ("", generated):
+            return str(PERIOD_NAMES[self.code[4:] or "year"]) % {"year": self.code[:4]}
         return self.name or self.code
+
+
+# The generated period names, by the code's suffix ("2026H1" -> "H1").
+PERIOD_NAMES = {
+    "year": _("Year %(year)s"),
+    "H1": _("First half of %(year)s"),
+    "H2": _("Second half of %(year)s"),
+    "MTR": _("Mid-term review 2021–%(year)s"),
+}
 
 
 def _unique_with_optional_agency(fields, name):
@@ -226,6 +246,17 @@ class Submission(models.Model):
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    @property
+    def reporter_name(self):
+        """Who reports: the unit, or the agency and its unit."""
+        return f"{self.agency} · {self.unit}" if self.agency_id else str(self.unit)
+
+    def get_absolute_url(self):
+        if self.agency_id:
+            return reverse("reporting:agency_entry", args=[self.form.code, self.period.code, self.unit_id,
+                                                           self.agency_id])
+        return reverse("reporting:entry", args=[self.form.code, self.period.code, self.unit_id])
+
 
 class SubmissionEvent(models.Model):
     """The history of a submission: every status change, with its version."""
@@ -249,7 +280,11 @@ class DataValue(models.Model):
     option = models.ForeignKey(DisaggregationOption, on_delete=models.PROTECT, related_name="values")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_values")
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="data_values")
+    # No index of its own: nearly every value has no agency, and SQLite would
+    # otherwise read a national roll-up through "agency IS NULL". The partial
+    # unique constraints below index the agencies' values.
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="data_values",
+                               db_index=False)
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
@@ -295,6 +330,7 @@ class Schedule(models.Model):
     class Reporters(models.TextChoices):
         DISTRICTS = "district", _("districts")
         COMMUNES = "commune", _("communes")
+        AGENCIES = "agency", _("agencies")
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="schedules",
                              verbose_name=_("plan"))
@@ -308,6 +344,9 @@ class Schedule(models.Model):
     # A one-off report (the 2025 mid-term review) names its year.
     deadline_year = models.PositiveSmallIntegerField(_("deadline year"), null=True, blank=True)
     recipient = models.CharField(_("reports to"), max_length=300, blank=True)
+    # When agencies report: which agencies of the plan's unit (Sở Y tế, Công an tỉnh…).
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="schedules",
+                                      verbose_name=_("reporting agencies"))
 
     class Meta:
         verbose_name = _("reporting calendar line")

@@ -28,7 +28,9 @@ def summable(element):
 
 
 def _approved(period, unit, level):
-    qs = DataValue.objects.filter(period=period, unit__path__startswith=unit.path,
+    # Units' own reports only: an agency's report (Sở Y tế) is part of what
+    # its unit's coordinator consolidates, not a unit below to add.
+    qs = DataValue.objects.filter(period=period, unit__path__startswith=unit.path, agency__isnull=True,
                                   submission__status=Submission.Status.APPROVED, value__isnull=False)
     if level:
         qs = qs.filter(unit__level=level)
@@ -59,16 +61,31 @@ def rollup(element, period, unit, level="commune"):
     return {r["option__code"]: r["total"] for r in rows}
 
 
+def added_element_ids(elements):
+    """The ids of the elements whose values are summed: the summable ones and
+    the parts of the rates, sorted."""
+    return sorted({e.pk for e in elements if summable(e)} | {
+        i for e in elements if e.is_rate for i in (e.numerator_id, e.denominator_id)})
+
+
 def rollup_form(form, period, unit, level="commune"):
     """Every numeric element of a form at once: {(element code, option code): value}.
     Still one aggregate for the sums; rates are derived from them."""
     elements = [r.element for r in form.rows.select_related("element") if r.element_id]
-    rows = (_approved(period, unit, level).filter(element_id__in=[e.pk for e in elements if summable(e)] +
-                                                   [e.numerator_id for e in elements if e.is_rate] +
-                                                   [e.denominator_id for e in elements if e.is_rate])
+    rows = (_approved(period, unit, level).filter(element_id__in=added_element_ids(elements))
             .values("element_id", "option__code").annotate(total=Sum("value")))
     sums = {(r["element_id"], r["option__code"]): r["total"] for r in rows}
     return with_rates(elements, sums)
+
+
+def rollup_agencies(form, period, unit):
+    """What the approved reports of the unit's own agencies add up to, for
+    each cell of the form: {(element code, option code): value}."""
+    elements = [r.element for r in form.rows.select_related("element") if r.element_id]
+    rows = (DataValue.objects.filter(period=period, unit=unit, agency__isnull=False, value__isnull=False,
+                                     submission__status=Submission.Status.APPROVED, element_id__in=added_element_ids(elements))
+            .values("element_id", "option__code").annotate(total=Sum("value")))
+    return with_rates(elements, {(r["element_id"], r["option__code"]): r["total"] for r in rows})
 
 
 def rollup_over_time(form, periods, unit, level="commune"):
@@ -87,7 +104,7 @@ def rollup_over_time(form, periods, unit, level="commune"):
             by_id.setdefault(e.denominator_id, e.denominator)
     added = [pk for pk, e in by_id.items() if summable(e)]
     rows = (DataValue.objects.filter(period__in=periods, unit__path__startswith=unit.path, value__isnull=False,
-                                     submission__status=Submission.Status.APPROVED)
+                                     agency__isnull=True, submission__status=Submission.Status.APPROVED)
             .filter(**({"unit__level": level} if level else {}))
             .filter(element_id__in=added)
             .values("element_id", "option__code", "period_id").annotate(total=Sum("value")))
@@ -160,12 +177,12 @@ def rollup_form_for(form, period, unit):
 
 
 def _sum_by_unit_ids(elements, period, unit_ids):
-    ids = [e.pk for e in elements if summable(e)]
-    ids += [e.numerator_id for e in elements if e.is_rate] + [e.denominator_id for e in elements if e.is_rate]
+    ids = added_element_ids(elements)
     sums = {}
     for chunk in range(0, len(unit_ids), 500):  # SQLite caps the parameters of one query
         rows = (DataValue.objects.filter(period=period, unit_id__in=unit_ids[chunk:chunk + 500], value__isnull=False,
-                                         submission__status=Submission.Status.APPROVED, element_id__in=ids)
+                                         agency__isnull=True, submission__status=Submission.Status.APPROVED,
+                                         element_id__in=ids)
                 .values("element_id", "option__code").annotate(total=Sum("value")))
         for r in rows:
             key = (r["element_id"], r["option__code"])

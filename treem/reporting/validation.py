@@ -1,14 +1,13 @@
 """Checking a form's values: plain functions, called by the actions, the
 views and the tests. Errors block submission; warnings ask for a comment."""
 
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from treem.core import versions
 from treem.core.numbers import format_number, parse_number
 
 from .models import DataElement
@@ -43,11 +42,7 @@ _VERSION_KEY = "reporting:form-structure-version"
 
 
 def structure_version():
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY)
-    return version
+    return versions.current(_VERSION_KEY)
 
 
 def form_structure_changed(**kwargs):
@@ -58,7 +53,7 @@ def form_structure_changed(**kwargs):
 
 
 def _new_version():
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    versions.renew(_VERSION_KEY)
     _ROWS.clear()
 
 
@@ -167,15 +162,17 @@ def validate_form_values(form, values, previous=None, rows=None):
     rows = rows if rows is not None else form_rows(form)
     previous = previous or {}
     problems, parsed = [], {}
-    by_code = {r.element.code: r for r in rows if r.element_id}
-    by_code.update({r.text_element.code: r for r in rows if r.text_element_id})
+    # (row, element, its options by code; None for a text column), looked up
+    # once: a whole form is validated after every save.
+    by_code = {r.element.code: (r, r.element, {o.code: o for o in r.options}) for r in rows if r.element_id}
+    by_code.update({r.text_element.code: (r, r.text_element, None) for r in rows if r.text_element_id})
 
     for (code, option_code), raw in values.items():
-        row = by_code.get(code)
-        if row is None:
+        found = by_code.get(code)
+        if found is None:
             continue
-        element = row.element if row.element and row.element.code == code else row.text_element
-        option = next((o for o in row.options if o.code == option_code), None) if element == row.element else None
+        row, element, options = found
+        option = options.get(option_code) if options is not None else None
         def where(row=row, option=option):  # worded only when a problem is found
             return _where(row, option)
         try:
@@ -202,9 +199,12 @@ def validate_form_values(form, values, previous=None, rows=None):
 
     by_pk = {r.pk: r for r in rows}
     for row in rows:
-        if not row.element_id or not row.element.is_numeric:
+        if not row.element_id:
             continue
-        code = row.element.code
+        element = row.element
+        if not element.is_numeric:
+            continue
+        code = element.code
         # Totals of the columns: total = male + female.
         by_option = {o.code: o for o in row.options}
         for option in row.options:
@@ -226,9 +226,9 @@ def validate_form_values(form, values, previous=None, rows=None):
         # Sub-items not above their total (same unit of measure only: the
         # people running a model are not a part of the number of models).
         parent = by_pk.get(row.parent_id)
-        if (parent is not None and parent.element_id and row.element.value_type in NUMERIC_SUMMABLE
-                and parent.element.value_type == row.element.value_type
-                and parent.element.unit_label == row.element.unit_label):
+        if (parent is not None and parent.element_id and element.value_type in NUMERIC_SUMMABLE
+                and parent.element.value_type == element.value_type
+                and parent.element.unit_label == element.unit_label):
             for option in row.options:
                 value = parsed.get((code, option.code))
                 total = parsed.get((parent.element.code, option.code))
@@ -239,7 +239,7 @@ def validate_form_values(form, values, previous=None, rows=None):
                         "parent": parent.display_ref or f"“{parent.label}”",
                         "total": format_number(total)}, kind="sub_item"))
         # A value ten times last period's asks for an explanation.
-        for option in row.options:
+        for option in row.options if previous else ():
             value, before = parsed.get((code, option.code)), previous.get((code, option.code))
             if value is not None and before is not None and before > 0 and value >= 10 * before:
                 problems.append(Problem(WARNING, row, option.code, _(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from treem.accounts.access import (
     get_visible_or_404,
     unit_scope,
 )
+from treem.agencies.models import Agency
 from treem.core.numbers import format_number
 from treem.plans.models import Plan
 from treem.units.models import Unit
@@ -21,7 +23,7 @@ from treem.units.models import Unit
 from . import actions, calendar
 from .entry import entry_table
 from .models import DataValueChange, Form, Period, Schedule, Submission
-from .rollup import REFORM_DATE, rollup_form_for
+from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import form_rows, validate_form_values
 
 
@@ -33,31 +35,60 @@ def _reportable_units(user):
     return [user.unit, *Unit.objects.filter(parent=user.unit).order_by("code")]
 
 
+def _reportable_agencies(user):
+    """The agencies whose reports a user enters: a reporter their own agency;
+    a coordinator every agency of their unit (a report sent on paper)."""
+    if user.unit_id is None:
+        return []
+    if user.role == user.Role.REPORTER and user.agency_id and user.agency.unit_id == user.unit_id:
+        return [user.agency]
+    if user.role == user.Role.COORDINATOR:
+        return list(Agency.objects.filter(unit_id=user.unit_id).order_by("name"))
+    return []
+
+
+def _to_review(user):
+    """Submitted reports this user decides: the units right below theirs, and
+    the reports of their own unit's agencies."""
+    qs = Submission.objects.filter(status=Submission.Status.SUBMITTED).select_related("form", "unit", "period", "agency")
+    if user.is_system_admin:
+        return qs
+    if user.role not in EDITOR_ROLES or not user.unit_id:
+        return qs.none()
+    mine = Q(agency__isnull=True, unit__parent__path__startswith=user.unit.path)
+    if user.role == user.Role.COORDINATOR:
+        mine |= Q(agency__isnull=False, unit_id=user.unit_id)
+    return qs.filter(mine)
+
+
 def index(request):
     user = request.user
     forms = Form.objects.filter(is_active=True).order_by("code")
     # Periods that have begun, the newest first: the default is the current one.
     periods = Period.objects.filter(start__lte=timezone.localdate()).order_by("-end", "type")
-    to_review = Submission.objects.filter(status=Submission.Status.SUBMITTED).select_related("form", "unit", "period")
-    if not user.is_system_admin:
-        if user.role in EDITOR_ROLES and user.unit_id:
-            to_review = to_review.filter(unit__parent__path__startswith=user.unit.path)
-        else:
-            to_review = to_review.none()
     # Reports the level above sent back to this user's units, to correct.
-    returned = (Submission.objects.filter(status=Submission.Status.RETURNED)
-                .filter(editable_unit_scope(user)).select_related("form", "unit", "period")[:100])
-    recent = (Submission.objects.filter(unit_scope(user)).select_related("form", "unit", "period")
+    returned = Submission.objects.filter(status=Submission.Status.RETURNED).filter(
+        editable_unit_scope(user) & Q(agency__isnull=True) | Q(agency_id__isnull=False, agency_id=user.agency_id,
+                                                               unit_id=user.unit_id))
+    recent = (Submission.objects.filter(unit_scope(user)).select_related("form", "unit", "period", "agency")
               .order_by("-updated_at")[:50])
+    units, agencies = _reportable_units(user), _reportable_agencies(user)
     return render(request, "reporting/index.html", {
-        "forms": forms, "periods": periods, "units": _reportable_units(user),
-        "to_review": to_review[:100], "returned": returned, "recent": recent,
+        "forms": forms, "periods": periods, "units": units, "agencies": agencies,
+        "agency_only": bool(agencies) and not units,
+        "to_review": _to_review(user)[:100],
+        "returned": returned.select_related("form", "unit", "period", "agency")[:100], "recent": recent,
     })
 
 
 def go(request):
-    """The index's chooser: to the entry page of the chosen form, period and unit."""
+    """The index's chooser: to the entry page of the chosen form, period and
+    unit, or of an agency's report ("agency" given, for the agency's unit)."""
     try:
+        if request.GET.get("agency"):
+            agency = get_object_or_404(Agency, pk=int(request.GET["agency"]))
+            return redirect("reporting:agency_entry", request.GET["form"], request.GET["period"], agency.unit_id,
+                            agency.pk)
         return redirect("reporting:entry", request.GET["form"], request.GET["period"], int(request.GET["unit"]))
     except (KeyError, ValueError):
         raise Http404 from None
@@ -72,23 +103,35 @@ def _posted(request, prefix):
     return out
 
 
-def form_unit_period(user, form_code, period_code, unit_pk):
+def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
     """The form (its newest version), the unit the user may see, the period,
-    and the unit's submission if it has one; 404 for anything else."""
+    and the unit's (or `agency`'s) submission if it has one; 404 for anything else."""
     unit = get_visible_or_404(Unit.objects.all(), user, field="", pk=unit_pk)
     form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
     if form is None:
         raise Http404
     period = get_object_or_404(Period, code=period_code)
-    return form, unit, period, Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+    return form, unit, period, Submission.objects.filter(form=form, unit=unit, period=period, agency=agency).first()
+
+
+def agency_of(unit_pk, agency_pk):
+    """The agency of the unit an agency's report is for, or 404."""
+    return None if agency_pk is None else get_object_or_404(Agency, pk=agency_pk, unit_id=unit_pk)
+
+
+def _entry_url(name, form, period, unit, agency):
+    if agency is not None:
+        return reverse(f"reporting:agency_{name}", args=[form.code, period.code, unit.pk, agency.pk])
+    return reverse(f"reporting:{name}", args=[form.code, period.code, unit.pk])
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request, form_code, period_code, unit_pk):
+def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     user = request.user
-    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk)
-    may_report = actions.may_report(user, unit)
-    here = reverse("reporting:entry", args=[form.code, period.code, unit.pk])
+    agency = agency_of(unit_pk, agency_pk)
+    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk, agency)
+    may_report = actions.may_report(user, unit, agency)
+    here = _entry_url("entry", form, period, unit, agency)
     posted, error_problems = None, None
 
     if request.method == "POST":
@@ -96,13 +139,13 @@ def entry(request, form_code, period_code, unit_pk):
         try:
             if action in ("save", "submit"):
                 if submission is None:
-                    submission = actions.open_submission(user, form, unit, period)
+                    submission = actions.open_submission(user, form, unit, period, agency)
                 posted = _posted(request, "v:")
                 actions.save_values(user, submission, posted, _posted(request, "c:"))
                 if action == "submit":
                     actions.submit(user, submission)
                     messages.success(request, _("The report was submitted to the level above."))
-                    due = calendar.deadline_for(form, unit, period)
+                    due = calendar.deadline_for(form, unit, period, agency)
                     if due and timezone.localdate() > due:
                         messages.warning(request, _("It was due on %(date)s: it counts as late in the calendar.")
                                          % {"date": due.strftime("%d/%m/%Y")})
@@ -134,7 +177,7 @@ def entry(request, form_code, period_code, unit_pk):
     rows = form_rows(form)
     stored = actions.stored_values(submission) if submission else {}
     comments = actions.stored_comments(submission) if submission else {}
-    previous = actions.previous_values(form, unit, period)
+    previous = actions.previous_values(form, unit, period, agency)
     problems = error_problems if error_problems is not None else (
         validate_form_values(form, stored, previous=previous, rows=rows) if stored else [])
     shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
@@ -144,11 +187,14 @@ def entry(request, form_code, period_code, unit_pk):
     # Above the communes, each cell shows what the approved reports below add up to.
     # A 2025 unit asked for a period before the reform sees what the old
     # communes whose area it took reported (communes split elsewhere listed apart).
-    rolled, split = rollup_form_for(form, period, unit) if (
+    rolled, split = rollup_form_for(form, period, unit) if agency is None and (
         unit.level != Unit.Level.COMMUNE or unit.structure == Unit.Structure.Y2025) else ({}, [])
-    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled)
+    # The unit's coordinator sees beside each cell what its agencies' approved reports add up to.
+    by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
+    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies)
     return render(request, "reporting/entry.html", {
-        "form": form, "unit": unit, "period": period, "submission": submission, "table": table,
+        "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
+        "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
         "refusal": refusal, "has_rollup": bool(rolled), "split": split,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
@@ -200,10 +246,12 @@ def plan_calendar(request, plan_pk):
         action = request.POST.get("action")
         try:
             if action == "add":
+                agencies = Agency.objects.filter(unit=plan.unit, pk__in=[
+                    a for a in map(_int, request.POST.getlist("agencies")) if a is not None])
                 calendar.add_schedule(request.user, plan, chosen, request.POST.get("period_type", ""),
                                       request.POST.get("reporters", ""), _int(request.POST.get("day")),
                                       _int(request.POST.get("month")), _int(request.POST.get("year")),
-                                      request.POST.get("recipient", ""))
+                                      request.POST.get("recipient", ""), agencies=agencies)
                 messages.success(request, _("The calendar was updated."))
             elif action == "from_regime":
                 if not chosen:
@@ -223,7 +271,7 @@ def plan_calendar(request, plan_pk):
         except calendar.CalendarError as e:
             messages.error(request, e.message)
     lines = []
-    for line in plan.schedules.select_related("form", "plan__unit"):
+    for line in plan.schedules.select_related("form", "plan__unit").prefetch_related("agencies"):
         period = calendar.current_period(line)
         lines.append({"line": line, "period": period,
                       "tracking": calendar.tracking(line, period) if period else None})
@@ -231,6 +279,8 @@ def plan_calendar(request, plan_pk):
         "plan": plan, "lines": lines, "may_edit": may_edit, "forms": forms,
         "regime": plan.reporting.all(), "period_types": Period.Type.choices,
         "reporter_choices": Schedule.Reporters.choices,
+        "unit_agencies": Agency.objects.filter(unit=plan.unit).order_by("name") if may_edit else [],
+        "named_agencies": calendar.plan_agencies(plan) if may_edit else [],
     })
 
 
@@ -252,15 +302,16 @@ def schedule_tracking(request, plan_pk, line_pk, period_code):
 
 
 @require_http_methods(["POST"])
-def autosave(request, form_code, period_code, unit_pk):
+def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
     """The entry page saves as the officer types: the changed cells, with the
     figures the officer saw before typing them. Answers JSON: the problems of
     the whole form and the computed totals, or why nothing was saved."""
     user = request.user
-    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk)
+    agency = agency_of(unit_pk, agency_pk)
+    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk, agency)
     try:
         if submission is None:
-            submission = actions.open_submission(user, form, unit, period)
+            submission = actions.open_submission(user, form, unit, period, agency)
         problems = actions.save_values(user, submission, _posted(request, "v:"), _posted(request, "c:"),
                                        expected=_posted(request, "o:"))
     except actions.ReportingError as e:

@@ -18,13 +18,17 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
+from treem.analytics.judging import rounded
 from treem.reporting.validation import assess
 
 from .values import form_figures
 from .wording import issuer_for, next_phrase, period_phrase, previous_phrase
 
 FONT = "Times New Roman"
-INTEGER, DECIMAL = "#,##0", "#,##0.0"  # Excel shows 1.234,5 in a Vietnamese locale
+# Excel shows 1.234,5 in a Vietnamese locale. DECIMAL marks a figure shown
+# as the report (DOCX) and the pages print it: two decimals at most, so the
+# cell is rounded and given the format of the decimals it has (see _shown).
+INTEGER, DECIMAL = "#,##0", "#,##0.0"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CODES = ["PL1", "PL2", "PL3", "PL4", "PL5", "PL6", "PL7"]
@@ -79,6 +83,17 @@ def number(value):
         return value
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _shown(value, fmt):
+    """(cell value, number format) of a figure: a DECIMAL one rounded half up
+    to two decimals and formatted with just the decimals it has: 98,5 and
+    94,75 as the report prints them, 100 with none."""
+    if fmt != DECIMAL:
+        return value, fmt
+    value = rounded(value)
+    decimals = max(0, -value.normalize().as_tuple().exponent)
+    return number(value), INTEGER if decimals == 0 else "#,##0." + "0" * decimals
 
 
 @dataclass
@@ -459,11 +474,14 @@ def _write_sheet(ws, sheet, period, issuer, report_ref):
             value = cells.get(col.key) if merge_from is None or not merge_from < i <= merge_to else None
             if value == "":
                 value = None
+            fmt = None
+            if isinstance(value, (int, float)):
+                value, fmt = _shown(value, line.formats.get(col.key, INTEGER if isinstance(value, int) else DECIMAL))
             cell = ws.cell(row=r, column=i + 1, value=value)
             weight = "_bold" if line.bold else ""
-            if isinstance(value, (int, float)):
+            if fmt is not None:
                 cell.style = f"treem_number{weight}"
-                cell.number_format = line.formats.get(col.key, INTEGER if isinstance(value, int) else DECIMAL)
+                cell.number_format = fmt
             elif col.kind == "center" or col.key == "no":
                 cell.style = f"treem_center{weight}"
             else:

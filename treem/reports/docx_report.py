@@ -27,6 +27,7 @@ from treem.reporting.models import Submission
 from treem.units.models import Unit
 
 from . import indicator_table
+from .indicator_table import actual_text
 from .values import current_form, form_figures
 from .wording import (
     issuer_code,
@@ -387,7 +388,7 @@ def _funding(doc, period, unit):
             text = (f"Tổng kinh phí thực hiện công tác trẻ em {period_phrase(period)}: "
                     f"{format_number(actual)} nghìn đồng")
             if plan:
-                text += f", đạt {format_number(Decimal(actual) * 100 / Decimal(plan), 1)}% kế hoạch"
+                text += f", đạt {actual_text(Decimal(actual) * 100 / Decimal(plan))}% kế hoạch"
             parts.append(text)
     if social is not None and f.values.get((social.code, "actual")) is not None:
         parts.append(f"trong đó nguồn vận động xã hội {format_number(f.values[(social.code, 'actual')])} nghìn đồng")
@@ -411,9 +412,9 @@ def _comparison(doc, period, unit):
         change = ""
         if now is not None and before is not None:
             diff = Decimal(now) - Decimal(before)
-            change = ("+" if diff > 0 else "") + format_number(diff)
-        lines.append([row.display_ref or "", row.label, row.element.unit_label, format_number(before),
-                      format_number(now), change])
+            change = ("+" if diff > 0 else "") + actual_text(diff)
+        lines.append([row.display_ref or "", row.label, row.element.unit_label, actual_text(before),
+                      actual_text(now), change])
     if not lines:
         return
     _para(doc, f"Một số chỉ số cơ bản về trẻ em {period_phrase(period)} so với cùng kỳ "

@@ -76,6 +76,17 @@ def _numbers(results):
     return ", ".join(numbers)
 
 
+def counted(results):
+    """What the counts count, said the same way everywhere: ("chỉ tiêu", "")
+    when each indicator is one line; otherwise the lines are sub-indicators
+    (or an indicator's rural and urban targets): ("chỉ tiêu thành phần",
+    "kế hoạch có 24 chỉ tiêu, gồm 35 chỉ tiêu thành phần")."""
+    indicators = len({r.indicator.pk for r in results})
+    if indicators == len(results):
+        return "chỉ tiêu", ""
+    return "chỉ tiêu thành phần", f"kế hoạch có {indicators} chỉ tiêu, gồm {len(results)} chỉ tiêu thành phần"
+
+
 def sentences(table):
     """A few sentences read from the table: how many indicators met their
     targets, which did not."""
@@ -83,22 +94,23 @@ def sentences(table):
     judged = counts[MET] + counts[EXCEEDED] + counts[NOT_MET]
     if not table.results:
         return ["Kế hoạch không đặt chỉ tiêu cụ thể."]
+    word, whole = counted(table.results)
     out = []
     if judged:
         good = counts[MET] + counts[EXCEEDED]
-        parts = [f"{n} chỉ tiêu {word}" for n, word in ((counts[EXCEEDED], "vượt"), (counts[MET], "đạt")) if n]
-        text = (f"Năm {table.year}, trong {judged} chỉ tiêu có kế hoạch và số liệu, {good}/{judged} chỉ tiêu "
-                f"đạt và vượt kế hoạch")
+        parts = [f"{n} {word} {verb}" for n, verb in ((counts[EXCEEDED], "vượt"), (counts[MET], "đạt")) if n]
+        text = (f"Năm {table.year}, {whole + '; ' if whole else ''}trong {judged} {word} có kế hoạch và số liệu, "
+                f"{good}/{judged} {word} đạt và vượt kế hoạch")
         if parts:
             text += f" ({', '.join(parts)})"
-        text += f", {counts[NOT_MET]} chỉ tiêu không đạt." if counts[NOT_MET] else "."
+        text += f", {counts[NOT_MET]} {word} không đạt." if counts[NOT_MET] else "."
         out.append(text)
         missed = [r for r in table.results if r.judgement == NOT_MET]
         if missed:
             out.append(f"Các chỉ tiêu không đạt kế hoạch: chỉ tiêu {_numbers(missed)}.")
     missing = counts[NO_DATA] + counts[NOT_COLLECTED]
     if missing:
-        out.append(f"{missing}/{len(table.results)} chỉ tiêu chưa có số liệu hoặc không thống kê được "
+        out.append(f"{missing}/{len(table.results)} {word} chưa có số liệu hoặc không thống kê được "
                    f"trong năm {table.year}.")
     return out
 
@@ -125,13 +137,15 @@ def mid_term_table(plan, unit, first, last):
 def mid_term_sentences(table, last):
     counts = status_counts(table.results)
     judged = counts[MET] + counts[EXCEEDED] + counts[NOT_MET]
+    word, whole = counted(table.results)
     out = []
     if judged:
-        out.append(f"Đến năm {last}, {counts[MET] + counts[EXCEEDED]}/{judged} chỉ tiêu có mục tiêu và số liệu "
-                   f"đạt và vượt mục tiêu năm {last}; {counts[NOT_MET]} chỉ tiêu không đạt.")
+        out.append(f"Đến năm {last}, {whole + '; ' if whole else ''}{counts[MET] + counts[EXCEEDED]}/{judged} "
+                   f"{word} có mục tiêu và số liệu đạt và vượt mục tiêu năm {last}; {counts[NOT_MET]} {word} "
+                   f"không đạt.")
     ways = trajectory_counts(table.results)
     if ways[ON_TRACK] + ways[AT_RISK] + ways[OFF_TRACK]:
-        out.append(f"Theo xu hướng giai đoạn vừa qua, {ways[ON_TRACK]} chỉ tiêu có khả năng đạt mục tiêu năm 2030, "
-                   f"{ways[AT_RISK]} chỉ tiêu có nguy cơ không đạt và {ways[OFF_TRACK]} chỉ tiêu khó đạt "
+        out.append(f"Theo xu hướng giai đoạn vừa qua, {ways[ON_TRACK]} {word} có khả năng đạt mục tiêu năm 2030, "
+                   f"{ways[AT_RISK]} {word} có nguy cơ không đạt và {ways[OFF_TRACK]} {word} khó đạt "
                    f"nếu không có giải pháp mạnh hơn.")
     return out

@@ -189,7 +189,9 @@ def import_file(batch, f, cache):
     else:
         f.status, f.message = WorkbookFile.Status.IMPORTED, summary(result)
         f.unit, f.submission = result.parsed.unit, result.submission
-        f.problems = [p.as_dict() for p in result.warnings + result.submit_problems]
+        # What still needs doing: the reasons it was not submitted, or the
+        # warnings left without a comment.
+        f.problems = [p.as_dict() for p in (result.submit_problems or result.uncommented)]
     f.data = b""
     f.finished_at = timezone.now()
     f.save()

@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -21,14 +22,14 @@ from openpyxl.utils import get_column_letter
 from treem.core.models import audit
 from treem.reporting import actions
 from treem.reporting.models import Form, Period, Submission
-from treem.reporting.validation import ERROR, form_rows, validate_form_values
+from treem.reporting.validation import ERROR, WARNING, form_rows, validate_form_values
 from treem.units.models import Unit
 
 from .template_workbook import (
     CODE_COL,
     CODE_ROW,
     FIRST_ROW,
-    FORMAT,
+    FORMATS,
     IDENTITY_SHEET,
     ROW_CODE_MARK,
     build_layout,
@@ -43,6 +44,7 @@ MAX_ENTRY_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 500
 EXTRA_ROWS = 200  # rows read below the form, to notice rows added at its end
+MAX_COMMENT = 2000  # characters of a row's comment kept
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
@@ -81,6 +83,8 @@ class ParsedWorkbook:
     values: dict = field(default_factory=dict)  # (element code, option code) -> as typed
     cells: dict = field(default_factory=dict)  # same key -> (cell reference, FormRow)
     formulas: list = field(default_factory=list)  # CellProblem
+    comments: dict = field(default_factory=dict)  # row code -> the row's comment, "" when none
+    comment_refs: dict = field(default_factory=dict)  # row code -> cell reference
 
 
 @dataclass
@@ -88,6 +92,7 @@ class ImportResult:
     parsed: ParsedWorkbook
     submission: object
     warnings: list = field(default_factory=list)  # CellProblem
+    uncommented: list = field(default_factory=list)  # the warnings with no comment yet (they stop a submission)
     submitted: bool = False
     submit_refusal: str = ""
     submit_problems: list = field(default_factory=list)  # CellProblem
@@ -196,10 +201,12 @@ def _identity(wb):
         raise WorkbookError("not_template", _("This workbook is not a Treem template. Download the template from "
                                               "the report's page, fill it in and upload that file."))
     found = {}
-    for row in wb[IDENTITY_SHEET].iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
+    ws = wb[IDENTITY_SHEET]
+    last = min(ws.max_row or 30, 30)  # and no further: see _read
+    for row in islice(ws.iter_rows(min_row=1, max_row=last, max_col=2, values_only=True), last):
         if row and row[0] is not None:
             found[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    if found.get("format") != FORMAT:
+    if found.get("format") not in FORMATS:
         raise WorkbookError("not_template", _("This workbook is not a Treem template. Download the template from "
                                               "the report's page, fill it in and upload that file."))
     return found
@@ -274,17 +281,20 @@ def _typed(value):
     return str(value).strip()
 
 
-def _layout(form, period, cache):
-    """The layout, the fingerprint and the input cells of each sheet row
-    [(column, key, FormRow, reference)], worked out once per batch."""
-    key = ("layout", form.pk, period.pk)
+def _layout(form, period, comments, cache):
+    """The layout, the fingerprint, the input cells of each sheet row
+    [(column, key, FormRow, reference)] and the comment cell of each
+    {sheet row: (column, FormRow, reference)}, worked out once per batch."""
+    key = ("layout", form.pk, period.pk, comments)
     if key not in cache:
         rows = form_rows(form)
-        layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None)
+        layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None,
+                              comments=comments)
         by_row = {}
         for row, cell_key, r, c in layout.input_cells():
             by_row.setdefault(r, []).append((c, cell_key, row, f"{get_column_letter(c)}{r}"))
-        cache[key] = (layout, fingerprint(form, rows), by_row)
+        comment_cells = {r: (c, row, f"{get_column_letter(c)}{r}") for row, r, c in layout.comment_cells()}
+        cache[key] = (layout, fingerprint(form, rows), by_row, comment_cells)
     return cache[key]
 
 
@@ -315,7 +325,7 @@ def _read(wb, expected, cache):
                 "This file is the template of %(file)s; this page takes %(page)s. Upload it on its own page, or "
                 "download the template of this page.") % {
                 "file": describe(form, unit, period), "page": describe(e_form, e_unit, e_period)})
-    layout, current_print, by_row = _layout(form, period, cache)
+    layout, current_print, by_row, comment_cells = _layout(form, period, FORMATS[identity["format"]], cache)
     if identity.get("fingerprint") != current_print:
         raise WorkbookError("outdated", _("The form %(form)s has changed since this template was made. Download a "
                                           "new template and copy your figures into it.") % {"form": form.name})
@@ -328,9 +338,13 @@ def _read(wb, expected, cache):
     expected_rows = {layout.sheet_row(i): row for i, row in enumerate(layout.rows)}
     last_row = FIRST_ROW + len(layout.rows) - 1
     seen_rows = set()
-
-    for r, cells in enumerate(ws.iter_rows(min_row=CODE_ROW, max_row=last_row + EXTRA_ROWS, max_col=last_col),
-                              start=CODE_ROW):
+    # Rows below the form are read only when the sheet says it goes on (its
+    # <dimension>, which Excel and LibreOffice keep): otherwise reading stops
+    # at the form's last row, and openpyxl does not parse the rest of the
+    # sheet (validations, page setup), which the import never uses.
+    stop = last_row if ws.max_row is not None and ws.max_row <= last_row else last_row + EXTRA_ROWS
+    sheet_rows = islice(ws.iter_rows(min_row=CODE_ROW, max_row=stop, max_col=last_col), stop - CODE_ROW + 1)
+    for r, cells in enumerate(sheet_rows, start=CODE_ROW):
         values = [getattr(c, "value", None) for c in cells]
         values += [None] * (last_col - len(values))
         code = values[CODE_COL - 1]
@@ -356,6 +370,16 @@ def _read(wb, expected, cache):
                     "where": _where(form_row), "formula": str(cell.value)[:80]}))
                 continue
             parsed.values[key] = _typed(values[c - 1])
+        if r in comment_cells:
+            c, form_row, ref = comment_cells[r]
+            cell = cells[c - 1] if c - 1 < len(cells) else None
+            parsed.comment_refs[row.code] = ref
+            if getattr(cell, "data_type", None) == "f":
+                parsed.formulas.append(CellProblem(sheet, ref, _row_name(form_row), _(
+                    "%(where)s: the comment cell holds a formula (%(formula)s); type the comment itself.") % {
+                    "where": _where(form_row), "formula": str(cell.value)[:80]}))
+                continue
+            parsed.comments[row.code] = str(_typed(values[c - 1]))[:MAX_COMMENT]
     if len(seen_rows) != len(expected_rows):
         raise _changed(_("rows were deleted"))
     return parsed
@@ -397,10 +421,14 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     try:
         with transaction.atomic():
             submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+            stored_comments = {}
             if submission is None:
                 submission = actions.open_submission(user, form, unit, period)
+            else:
+                stored_comments = actions.stored_comments(submission)
+            comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
-            after = actions.save_values(user, submission, parsed.values, rows=parsed.rows)
+            after = actions.save_values(user, submission, parsed.values, comments=comments, rows=parsed.rows)
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
@@ -412,7 +440,12 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
             problems = validate_form_values(form, parsed.values, rows=parsed.rows)
             raise _invalid(parsed, [p for p in problems if p.level == ERROR]) from None
         raise WorkbookError("refused", e.message, cell_problems(parsed, e.problems)) from None
-    result = ImportResult(parsed, submission, warnings=cell_problems(parsed, [p for p in after if p.level != ERROR]))
+    # As on the web, a warning does not stop the import; it stops the
+    # submission until its cell carries a comment.
+    warnings = [p for p in after if p.level != ERROR]
+    kept = {key: text for key, text in {**stored_comments, **comments}.items() if text and text.strip()}
+    result = ImportResult(parsed, submission, warnings=cell_problems(parsed, warnings),
+                          uncommented=cell_problems(parsed, [p for p in warnings if not kept.get(p.cell)]))
     if submit:
         try:
             actions.submit(user, submission)
@@ -421,6 +454,30 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
             result.submit_refusal = e.message
             result.submit_problems = cell_problems(parsed, e.problems)
     return result
+
+
+def cell_comments(parsed, stored):
+    """{cell key: comment} to save from the comment column, as the web keeps
+    comments (per cell): a row's comment goes on the row's figures that raise
+    a warning and on those that carry a comment already (so an edited or
+    emptied comment changes there too); on the row's first figure when none
+    does, so that nothing typed is lost. `stored`: the comments saved now."""
+    if not any(parsed.comments.values()) and not stored:
+        return {}
+    previous = actions.previous_values(parsed.form, parsed.unit, parsed.period)
+    warned = {p.cell for p in validate_form_values(parsed.form, parsed.values, previous=previous, rows=parsed.rows)
+              if p.level == WARNING}
+    out = {}
+    for row in parsed.rows:
+        if row.code not in parsed.comments:  # a template without the comment column leaves comments alone
+            continue
+        text = parsed.comments[row.code]
+        keys = [(row.element.code, o.code) for o in row.options]
+        targets = [key for key in keys if key in warned or stored.get(key)]
+        if text and not targets and keys:
+            targets = [next((key for key in keys if key[1] == "total"), keys[0])]
+        out.update((key, text) for key in targets)
+    return out
 
 
 def _invalid(parsed, errors):

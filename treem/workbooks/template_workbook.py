@@ -2,8 +2,9 @@
 
 One visible sheet (named after the form) holds the form as on the web page:
 printed number, label, unit of measure, one input column per disaggregation
-option, last period's value greyed beside each, and the text column where the
-form has one. Only the input cells are unlocked. Column A and row 7 are hidden
+option, last period's value greyed beside each, the text column where the
+form has one, and a comment column for the figures validation warns about.
+Only the input cells are unlocked. Column A and row 7 are hidden
 and hold the row and column codes, so an upload whose rows or columns were
 inserted, deleted or moved is recognised. A "veryHidden" sheet says which
 form, unit and period the file is for, with a fingerprint of the form's codes.
@@ -22,13 +23,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from treem.reporting import actions
 from treem.reporting.models import DataElement
 from treem.reporting.validation import form_rows
 
-FORMAT = "treem-workbook/1"
+FORMAT = "treem-workbook/2"
+# The formats read back, and whether their sheet has the comment column
+# (templates made before it came are still accepted).
+FORMATS = {"treem-workbook/1": False, FORMAT: True}
 IDENTITY_SHEET = "treem"
 HEADER_ROW, CODE_ROW, FIRST_ROW = 6, 7, 8
 CODE_COL, NUMBER_COL, LABEL_COL, UNIT_COL, FIRST_VALUE_COL = 1, 2, 3, 4, 5
@@ -55,7 +60,7 @@ UNLOCKED = Protection(locked=False)
 
 @dataclass
 class Column:
-    key: str  # "v:total" (input), "p:total" (last period), "t" (text column)
+    key: str  # "v:total" (input), "p:total" (last period), "t" (text column), "c" (comment)
     option: str
     name: str
     index: int  # 1-based sheet column
@@ -86,10 +91,21 @@ class Layout:
             if row.text_element_id and text_col is not None:
                 yield row, (row.text_element.code, "total"), r, text_col.index
 
+    def comment_cells(self):
+        """(row, sheet row, column) of the comment of every row with figures."""
+        col = self.column("c")
+        if col is None:
+            return
+        for i, row in enumerate(self.rows):
+            if row.element_id and row.element.is_numeric:
+                yield row, self.sheet_row(i), col.index
 
-def build_layout(form, rows=None, with_previous=True):
+
+def build_layout(form, rows=None, with_previous=True, comments=True):
     """Where every row and column of `form` goes on the sheet. The same for
-    the template and for reading it back."""
+    the template and for reading it back. The comment column (last) explains
+    the figures validation warns about, as the comment beside a cell does on
+    the web."""
     rows = rows if rows is not None else form_rows(form)
     options = []  # (code, name) in the order the entry page shows them
     for row in rows:
@@ -110,6 +126,9 @@ def build_layout(form, rows=None, with_previous=True):
             index += 1
     if form.text_column and any(r.text_element_id for r in rows):
         layout.columns.append(Column("t", "total", form.text_column, index))
+        index += 1
+    if comments and any(r.element_id and r.element.is_numeric for r in rows):
+        layout.columns.append(Column("c", "", _("Comment (explain unusual figures)"), index))
     return layout
 
 
@@ -139,190 +158,249 @@ def _set_text(cell, text):
     cell.data_type = "s"
 
 
+def _set_text_or_empty(cell, text):
+    if text:
+        _set_text(cell, text)
+    else:
+        cell.value = None
+
+
 def template_filename(form, period, unit):
     # Codes only, and only safe characters: the name goes into a header.
     return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{form.code}_{period.code}_{unit.code}") + ".xlsx"
 
 
-def build_template(form, unit, period, stored=None, previous=None):
+def row_comments(rows, comments):
+    """{row code: text} from the comments stored per cell, as the template's
+    comment column shows them: a row's different comments joined."""
+    out = {}
+    for row in rows:
+        if row.element_id:
+            found = [comments.get((row.element.code, o.code)) for o in row.options]
+            out[row.code] = "; ".join(dict.fromkeys(c for c in found if c))
+    return out
+
+
+def build_template(form, unit, period, stored=None, previous=None, comments=None):
     """The template as .xlsx bytes. `stored` (the values saved in Treem) are
-    prefilled; `previous` (last period's) are shown greyed beside them."""
-    rows = form_rows(form)
-    before = actions.previous_period(period)
-    layout = build_layout(form, rows, with_previous=before is not None)
-    stored = stored or {}
-    previous = previous or {}
+    prefilled; `previous` (last period's) are shown greyed beside them;
+    `comments` (stored per cell) fill the comment column."""
+    return TemplateBuilder(form, period).render(unit, stored, previous, comments)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = form.code
-    last_col = max([c.index for c in layout.columns], default=UNIT_COL)
 
-    # Heading: who, when, what.
-    ws["B1"] = _("Unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}
-    ws["B2"] = _("Reporting period: %(period)s") % {"period": period}
-    ws["B3"] = f"{form.name}: {form.title}" if form.title else form.name
-    ws["B4"] = _("Enter figures in the white cells only; grey cells show last period's values, blue rows are "
-                 "totals of their sub-items. Then upload this file on the report's page (Import from Excel).")
-    for ref in ("B1", "B2", "B3"):
-        ws[ref].font = Font(bold=True, size=12 if ref == "B3" else 11)
-    ws["B4"].font = Font(italic=True, color="444444")
-    ws.merge_cells(start_row=4, start_column=NUMBER_COL, end_row=4, end_column=max(last_col, LABEL_COL))
-    ws["B4"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[4].height = 32
+def _free_text(cell):
+    """A cell the officer types text in: unlocked, kept as text, wrapped."""
+    cell.protection = UNLOCKED
+    cell.number_format = "@"
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    # Column headers, and the hidden row of column codes.
-    headers = {NUMBER_COL: _("Row no."), LABEL_COL: _("Item"), UNIT_COL: _("Unit of measure")}
-    for c in layout.columns:
-        if c.key.startswith("p:"):
-            headers[c.index] = _("%(column)s – last period (%(period)s)") % {"column": c.name, "period": before}
-        else:
-            headers[c.index] = c.name
-    for index, text in headers.items():
-        cell = ws.cell(HEADER_ROW, index, text)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = BORDER
-        cell.fill = GREY if index in [c.index for c in layout.columns if c.key.startswith("p:")] else HEADING
-    ws.row_dimensions[HEADER_ROW].height = 45
-    ws.cell(CODE_ROW, CODE_COL, ROW_CODE_MARK)
-    for c in layout.columns:
-        ws.cell(CODE_ROW, c.index, c.key)
-    ws.row_dimensions[CODE_ROW].hidden = True
 
-    validations = _validations(ws)
-    children = {}
-    for i, row in enumerate(rows):
-        if row.parent_id:
-            children.setdefault(row.parent_id, []).append((i, row))
+class TemplateBuilder:
+    """The templates of one form and period: the sheet is laid out and styled
+    once, then filled and saved for each unit in turn (a province's 200
+    communes at once). Every cell that differs between units is written
+    anew for each, so nothing of one unit stays in the next one's file."""
 
-    for i, row in enumerate(rows):
-        r = layout.sheet_row(i)
-        _set_text(ws.cell(r, CODE_COL), row.code)
-        _set_text(ws.cell(r, NUMBER_COL), row.number)
-        label = ws.cell(r, LABEL_COL)
-        _set_text(label, row.label)
-        label.alignment = Alignment(wrap_text=True, vertical="top", indent=min(_depth(row, rows), 4))
-        ws.cell(r, UNIT_COL, row.element.unit_label if row.element_id else "")
-        heading = not row.element_id
-        if heading or row.computed:
-            label.font = Font(bold=True)
-        by_option = {o.code: o for o in row.options} if row.element_id else {}
+    def __init__(self, form, period):
+        self.form, self.period = form, period
+        self.rows = rows = form_rows(form)
+        before = actions.previous_period(period)
+        self.layout = layout = build_layout(form, rows, with_previous=before is not None)
+        self.value_cells, self.text_cells, self.previous_cells, self.comment_cells = [], [], [], []
+
+        self.wb = wb = Workbook()
+        self.ws = ws = wb.active
+        ws.title = form.code
+        last_col = max([c.index for c in layout.columns], default=UNIT_COL)
+
+        # Heading: who (filled per unit), when, what.
+        ws["B2"] = _("Reporting period: %(period)s") % {"period": period}
+        ws["B3"] = f"{form.name}: {form.title}" if form.title else form.name
+        ws["B4"] = _("Enter figures in the white cells only; grey cells show last period's values, blue rows are "
+                     "totals of their sub-items. Explain in the Comment column any figure Treem flags as unusual "
+                     "(ten times last period's or more). Then upload this file on the report's page "
+                     "(Import from Excel).")
+        for ref in ("B1", "B2", "B3"):
+            ws[ref].font = Font(bold=True, size=12 if ref == "B3" else 11)
+        ws["B4"].font = Font(italic=True, color="444444")
+        ws.merge_cells(start_row=4, start_column=NUMBER_COL, end_row=4, end_column=max(last_col, LABEL_COL))
+        ws["B4"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[4].height = 45
+
+        # Column headers, and the hidden row of column codes.
+        headers = {NUMBER_COL: _("Row no."), LABEL_COL: _("Item"), UNIT_COL: _("Unit of measure")}
         for c in layout.columns:
-            cell = ws.cell(r, c.index)
-            cell.border = BORDER
-            if c.key == "t":
-                if row.text_element_id:
-                    _set_text(cell, stored.get((row.text_element.code, "total")) or "")
-                    if not cell.value:
-                        cell.value = None
-                    cell.protection = UNLOCKED
-                    cell.number_format = "@"
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                else:
-                    cell.fill = GREY
-                continue
-            option = by_option.get(c.option)
-            if option is None:
-                cell.fill = HEADING if heading else GREY
-                continue
-            element, key = row.element, (row.element.code, c.option)
-            cell.number_format = NUMBER_FORMATS.get(element.value_type, "General")
             if c.key.startswith("p:"):
-                cell.value = _number(previous.get(key)) if element.is_numeric else None
-                cell.fill, cell.font = GREY, PREVIOUS_FONT
-            elif row.computed:
-                # Live sums in Excel; Treem recomputes them on import anyway.
-                parts = [ws.cell(layout.sheet_row(j), c.index).coordinate for j, child in children.get(row.pk, [])
-                         if child.element_id and child.element.is_numeric
-                         and c.option in {o.code for o in child.options}]
-                cell.value = f"=SUM({','.join(parts)})" if parts else None
-                cell.fill, cell.font = TOTAL, Font(bold=True)
+                headers[c.index] = _("%(column)s – last period (%(period)s)") % {"column": c.name, "period": before}
             else:
-                value = stored.get(key)
-                if element.is_numeric:
-                    cell.value = _number(value)
-                    validation = validations.get(element.value_type)
-                    if validation is not None:
-                        validation.add(cell.coordinate)
+                headers[c.index] = c.name
+        grey_columns = {c.index for c in layout.columns if c.key.startswith("p:")}
+        for index, text in headers.items():
+            cell = ws.cell(HEADER_ROW, index, text)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.border = BORDER
+            cell.fill = GREY if index in grey_columns else HEADING
+        ws.row_dimensions[HEADER_ROW].height = 45
+        ws.cell(CODE_ROW, CODE_COL, ROW_CODE_MARK)
+        for c in layout.columns:
+            ws.cell(CODE_ROW, c.index, c.key)
+        ws.row_dimensions[CODE_ROW].hidden = True
+
+        validations = {value_type: [] for value_type in _VALIDATIONS}
+        children = {}
+        for i, row in enumerate(rows):
+            if row.parent_id:
+                children.setdefault(row.parent_id, []).append((i, row))
+        by_pk = {r.pk: r for r in rows}
+
+        for i, row in enumerate(rows):
+            r = layout.sheet_row(i)
+            _set_text(ws.cell(r, CODE_COL), row.code)
+            _set_text(ws.cell(r, NUMBER_COL), row.number)
+            label = ws.cell(r, LABEL_COL)
+            _set_text(label, row.label)
+            label.alignment = Alignment(wrap_text=True, vertical="top", indent=min(_depth(row, by_pk), 4))
+            ws.cell(r, UNIT_COL, row.element.unit_label if row.element_id else "")
+            heading = not row.element_id
+            if heading or row.computed:
+                label.font = Font(bold=True)
+            by_option = {o.code: o for o in row.options} if row.element_id else {}
+            for c in layout.columns:
+                cell = ws.cell(r, c.index)
+                cell.border = BORDER
+                if c.key == "t":
+                    if row.text_element_id:
+                        self.text_cells.append(((row.text_element.code, "total"), cell))
+                        _free_text(cell)
+                    else:
+                        cell.fill = GREY
+                    continue
+                if c.key == "c":
+                    # A warning may fall on any figure of the row, a total too.
+                    if row.element_id and row.element.is_numeric:
+                        self.comment_cells.append((row.code, cell))
+                        _free_text(cell)
+                    else:
+                        cell.fill = GREY
+                    continue
+                option = by_option.get(c.option)
+                if option is None:
+                    cell.fill = HEADING if heading else GREY
+                    continue
+                element, key = row.element, (row.element.code, c.option)
+                cell.number_format = NUMBER_FORMATS.get(element.value_type, "General")
+                if c.key.startswith("p:"):
+                    if element.is_numeric:
+                        self.previous_cells.append((key, cell))
+                    cell.fill, cell.font = GREY, PREVIOUS_FONT
+                elif row.computed:
+                    # Live sums in Excel; Treem recomputes them on import anyway.
+                    parts = [ws.cell(layout.sheet_row(j), c.index).coordinate for j, child in children.get(row.pk, [])
+                             if child.element_id and child.element.is_numeric
+                             and c.option in {o.code for o in child.options}]
+                    cell.value = f"=SUM({','.join(parts)})" if parts else None
+                    cell.fill, cell.font = TOTAL, Font(bold=True)
                 else:
-                    _set_text(cell, value or "")
-                    if not cell.value:
-                        cell.value = None
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                cell.protection = UNLOCKED
-        if heading:
+                    if element.is_numeric:
+                        self.value_cells.append((key, cell))
+                        if element.value_type in validations:
+                            validations[element.value_type].append(cell.coordinate)
+                    else:
+                        self.text_cells.append((key, cell))
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.protection = UNLOCKED
+            if heading:
+                for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
+                    ws.cell(r, index).fill = HEADING
+            elif row.computed:
+                for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
+                    ws.cell(r, index).fill = TOTAL
             for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
-                ws.cell(r, index).fill = HEADING
-        elif row.computed:
-            for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
-                ws.cell(r, index).fill = TOTAL
-        for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
-            ws.cell(r, index).border = BORDER
+                ws.cell(r, index).border = BORDER
+        _add_validations(ws, validations)
 
-    # Widths, frozen headings, hidden code column, printing on A4 landscape.
-    ws.column_dimensions[get_column_letter(CODE_COL)].hidden = True
-    ws.column_dimensions[get_column_letter(NUMBER_COL)].width = 7
-    ws.column_dimensions[get_column_letter(LABEL_COL)].width = 55
-    ws.column_dimensions[get_column_letter(UNIT_COL)].width = 9
-    for c in layout.columns:
-        ws.column_dimensions[get_column_letter(c.index)].width = 40 if c.key == "t" else (
-            11 if c.key.startswith("p:") else 14)
-    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_VALUE_COL)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        # Widths, frozen headings, hidden code column, printing on A4 landscape.
+        ws.column_dimensions[get_column_letter(CODE_COL)].hidden = True
+        ws.column_dimensions[get_column_letter(NUMBER_COL)].width = 7
+        ws.column_dimensions[get_column_letter(LABEL_COL)].width = 55
+        ws.column_dimensions[get_column_letter(UNIT_COL)].width = 9
+        for c in layout.columns:
+            ws.column_dimensions[get_column_letter(c.index)].width = 40 if c.key in ("t", "c") else (
+                11 if c.key.startswith("p:") else 14)
+        ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_VALUE_COL)
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
-    # Only the input cells can be changed; columns may still be widened.
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    wb.security = WorkbookProtection(lockStructure=True)
+        # Only the input cells can be changed; columns may still be widened.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        wb.security = WorkbookProtection(lockStructure=True)
 
-    identity = wb.create_sheet(IDENTITY_SHEET)
-    for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
-                       ("form_version", form.version), ("unit_id", unit.pk), ("unit_structure", unit.structure),
-                       ("unit_code", unit.code), ("period_code", period.code),
-                       ("fingerprint", fingerprint(form, rows)),
-                       ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M"))):
-        identity.append([key, str(value)])
-    identity.sheet_state = "veryHidden"
-    identity.protection.sheet = True
+        identity = wb.create_sheet(IDENTITY_SHEET)
+        for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
+                           ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
+                           ("unit_code", ""), ("period_code", period.code),
+                           ("fingerprint", fingerprint(form, rows)), ("generated_at", "")):
+            identity.append([key, str(value)])
+        self.identity = {identity.cell(r, 1).value: identity.cell(r, 2) for r in range(1, identity.max_row + 1)}
+        identity.sheet_state = "veryHidden"
+        identity.protection.sheet = True
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    def render(self, unit, stored=None, previous=None, comments=None):
+        """The template of `unit` as .xlsx bytes."""
+        stored, previous = stored or {}, previous or {}
+        by_row = row_comments(self.rows, comments or {})
+        self.ws["B1"] = _("Unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}
+        for key, cell in self.value_cells:
+            cell.value = _number(stored.get(key))
+        for key, cell in self.previous_cells:
+            cell.value = _number(previous.get(key))
+        for key, cell in self.text_cells:
+            _set_text_or_empty(cell, stored.get(key))
+        for code, cell in self.comment_cells:
+            _set_text_or_empty(cell, by_row.get(code))
+        for key, value in (("unit_id", unit.pk), ("unit_structure", unit.structure), ("unit_code", unit.code),
+                           ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M"))):
+            self.identity[key].value = str(value)
+        out = io.BytesIO()
+        self.wb.save(out)
+        return out.getvalue()
 
 
-def _depth(row, rows):
-    by_pk = {r.pk: r for r in rows}
+def _depth(row, by_pk):
     d, r = 0, row
     while r.parent_id in by_pk and d < 10:
         d, r = d + 1, by_pk[r.parent_id]
     return d
 
 
-def _validations(ws):
-    """Excel's own checks on the input cells, a first line before Treem's."""
-    out = {}
-    specs = {
-        DataElement.ValueType.COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0"),
-        DataElement.ValueType.MONEY: dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
-        DataElement.ValueType.PERCENT: dict(type="decimal", operator="between", formula1="0", formula2="100"),
-    }
+_VALIDATIONS = {
+    DataElement.ValueType.COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0"),
+    DataElement.ValueType.MONEY: dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+    DataElement.ValueType.PERCENT: dict(type="decimal", operator="between", formula1="0", formula2="100"),
+}
+
+
+def _add_validations(ws, cells):
+    """Excel's own checks on the input cells, a first line before Treem's.
+    `cells` holds the cell references by value type, given at once (adding
+    them one by one to openpyxl takes quadratic time)."""
     messages = {
         DataElement.ValueType.COUNT: _("Enter a whole number, 0 or more."),
         DataElement.ValueType.MONEY: _("Enter an amount, 0 or more."),
         DataElement.ValueType.PERCENT: _("Enter a percentage between 0 and 100."),
     }
-    for value_type, spec in specs.items():
+    for value_type, spec in _VALIDATIONS.items():
         dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=_("Not accepted"),
                             error=messages[value_type], **spec)
+        if cells[value_type]:
+            dv.sqref = MultiCellRange(" ".join(cells[value_type]))
         ws.add_data_validation(dv)
-        out[value_type] = dv
-    return out
 
 
 def template_for(form, unit, period):
@@ -331,8 +409,9 @@ def template_for(form, unit, period):
 
     submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
     stored = actions.stored_values(submission) if submission else {}
-    return build_template(form, unit, period, stored=stored,
-                          previous=actions.previous_values(form, unit, period))
+    comments = actions.stored_comments(submission) if submission else {}
+    return build_template(form, unit, period, stored=stored, previous=actions.previous_values(form, unit, period),
+                          comments=comments)
 
 
 def input_cell_refs(form, period, rows=None):
@@ -340,3 +419,9 @@ def input_cell_refs(form, period, rows=None):
     form's template is (for tests, and for anyone filling templates by program)."""
     layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None)
     return {key: f"{get_column_letter(c)}{r}" for _row, key, r, c in layout.input_cells()}
+
+
+def comment_cell_refs(form, period, rows=None):
+    """{row code: "K14"}: where the comment of each row goes."""
+    layout = build_layout(form, rows, with_previous=actions.previous_period(period) is not None)
+    return {row.code: f"{get_column_letter(c)}{r}" for row, r, c in layout.comment_cells()}

@@ -5,6 +5,8 @@ from . import views
 app_name = "workbooks"
 urlpatterns = [
     path("template/<str:form_code>/<str:period_code>/<int:unit_pk>/", views.template_download, name="template"),
+    path("templates/<str:form_code>/<str:period_code>/<int:unit_pk>/below/", views.templates_below,
+         name="templates_below"),
     path("upload/<str:form_code>/<str:period_code>/<int:unit_pk>/", views.upload, name="upload"),
     path("batches/", views.batch_new, name="batch_new"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from treem.accounts.access import EDITOR_ROLES
@@ -20,8 +21,10 @@ from .read_workbook import (
     summary,
 )
 from .template_workbook import template_filename, template_for
+from .template_zip import templates_zip, units_below, zip_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_BYTES = 16 * 1024  # about the size of one template, to say how large a .zip of them is
 
 
 def _page(request, form_code, period_code, unit_pk):
@@ -36,6 +39,25 @@ def template_download(request, form_code, period_code, unit_pk):
     response = HttpResponse(template_for(form, unit, period), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{template_filename(form, period, unit)}"'
     return response
+
+
+@require_GET
+def templates_below(request, form_code, period_code, unit_pk):
+    """The units below that owe the form, and their templates in one .zip
+    (?download=1)."""
+    form, unit, period = _page(request, form_code, period_code, unit_pk)
+    units = units_below(request.user, form, unit, period)
+    if request.GET.get("download") == "1":
+        if not units:
+            raise Http404
+        response = HttpResponse(templates_zip(form, period, units), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{zip_filename(form, period, unit)}"'
+        return response
+    return render(request, "workbooks/templates_below.html", {
+        "form": form, "unit": unit, "period": period, "units": units,
+        "size_mb": len(units) * TEMPLATE_BYTES / (1024 * 1024),
+        "entry_url": reverse("reporting:entry", args=[form.code, period.code, unit.pk]),
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,9 +81,13 @@ def upload(request, form_code, period_code, unit_pk):
             error = e
         else:
             (messages.success if result.submitted else messages.info)(request, summary(result))
-            if result.warnings:
-                messages.warning(request, _("Some figures need a comment before the report can be submitted; "
-                                            "see the problems listed on the form."))
+            if result.uncommented:
+                messages.warning(request, ngettext(
+                    "%(n)s figure is ten times last period's or more and has no comment: explain it in the "
+                    "comment column of the file or beside the figure on this page before submitting.",
+                    "%(n)s figures are ten times last period's or more and have no comment: explain them in the "
+                    "comment column of the file or beside the figures on this page before submitting.",
+                    len(result.uncommented)) % {"n": len(result.uncommented)})
             return redirect("reporting:entry", form.code, period.code, unit.pk)
     return render(request, "workbooks/upload.html", {
         "form": form, "unit": unit, "period": period, "what": describe(form, unit, period), "error": error,

@@ -1,0 +1,187 @@
+"""Agencies as reporters: a province's departments (Sở Y tế, Sở Tư pháp…)
+send their part of the report to the province's coordinator, who approves
+or returns it and sees what they add up to beside the province's own
+report; the calendar chases them like the communes."""
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from treem.agencies.models import Agency
+from treem.core.models import AuditEntry
+from treem.plans.models import ReportingRequirement
+from treem.reporting import actions, calendar
+from treem.reporting.models import DataValue, Period, Schedule, Submission, SubmissionEvent
+from treem.reporting.rollup import rollup_agencies, rollup_form
+
+from .conftest import client_for, make_user
+from .reporting_helpers import forms, pl6, y2023  # noqa: F401
+
+FIGURES = {("PL6_I_1", "total"): "10", ("PL6_I_1", "male"): "6", ("PL6_I_1", "female"): "4"}
+
+
+@pytest.fixture
+def health(bac_kan):
+    return Agency.objects.get(unit=bac_kan, name="Sở Y tế")
+
+
+@pytest.fixture
+def justice(bac_kan):
+    return Agency.objects.get(unit=bac_kan, name="Sở Tư pháp")
+
+
+@pytest.fixture
+def health_reporter(bac_kan, health):
+    return make_user("suyte", "reporter", bac_kan, agency=health, phone="0209 3870 200", email="syt@bk.gov.vn")
+
+
+def _report(user, form, agency, period, figures=FIGURES):
+    submission = actions.open_submission(user, form, agency.unit, period, agency)
+    actions.save_values(user, submission, figures)
+    return submission
+
+
+def test_an_agencys_reporter_reports_for_that_agency_only(health_reporter, health, justice, pl6, y2023,
+                                                          commune_officer, coordinator, outsider):
+    bac_kan = health.unit
+    submission = _report(health_reporter, pl6, health, y2023)
+    submission = actions.submit(health_reporter, submission)
+    assert (submission.unit, submission.agency, submission.status) == (bac_kan, health, "submitted")
+    assert DataValue.objects.filter(submission=submission, agency=health).count() == 3
+    # Not for another agency, not for the province's own report.
+    for who, agency in ((health_reporter, justice), (health_reporter, None), (commune_officer, health),
+                        (outsider, health)):
+        with pytest.raises(PermissionDenied):
+            actions.open_submission(who, pl6, bac_kan, y2023, agency)
+    # Its own report is not the agency's to decide; the province's coordinator decides.
+    assert not actions.may_review(health_reporter, submission)
+    assert not actions.may_review(outsider, submission)
+    with pytest.raises(PermissionDenied):
+        actions.approve(health_reporter, submission)
+    actions.return_submission(coordinator, submission, "Thiếu số liệu nữ")
+    actions.save_values(health_reporter, submission, {("PL6_I_1", "female"): "4"})
+    actions.submit(health_reporter, submission)
+    actions.approve(coordinator, submission)
+    assert Submission.objects.get(pk=submission.pk).status == "approved"
+    created = AuditEntry.objects.get(action="reporting.submission_created", object_id=str(submission.pk))
+    assert created.user == health_reporter and created.detail["agency"] == "Sở Y tế"
+
+
+def test_the_coordinator_may_type_in_a_report_sent_on_paper(coordinator, justice, pl6, y2023):
+    submission = _report(coordinator, pl6, justice, y2023)
+    assert submission.agency == justice and submission.unit == coordinator.unit
+
+
+def test_agency_reports_sit_beside_the_units_roll_up_not_in_it(health_reporter, health, justice, pl6, y2023,
+                                                                coordinator):
+    bac_kan = health.unit
+    before = rollup_form(pl6, y2023, bac_kan, level=None)
+    for agency, total, male in ((health, "10", "6"), (justice, "7", "3")):
+        reporter = health_reporter if agency == health else coordinator
+        s = _report(reporter, pl6, agency, y2023, {("PL6_I_1", "total"): total, ("PL6_I_1", "male"): male,
+                                                   ("PL6_I_1", "female"): str(int(total) - int(male))})
+        actions.submit(reporter, s)
+        actions.approve(coordinator, s)
+    # Even adding every level, the agencies' reports are not units below.
+    assert rollup_form(pl6, y2023, bac_kan, level=None) == before
+    summed = rollup_agencies(pl6, y2023, bac_kan)
+    assert (summed[("PL6_I_1", "total")], summed[("PL6_I_1", "male")], summed[("PL6_I_1", "female")]) == (17, 9, 8)
+
+
+@pytest.fixture
+def agency_line(coordinator, bac_kan_plan, pl6, health, justice):
+    [line] = calendar.add_schedule(coordinator, bac_kan_plan, [pl6], Period.Type.ANNUAL, Schedule.Reporters.AGENCIES,
+                                   30, 11, recipient="Sở LĐTBXH", agencies=[health, justice])
+    return line
+
+
+def test_the_calendar_chases_the_agencies(agency_line, health_reporter, health, justice, pl6, y2023):
+    submission = _report(health_reporter, pl6, health, y2023)
+    actions.submit(health_reporter, submission)
+    SubmissionEvent.objects.filter(submission=submission, action="submitted").update(
+        at=datetime(2023, 11, 20, 3, tzinfo=timezone.utc))
+    t = calendar.tracking(agency_line, y2023, today=date(2023, 12, 5))
+    assert t.deadline == date(2023, 11, 30)
+    # In the order of their names: Sở Tư pháp, Sở Y tế.
+    assert [(r.agency, r.status, r.on_time, r.overdue) for r in t.reporters] == [
+        (justice, "not_started", False, True), (health, "submitted", True, False)]
+    assert (t.total.expected, t.total.submitted, t.total.completeness) == (2, 1, 50)
+    assert t.groups == []
+    assert [c.username for c in t.reporters[1].contacts] == ["suyte"] and t.reporters[0].contacts == []
+    assert t.reporters[1].url == reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
+    assert calendar.deadline_for(pl6, health.unit, y2023, health) == date(2023, 11, 30)
+    assert calendar.deadline_for(pl6, health.unit, y2023) is None  # the province's own report has no line
+
+
+def test_agency_lines_are_checked(coordinator, bac_kan_plan, pl6, outsider):
+    with pytest.raises(calendar.CalendarError):
+        calendar.add_schedule(coordinator, bac_kan_plan, [pl6], "annual", "agency", 30, 11)
+    other = Agency.objects.filter(unit=outsider.unit).first() or Agency.objects.create(unit=outsider.unit,
+                                                                                        name="Sở Y tế")
+    with pytest.raises(calendar.CalendarError) as refused:
+        calendar.add_schedule(coordinator, bac_kan_plan, [pl6], "annual", "agency", 30, 11, agencies=[other])
+    assert "Bắc Kạn" in refused.value.message
+
+
+def test_the_regime_naming_the_departments_makes_an_agency_line(coordinator, bac_kan_plan, pl6):
+    bac_kan_plan.reporting.all().delete()
+    ReportingRequirement.objects.create(
+        plan=bac_kan_plan, frequency="annual", deadline_day=15, deadline_month=11,
+        reporters_text="Các Sở, ban, ngành, đoàn thể của tỉnh và Ủy ban nhân dân các huyện, thành phố",
+        recipient_text="Sở Lao động - Thương binh và Xã hội")
+    made, skipped = calendar.schedules_from_regime(coordinator, bac_kan_plan, [pl6])
+    assert not skipped
+    assert sorted(s.reporters for s in made) == ["agency", "district"]
+    line = next(s for s in made if s.reporters == "agency")
+    # The agencies of the province that lead or coordinate a part of the plan.
+    names = {a.name for a in line.agencies.all()}
+    assert {"Sở Y tế", "Sở Tư pháp", "Sở Giáo dục và Đào tạo"} <= names
+    assert all(a.unit == bac_kan_plan.unit for a in line.agencies.all())
+
+
+class TestPages:
+    def test_reporter_fills_and_submits_and_the_coordinator_approves(self, client, health_reporter, health,
+                                                                     coordinator, pl6, y2023, agency_line):
+        c = client_for(client, health_reporter)
+        index = c.get(reverse("reporting:index"))
+        assert index.status_code == 200 and 'name="agency"' in index.content.decode()
+        assert f'value="{health.pk}"' in index.content.decode()
+        go = c.get(reverse("reporting:go"), {"form": "PL6", "period": "2023", "agency": health.pk})
+        url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
+        assert go.status_code == 302 and go.url == url
+        page = c.get(url)
+        assert page.status_code == 200 and 'id="agency"' in page.content.decode()
+        autosave = reverse("reporting:agency_autosave", args=["PL6", "2023", health.unit_id, health.pk])
+        assert f'data-autosave="{autosave}"' in page.content.decode()
+        saved = c.post(autosave, {"v:PL6_I_1:total": "12", "o:PL6_I_1:total": ""})
+        assert saved.status_code == 200 and saved.json()["ok"]
+        c.post(url, {"action": "submit", "v:PL6_I_1:male": "7", "v:PL6_I_1:female": "5"})
+        s = Submission.objects.get(form=pl6, period=y2023, agency=health)
+        assert s.status == "submitted" and s.unit == health.unit
+
+        c = client_for(client, coordinator)
+        waiting = c.get(reverse("reporting:index")).content.decode()
+        assert url in waiting
+        c.post(url, {"action": "approve"})
+        assert Submission.objects.get(pk=s.pk).status == "approved"
+        # The province's own page shows what its agencies add up to.
+        own = c.get(reverse("reporting:entry", args=["PL6", "2023", health.unit_id])).content.decode()
+        summed = re.findall(r'<span class="rolled agencies"[^>]*>([^<]*)</span>', own)
+        assert summed and summed[0].split()[-1] == "12"
+
+    def test_nobody_else_gets_in(self, client, health, justice, outsider, commune_officer, health_reporter, pl6,
+                                 y2023):
+        url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
+        assert client_for(client, outsider).get(url).status_code == 404
+        # An agency asked under another unit does not exist there.
+        wrong = reverse("reporting:agency_entry", args=["PL6", "2023", commune_officer.unit_id, health.pk])
+        assert client.get(wrong).status_code == 404
+        # A commune officer may read the province's page but not fill the agency's report.
+        page = client_for(client, commune_officer).get(url)
+        assert page.status_code == 200 and "data-autosave" not in page.content.decode()
+        other = reverse("reporting:agency_autosave", args=["PL6", "2023", health.unit_id, justice.pk])
+        assert client_for(client, health_reporter).post(other, {"v:PL6_I_1:total": "1"}).status_code == 403
+        assert not Submission.objects.filter(agency=justice).exists()

@@ -1,0 +1,19 @@
+"""Versions shared between processes through Django's cache: whatever is
+cached under a version is dropped at once everywhere by giving the version
+a new value (a form's structure edited, reported data changed)."""
+
+import uuid
+
+from django.core.cache import cache
+
+
+def current(key):
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def renew(key):
+    cache.set(key, uuid.uuid4().hex, timeout=None)
