@@ -4,6 +4,7 @@ or returns it and sees what they add up to beside the province's own
 report; the calendar chases them like the communes."""
 
 import re
+from decimal import Decimal
 from datetime import date, datetime, timezone
 
 import pytest
@@ -171,6 +172,11 @@ class TestPages:
         own = c.get(reverse("reporting:entry", args=["PL6", "2023", health.unit_id])).content.decode()
         summed = re.findall(r'<span class="rolled agencies"[^>]*>([^<]*)</span>', own)
         assert summed and summed[0].split()[-1] == "12"
+        # The coordinator takes the agencies' figures into the province's own report.
+        province = reverse("reporting:entry", args=["PL6", "2023", health.unit_id])
+        assert c.post(province, {"action": "from_agencies"}).status_code == 302
+        own = Submission.objects.get(form=pl6, period=y2023, unit=health.unit, agency=None)
+        assert actions.stored_values(own)[("PL6_I_1", "total")] == 12
 
     def test_nobody_else_gets_in(self, client, health, justice, outsider, commune_officer, health_reporter, pl6,
                                  y2023):
@@ -179,9 +185,59 @@ class TestPages:
         # An agency asked under another unit does not exist there.
         wrong = reverse("reporting:agency_entry", args=["PL6", "2023", commune_officer.unit_id, health.pk])
         assert client.get(wrong).status_code == 404
-        # A commune officer may read the province's page but not fill the agency's report.
-        page = client_for(client, commune_officer).get(url)
-        assert page.status_code == 200 and "data-autosave" not in page.content.decode()
+        # A commune reads the province's plan, not the reports the province and its agencies send up.
+        assert client_for(client, commune_officer).get(url).status_code == 404
+        province = reverse("reporting:entry", args=["PL6", "2023", health.unit_id])
+        assert client.get(province).status_code == 404
         other = reverse("reporting:agency_autosave", args=["PL6", "2023", health.unit_id, justice.pk])
         assert client_for(client, health_reporter).post(other, {"v:PL6_I_1:total": "1"}).status_code == 403
         assert not Submission.objects.filter(agency=justice).exists()
+
+
+def test_the_coordinator_fills_the_provinces_report_from_the_agencies(health_reporter, health, justice,
+                                                                      coordinator, forms, y2023):
+    pl7, bac_kan = forms["PL7"], health.unit
+    for reporter, agency, figures in (
+            (health_reporter, health, {("PL7_CT3", "actual"): "9,5", ("PL7_CT3", "plan"): "10",
+                                       ("PL7_CT22", "actual"): "1.234", ("PL7_CT22_d", "actual"): "1.300"}),
+            (coordinator, justice, {("PL7_CT3", "plan"): "12", ("PL7_CT22", "actual"): "100",
+                                    ("PL7_CT22_d", "actual"): "100"})):
+        s = _report(reporter, pl7, agency, y2023, figures)
+        actions.submit(reporter, s)
+        actions.approve(coordinator, s)
+    summed = rollup_agencies(pl7, y2023, bac_kan)
+    # Counts add up and the rate comes from their sums; a ‰ one agency alone
+    # typed is given as it is, one that two agencies typed differently is not.
+    assert summed[("PL7_CT22", "actual")] == 1334 and summed[("PL7_CT22_d", "actual")] == 1400
+    assert round(summed[("PL7_CT22_r", "actual")], 2) == Decimal("95.29")
+    assert summed[("PL7_CT3", "actual")] == Decimal("9.5") and ("PL7_CT3", "plan") not in summed
+
+    own = actions.open_submission(coordinator, pl7, bac_kan, y2023)
+    actions.save_values(coordinator, own, {("PL7_CT22", "actual"): "1.400"})
+    assert actions.fill_from_agencies(coordinator, own) == 3
+    stored = actions.stored_values(own)
+    assert stored[("PL7_CT22", "actual")] == 1400  # the coordinator's own figure is kept
+    assert (stored[("PL7_CT22_d", "actual")], stored[("PL7_CT3", "actual")]) == (1400, Decimal("9.5"))
+    assert round(stored[("PL7_CT22_r", "actual")], 2) == Decimal("95.29")
+    assert AuditEntry.objects.get(action="reporting.filled_from_agencies").detail["cells"] == 3
+    assert actions.fill_from_agencies(coordinator, own) == 0  # nothing left empty
+    with pytest.raises(PermissionDenied):
+        actions.fill_from_agencies(health_reporter, own)
+
+
+def test_each_lands_on_what_is_asked_of_them(client, agency_line, health_reporter, health, coordinator, pl6,
+                                             y2023, bac_kan_plan):
+    [due] = calendar.due_reports(health_reporter, today=date(2023, 12, 5))
+    url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
+    assert (due.form, due.period, due.deadline, due.url) == (pl6, y2023, date(2023, 11, 30), url)
+    c = client_for(client, health_reporter)
+    assert c.get("/").url == reverse("reporting:index")
+    submission = _report(health_reporter, pl6, health, y2023)
+    actions.submit(health_reporter, submission)
+    # The coordinator lands on the province's results, which say a report awaits them.
+    c = client_for(client, coordinator)
+    overview = reverse("analytics:overview", args=[bac_kan_plan.pk, health.unit_id, 2023])
+    page = c.get(overview).content.decode()
+    assert 'id="awaiting"' in page and reverse("reporting:index") in page
+    assert list(actions.awaiting_review(coordinator)) == [submission]
+    assert not actions.awaiting_review(health_reporter).exists()

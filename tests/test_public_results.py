@@ -112,6 +112,15 @@ def test_an_enabled_province_shows_what_indicator_results_gives(client, province
     assert "public" in chart["Cache-Control"]
 
 
+def test_anyone_asking_again_is_served_from_the_cache(province_data, coordinator, bac_kan,
+                                                      django_assert_max_num_queries):
+    actions.set_public(coordinator, bac_kan, True)
+    first = Client().get(public_url(bac_kan))
+    with django_assert_max_num_queries(1):  # whether the page is on; the figures come from the cache
+        again = Client().get(public_url(bac_kan))
+    assert again.content == first.content and "max-age=300" in again["Cache-Control"]
+
+
 def test_no_personal_data_no_commune_data_no_narrative(province_data, coordinator, bac_kan):
     actions.set_public(coordinator, bac_kan, True)
     page = Client().get(public_url(bac_kan), {"year": "2023"}).content.decode()
@@ -132,6 +141,8 @@ def test_off_is_not_found_for_anyone(client, province_data, coordinator, bac_kan
     assert Client().get(reverse("public:province", args=["legacy", "99"])).status_code == 404
     actions.set_public(coordinator, bac_kan, True)
     assert Client().get(public_url(bac_kan)).status_code == 200
+    assert Client().get(chart_url).status_code == 200
+    # Served again from the cache, so turning the page off must still be seen at once.
     actions.set_public(coordinator, bac_kan, False)
     anonymous = Client()
     assert anonymous.get(public_url(bac_kan)).status_code == 404

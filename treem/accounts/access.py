@@ -1,8 +1,8 @@
 """Who may see and change which unit's data.
 
 A user sees their own unit and everything under it, the units above it (a
-commune reads the provincial and national plans it carries out), and the
-units their unit succeeded (a province formed in 2025 reads the plans of the
+commune reads the provincial and national plans it carries out; not their
+reports), and the units their unit succeeded (a province formed in 2025 reads the plans of the
 provinces merged into it). A user changes plans only within their own unit's
 subtree, and only as a coordinator or commune officer. Anything else is
 answered as if it did not exist, so guessing URLs reveals nothing.
@@ -29,11 +29,13 @@ def _predecessors(unit):
     return list(found.values())
 
 
-def unit_scope(user, field="unit"):
+def unit_scope(user, field="unit", ancestors=True):
     """A Q object keeping rows whose unit the user may see.
 
     `field` names the row's Unit relation ("unit", "plan__unit"); "" means
-    the rows are Units themselves.
+    the rows are Units themselves. `ancestors=False` leaves out the units
+    above the user's: a commune reads the province's plan, not the reports
+    the province and its agencies send up.
     """
     prefix = f"{field}__" if field else ""
     if not user.is_authenticated:
@@ -43,7 +45,9 @@ def unit_scope(user, field="unit"):
     if user.unit_id is None:
         return Q(pk__in=[])
     unit = user.unit
-    q = Q(**{f"{prefix}path__startswith": unit.path}) | Q(**{f"{prefix}pk__in": unit.ancestor_ids()})
+    q = Q(**{f"{prefix}path__startswith": unit.path})
+    if ancestors:
+        q |= Q(**{f"{prefix}pk__in": unit.ancestor_ids()})
     for old in _predecessors(unit):
         q |= Q(**{f"{prefix}path__startswith": old.path})
     return q
@@ -77,9 +81,9 @@ def can_edit_unit(user, unit):
     return user.role in EDITOR_ROLES and user.unit_id is not None and unit.is_within(user.unit)
 
 
-def get_visible_or_404(queryset, user, field="unit", **lookup):
+def get_visible_or_404(queryset, user, field="unit", ancestors=True, **lookup):
     """The object if the user may see it; otherwise 404, as if it did not exist."""
-    obj = queryset.filter(unit_scope(user, field)).filter(**lookup).first()
+    obj = queryset.filter(unit_scope(user, field, ancestors)).filter(**lookup).first()
     if obj is None:
         raise Http404
     return obj

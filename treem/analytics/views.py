@@ -3,6 +3,7 @@ finds the plan and the unit through `get_visible_or_404`: a unit the user may
 not see is answered as if it did not exist."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -11,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
 from treem.agencies.models import Agency
 from treem.plans.models import Plan, Scope, SubIndicator
+from treem.reporting.actions import awaiting_review
 from treem.units.models import Unit
 
 from . import actions
@@ -123,6 +126,7 @@ def overview(request, plan_pk, unit_pk, year):
         "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
         "groups": by_objective(results), "result_count": len(results),
         "indicator_count": _indicator_count(results), "public": public,
+        "awaiting": awaiting_review(request.user).count(),
         "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
         "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
         "agencies": agencies, "selected": selected, "children": children,
@@ -254,22 +258,40 @@ def public_index(request):
     return _public(render(request, "analytics/public_index.html", {"provinces": provinces}))
 
 
+def _served_from_cache(key, make, content_type=None):
+    """Anyone may ask for the public pages, as often as they like: each page
+    and chart is made at most once per PUBLIC_MAX_AGE, the age its
+    Cache-Control header gives anyway. Whether the province's page is on is
+    checked before, on every request, so turning it off takes effect at once."""
+    key = f"public:{get_language()}:{key}"
+    content = cache.get(key)
+    if content is None:
+        content = make()
+        cache.set(key, content, PUBLIC_MAX_AGE)
+    return _public(HttpResponse(content, content_type=content_type) if content_type else HttpResponse(content))
+
+
 @require_safe
 def public_province(request, structure, code):
     unit = _public_province(structure, code)
     asked = request.GET.get("year", "")
-    sections = []
-    for plan in _public_plans(unit):
-        years = _years(plan)
-        year = int(asked) if asked.isdigit() and int(asked) in years else _default_year(plan, unit)
-        results = _labelled(indicator_results(plan, unit, year))
-        sections.append({
-            "plan": plan, "year": year, "years": years, "groups": by_objective(results),
-            "result_count": len(results), "indicator_count": _indicator_count(results),
-            "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in status_counts(results).items()],
-            "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
-        })
-    return _public(render(request, "analytics/public_province.html", {"unit": unit, "sections": sections}))
+    asked = asked if asked.isdigit() else ""
+
+    def make():
+        sections = []
+        for plan in _public_plans(unit):
+            years = _years(plan)
+            year = int(asked) if asked and int(asked) in years else _default_year(plan, unit)
+            results = _labelled(indicator_results(plan, unit, year))
+            sections.append({
+                "plan": plan, "year": year, "years": years, "groups": by_objective(results),
+                "result_count": len(results), "indicator_count": _indicator_count(results),
+                "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in status_counts(results).items()],
+                "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
+            })
+        return render(request, "analytics/public_province.html", {"unit": unit, "sections": sections}).content
+
+    return _served_from_cache(f"page:{unit.pk}:{asked}", make)
 
 
 @require_safe
@@ -280,7 +302,13 @@ def public_chart(request, structure, code, plan_pk, year, sub_pk):
         raise Http404
     sub = get_object_or_404(SubIndicator, pk=sub_pk, indicator__plan=plan)
     scope = request.GET.get("scope", "")
-    result = next((r for r in indicator_results(plan, unit, year, only=[sub.pk]) if r.scope == scope), None)
-    if result is None:
+
+    def make():
+        result = next((r for r in indicator_results(plan, unit, year, only=[sub.pk]) if r.scope == scope), None)
+        return _chart_svg(result) if result is not None else ""  # "": no such chart, answered 404
+
+    response = _served_from_cache(f"chart:{unit.pk}:{plan.pk}:{year}:{sub.pk}:{scope[:20]}", make,
+                                  "image/svg+xml; charset=utf-8")
+    if not response.content:
         raise Http404
-    return _public(HttpResponse(_chart_svg(result), content_type="image/svg+xml; charset=utf-8"))
+    return response

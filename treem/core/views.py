@@ -12,10 +12,10 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "treem" / "favicon.ico"
 
 def home(request):
     """Where signing in lands: a coordinator on the results of their
-    province's plan, a commune officer on the reporting forms, everyone else
-    on the plans."""
+    province's plan, a commune officer or an agency's reporter on the
+    reports they owe, everyone else on the plans."""
     user = request.user
-    if user.role == user.Role.COMMUNE_OFFICER:
+    if user.role in (user.Role.COMMUNE_OFFICER, user.Role.REPORTER):
         return redirect("reporting:index")
     if user.role == user.Role.COORDINATOR and user.unit_id:
         plan = _own_plan(user)

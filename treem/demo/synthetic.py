@@ -68,7 +68,9 @@ def figures(plan, rows, rng, scale=1.0):
             for o in row.options:
                 values[(e.code, o.code)] = Decimal(rng.randint(low, high)) / 10
             continue
-        size = BASE.get(e.value_type, 100) * scale * 0.5 ** depth * (1 if population else 0.02)
+        # Cases (children abused, trafficked, in special circumstances) are a
+        # few per commune a year, not a share of its children.
+        size = BASE.get(e.value_type, 100) * scale * 0.5 ** depth * (1 if population else 0.004)
         if e.unit_label.startswith("Xã"):
             size = 1  # a count of communes, reported by one commune
         by_option = {o.code: o for o in row.options}

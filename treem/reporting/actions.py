@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from treem.accounts.access import can_edit_unit
+from treem.accounts.access import EDITOR_ROLES, can_edit_unit
 from treem.accounts.models import User
 from treem.core.bulk import db_datetime, insert_rows
 from treem.core.models import audit
@@ -23,6 +24,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
+from .rollup import rollup_agencies
 from .validation import ERROR, Problem, form_rows, parse_cell, parse_values, validate_form_values
 
 S = Submission.Status
@@ -62,6 +64,21 @@ def may_review(user, submission):
         return user.role == User.Role.COORDINATOR and user.unit_id == submission.unit_id
     parent = submission.unit.parent
     return parent is not None and can_edit_unit(user, parent)
+
+
+def awaiting_review(user):
+    """The submitted reports this user decides: those of the units right
+    below theirs (deeper, for the units they may edit), and for a
+    coordinator the reports of their own unit's agencies."""
+    qs = Submission.objects.filter(status=S.SUBMITTED).select_related("form", "unit", "period", "agency")
+    if user.is_system_admin:
+        return qs
+    if user.role not in EDITOR_ROLES or not user.unit_id:
+        return qs.none()
+    mine = Q(agency__isnull=True, unit__parent__path__startswith=user.unit.path)
+    if user.role == User.Role.COORDINATOR:
+        mine |= Q(agency__isnull=False, unit_id=user.unit_id)
+    return qs.filter(mine)
 
 
 def _lock(submission):
@@ -298,6 +315,28 @@ def check_before_submit(submission):
                                                              submission.agency))
     comments = stored_comments(submission)
     return [p for p in problems if p.level == ERROR or not comments.get(p.cell)]
+
+
+@transaction.atomic
+def fill_from_agencies(user, submission):
+    """The coordinator's consolidation: copy what the unit's agencies
+    reported (approved reports only) into the cells of the unit's own report
+    that are still empty; figures already there are kept. Returns how many
+    cells were filled."""
+    submission = _lock(submission)
+    if submission.agency_id or not may_report(user, submission.unit):
+        raise PermissionDenied
+    by_agencies = rollup_agencies(submission.form, submission.period, submission.unit)
+    stored = stored_values(submission)
+    inputs = {(r.element.code, o.code) for r in form_rows(submission.form) if r.element_id and not r.computed
+              for o in r.options}
+    values = {key: format_number(value.quantize(_Q4)) for key, value in by_agencies.items()
+              if key in inputs and value is not None and stored.get(key) is None}
+    if values:
+        save_values(user, submission, values)
+        audit(user, "reporting.filled_from_agencies", submission, unit=submission.unit, cells=len(values),
+              version=submission.version)
+    return len(values)
 
 
 @transaction.atomic

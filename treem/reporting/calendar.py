@@ -236,6 +236,45 @@ def deadline_for(form, unit, period, agency=None):
     return min(dates) if dates else None
 
 
+@dataclass
+class Due:
+    form: object
+    period: Period
+    deadline: date
+    status: str  # not_started, draft, returned, submitted, approved
+    url: str
+
+
+def due_reports(user, today=None):
+    """What the calendars ask of this user, newest period first: for an
+    agency's reporter, the agency's reports; for a commune officer or a
+    coordinator, their unit's reports to the level above. The period of each
+    line is the one a coordinator would chase (current_period)."""
+    if user.unit_id is None:
+        return []
+    unit = user.unit
+    if user.role == User.Role.REPORTER and user.agency_id:
+        lines = Schedule.objects.filter(reporters=Schedule.Reporters.AGENCIES, agencies=user.agency_id,
+                                        plan__unit=unit)
+        agency = user.agency
+    elif user.role in EDITOR_ROLES:
+        lines = Schedule.objects.filter(reporters=unit.level, plan__unit_id__in=unit.ancestor_ids())
+        agency = None
+    else:
+        return []
+    out = []
+    for line in lines.select_related("form", "plan__unit"):
+        period = current_period(line, today)
+        if period is None:
+            continue
+        s = Submission.objects.filter(form__code=line.form.code, unit=unit, period=period, agency=agency).first()
+        r = Reporter(unit=unit, agency=agency, status=s.status if s else "not_started",
+                     form_code=line.form.code, period_code=period.code)
+        out.append(Due(form=line.form, period=period, deadline=deadline(line, period), status=r.status_label,
+                       url=r.url))
+    return sorted(out, key=lambda d: (-d.period.end.toordinal(), d.deadline, d.form.code))
+
+
 # Changes -------------------------------------------------------------------
 
 class CalendarError(Exception):

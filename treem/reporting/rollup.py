@@ -80,12 +80,22 @@ def rollup_form(form, period, unit, level="commune"):
 
 def rollup_agencies(form, period, unit):
     """What the approved reports of the unit's own agencies add up to, for
-    each cell of the form: {(element code, option code): value}."""
+    each cell of the form: {(element code, option code): value}. A rate an
+    agency typed itself (the ‰ infant mortality Sở Y tế gives) cannot be
+    added: it is given when one agency alone reported it."""
     elements = [r.element for r in form.rows.select_related("element") if r.element_id]
-    rows = (DataValue.objects.filter(period=period, unit=unit, agency__isnull=False, value__isnull=False,
-                                     submission__status=Submission.Status.APPROVED, element_id__in=added_element_ids(elements))
+    approved = DataValue.objects.filter(period=period, unit=unit, agency__isnull=False, value__isnull=False,
+                                        submission__status=Submission.Status.APPROVED)
+    rows = (approved.filter(element_id__in=added_element_ids(elements))
             .values("element_id", "option__code").annotate(total=Sum("value")))
-    return with_rates(elements, {(r["element_id"], r["option__code"]): r["total"] for r in rows})
+    out = with_rates(elements, {(r["element_id"], r["option__code"]): r["total"] for r in rows})
+    typed = {e.pk: e.code for e in elements if e.is_numeric and not summable(e) and not e.is_rate}
+    given = {}
+    for element_id, option, value in approved.filter(element_id__in=list(typed)).values_list(
+            "element_id", "option__code", "value"):
+        given.setdefault((typed[element_id], option), []).append(value)
+    out.update({key: values[0] for key, values in given.items() if len(values) == 1})
+    return out
 
 
 def rollup_over_time(form, periods, unit, level="commune"):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from treem.accounts.access import (
@@ -47,20 +48,6 @@ def _reportable_agencies(user):
     return []
 
 
-def _to_review(user):
-    """Submitted reports this user decides: the units right below theirs, and
-    the reports of their own unit's agencies."""
-    qs = Submission.objects.filter(status=Submission.Status.SUBMITTED).select_related("form", "unit", "period", "agency")
-    if user.is_system_admin:
-        return qs
-    if user.role not in EDITOR_ROLES or not user.unit_id:
-        return qs.none()
-    mine = Q(agency__isnull=True, unit__parent__path__startswith=user.unit.path)
-    if user.role == user.Role.COORDINATOR:
-        mine |= Q(agency__isnull=False, unit_id=user.unit_id)
-    return qs.filter(mine)
-
-
 def index(request):
     user = request.user
     forms = Form.objects.filter(is_active=True).order_by("code")
@@ -70,13 +57,13 @@ def index(request):
     returned = Submission.objects.filter(status=Submission.Status.RETURNED).filter(
         editable_unit_scope(user) & Q(agency__isnull=True) | Q(agency_id__isnull=False, agency_id=user.agency_id,
                                                                unit_id=user.unit_id))
-    recent = (Submission.objects.filter(unit_scope(user)).select_related("form", "unit", "period", "agency")
+    recent = (Submission.objects.filter(unit_scope(user, ancestors=False)).select_related("form", "unit", "period", "agency")
               .order_by("-updated_at")[:50])
     units, agencies = _reportable_units(user), _reportable_agencies(user)
     return render(request, "reporting/index.html", {
         "forms": forms, "periods": periods, "units": units, "agencies": agencies,
         "agency_only": bool(agencies) and not units,
-        "to_review": _to_review(user)[:100],
+        "to_review": actions.awaiting_review(user)[:100], "due": calendar.due_reports(user),
         "returned": returned.select_related("form", "unit", "period", "agency")[:100], "recent": recent,
     })
 
@@ -106,7 +93,7 @@ def _posted(request, prefix):
 def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
     """The form (its newest version), the unit the user may see, the period,
     and the unit's (or `agency`'s) submission if it has one; 404 for anything else."""
-    unit = get_visible_or_404(Unit.objects.all(), user, field="", pk=unit_pk)
+    unit = get_visible_or_404(Unit.objects.all(), user, field="", ancestors=False, pk=unit_pk)
     form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
     if form is None:
         raise Http404
@@ -151,6 +138,13 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                                          % {"date": due.strftime("%d/%m/%Y")})
                 else:
                     messages.success(request, _("Saved."))
+            elif action == "from_agencies" and agency is None:
+                if submission is None:
+                    submission = actions.open_submission(user, form, unit, period)
+                filled = actions.fill_from_agencies(user, submission)
+                messages.success(request, ngettext(
+                    "%(n)s empty cell was filled with the agencies' figures.",
+                    "%(n)s empty cells were filled with the agencies' figures.", filled) % {"n": filled})
             elif submission is None:
                 raise Http404
             elif action == "approve":
@@ -208,6 +202,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             "saving": _("Saving…"), "saved": _("Saved at %(time)s."), "offline": _(
                 "Not saved: the connection was lost. Your figures stay on this page; Treem will try again."),
             "unsaved": _("Figures not yet saved"),
+            "held": _("%(n)s figures not saved until corrected, first:"),
         },
         "previous_period": actions.previous_period(period),
         "events": submission.events.select_related("user") if submission else [],
@@ -285,8 +280,9 @@ def plan_calendar(request, plan_pk):
 
 
 def schedule_tracking(request, plan_pk, line_pk, period_code):
-    """Who has submitted, who is late, who has not started, with contacts."""
-    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
+    """Who has submitted, who is late, who has not started, with contacts
+    (for the plan's unit and those above it, not for the units below)."""
+    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, ancestors=False, pk=plan_pk)
     line = get_object_or_404(Schedule.objects.select_related("form", "plan__unit"), plan=plan, pk=line_pk)
     periods = calendar.periods_for(line)
     period = next((p for p in periods if p.code == period_code), None)

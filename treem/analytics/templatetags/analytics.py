@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from treem.analytics.judging import rounded
 from treem.core.numbers import format_number
@@ -17,11 +18,14 @@ def figure(value, suffix=""):
 
 @register.filter
 def signed(value, suffix=""):
-    """A change: '+1,2%', '−0,5%', '0%'."""
+    """A change: '+1,2 điểm %', '−0,5‰', '+120'. A rate in % changes by
+    percentage points, not by per cent of itself."""
     if value is None:
         return ""
     v = rounded(value)
     sign = "+" if v > 0 else ("−" if v < 0 else "")
+    if suffix == "%":
+        suffix = " " + _("percentage points")
     return f"{sign}{format_number(abs(v))}{suffix or ''}"
 
 

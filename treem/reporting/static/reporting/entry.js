@@ -49,6 +49,13 @@
     return !msg;
   }
 
+  // Figures typed but not sent because they do not pass the checks.
+  function invalidUnsaved() {
+    return Array.prototype.filter.call(fields(), function (f) {
+      return f.name.indexOf("v:") === 0 && f.value !== f.getAttribute("data-saved") && f.title;
+    });
+  }
+
   function say(message, level) {
     status.textContent = message;
     status.className = level || "";
@@ -104,7 +111,12 @@
         sent.push([f, f.value]);
       }
     });
-    if (!sent.length) return;
+    if (!sent.length) {
+      var held = invalidUnsaved();
+      if (held.length) say(text.held.replace("%(n)s", held.length) + " " + held[0].getAttribute("aria-label") + ": "
+                           + held[0].title, "error");
+      return;
+    }
     inFlight = true;
     say(text.saving);
     fetch(url, {method: "POST", body: body, credentials: "same-origin",
@@ -121,7 +133,14 @@
             if (s[0].value === s[1]) s[0].value = saved;
             s[0].setAttribute("data-saved", saved);
           });
-          say(text.saved.replace("%(time)s", data.saved_at), "ok");
+          var held = invalidUnsaved();
+          if (held.length) {
+            // Saying "saved" alone would hide that these figures were not.
+            say(text.saved.replace("%(time)s", data.saved_at) + " " + text.held.replace("%(n)s", held.length) + " "
+                + held[0].getAttribute("aria-label") + ": " + held[0].title, "error");
+          } else {
+            say(text.saved.replace("%(time)s", data.saved_at), "ok");
+          }
         } else {
           // A colleague's change: show their figure, keep ours in the title.
           (data.problems || []).forEach(function (p) {
