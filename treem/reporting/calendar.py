@@ -241,7 +241,7 @@ class Due:
     form: object
     period: Period
     deadline: date
-    status: str  # not_started, draft, returned, submitted, approved
+    status: str  # as shown: "chưa bắt đầu", "nháp", "đã gửi"…
     url: str
 
 

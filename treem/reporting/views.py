@@ -57,8 +57,8 @@ def index(request):
     returned = Submission.objects.filter(status=Submission.Status.RETURNED).filter(
         editable_unit_scope(user) & Q(agency__isnull=True) | Q(agency_id__isnull=False, agency_id=user.agency_id,
                                                                unit_id=user.unit_id))
-    recent = (Submission.objects.filter(unit_scope(user, ancestors=False)).select_related("form", "unit", "period", "agency")
-              .order_by("-updated_at")[:50])
+    recent = (Submission.objects.filter(unit_scope(user, ancestors=False))
+              .select_related("form", "unit", "period", "agency").order_by("-updated_at")[:50])
     units, agencies = _reportable_units(user), _reportable_agencies(user)
     return render(request, "reporting/index.html", {
         "forms": forms, "periods": periods, "units": units, "agencies": agencies,
