@@ -256,6 +256,15 @@ def test_a_formula_in_an_input_cell_is_refused(commune_officer, commune, pl6, y2
     assert not DataValue.objects.filter(unit=commune).exists()
 
 
+def test_a_formula_is_listed_with_the_files_other_errors(commune_officer, commune, pl6, y2023):
+    refs = input_cell_refs(pl6, y2023)
+    data = filled(pl6, commune, y2023, {**VALUES, ("PL6_II_1", "total"): "=1+2", ("PL6_I_1", "female"): "abc"})
+    error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
+    # The formula first, then the text in a number cell: one round of corrections.
+    assert [p.cell for p in error.problems] == [refs[("PL6_II_1", "total")], refs[("PL6_I_1", "female")]]
+    assert not DataValue.objects.filter(unit=commune).exists()
+
+
 def test_a_template_of_another_unit_period_or_form_is_refused_naming_it(client, coordinator, commune, sibling,
                                                                        forms, pl6, y2023):
     client_for(client, coordinator)

@@ -414,10 +414,15 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     if refusal:
         raise WorkbookError("period", refusal)
     if parsed.formulas:
+        # The other errors of the file too, so that one round of corrections
+        # does (not those of a row holding a formula: its figure is missing).
+        with_formula = {p.row for p in parsed.formulas}
+        others = [p for p in validate_form_values(form, parsed.values, rows=parsed.rows)
+                  if p.level == ERROR and _row_name(p.row) not in with_formula]
         raise WorkbookError("formula", ngettext(
             "Nothing was imported: %(n)s cell holds a formula instead of a figure.",
             "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
-            len(parsed.formulas)) % {"n": len(parsed.formulas)}, parsed.formulas)
+            len(parsed.formulas)) % {"n": len(parsed.formulas)}, parsed.formulas + cell_problems(parsed, others))
     try:
         with transaction.atomic():
             submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
