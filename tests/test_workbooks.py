@@ -1,113 +1,46 @@
-"""Offline Excel workbooks: the template, importing one filled file, bulk
-imports. Real .xlsx files built with openpyxl, through the plain functions and
-the Django test client."""
+"""Offline Excel workbooks: the template, and importing one filled file with
+every check on hostile input. Real .xlsx files built with openpyxl, through
+the plain functions and the Django test client."""
 
 import io
-import re
 import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.urls import reverse
 
 from treem.core.models import AuditEntry
-from treem.core.search import fold
-from treem.reporting import actions, calendar
-from treem.reporting.models import DataValue, FormRow, Period, Schedule, Submission
-from treem.workbooks import batches
-from treem.workbooks.models import WorkbookBatch, WorkbookFile
-from treem.workbooks.read_workbook import WorkbookError, import_workbook, read_workbook
+from treem.reporting import actions
+from treem.reporting.models import DataValue, FormRow, Period, Submission
+from treem.workbooks.read_workbook import import_workbook, read_workbook
 from treem.workbooks.template_workbook import (
     CODE_COL,
     FIRST_ROW,
     IDENTITY_SHEET,
-    build_template,
-    comment_cell_refs,
     input_cell_refs,
     template_for,
 )
 
-from .conftest import client_for, make_user, unit
+from .conftest import client_for
 from .reporting_helpers import forms, pl6, y2023  # noqa: F401
+from .workbook_helpers import (  # noqa: F401 (fixtures)
+    make_zip,
+    VALUES,
+    WEB_VALUES,
+    commune,
+    entry_url,
+    fill,
+    filled,
+    inline_tasks,
+    post_file,
+    refused,
+    saved,
+    sibling,
+    template_url,
+    upload_url,
+)
 
 pytestmark = pytest.mark.django_db
-
-# What a commune officer types: Vietnamese text and plain Excel numbers mixed.
-VALUES = {
-    ("PL6_I_1", "total"): "1.234", ("PL6_I_1", "male"): 600, ("PL6_I_1", "female"): 634,
-    ("PL6_I_1r", "total"): "24,5",
-    ("PL6_II", "total"): 12,
-    ("PL6_II_1", "total"): 3, ("PL6_II_1", "male"): 1, ("PL6_II_1", "female"): 2,
-    ("PL6_II_1_3", "total"): 2,
-    ("PL6_II_4", "total"): 5, ("PL6_II_4_4_1", "total"): 2, ("PL6_II_4_4_2", "total"): 1,
-}
-# The same figures as typed on the web page.
-WEB_VALUES = {key: str(v) for key, v in VALUES.items()}
-
-
-@pytest.fixture(autouse=True)
-def inline_tasks(settings):
-    settings.TREEM_TASKS_INLINE = True
-
-
-@pytest.fixture
-def commune(commune_officer):
-    return commune_officer.unit
-
-
-@pytest.fixture
-def sibling(commune):
-    """Another commune of the same district."""
-    return commune.parent.children.exclude(pk=commune.pk).order_by("code").first()
-
-
-def fill(data, form, period, values):
-    """Type `values` into a template as a user does in Excel."""
-    refs = input_cell_refs(form, period)
-    wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[form.code]
-    for key, value in values.items():
-        ws[refs[key]] = value
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def filled(form, unit_, period, values=VALUES):
-    return fill(template_for(form, unit_, period), form, period, values)
-
-
-def upload_url(form, period, unit_):
-    return reverse("workbooks:upload", args=[form.code, period.code, unit_.pk])
-
-
-def template_url(form, period, unit_):
-    return reverse("workbooks:template", args=[form.code, period.code, unit_.pk])
-
-
-def entry_url(form, period, unit_):
-    return reverse("reporting:entry", args=[form.code, period.code, unit_.pk])
-
-
-def post_file(client, url, data, name="bao-cao.xlsx", **extra):
-    upload = io.BytesIO(data)
-    upload.name = name
-    return client.post(url, {"workbook": upload, **extra})
-
-
-def saved(unit_, period, form):
-    return {(v.element.code, v.option.code): v.value for v in
-            DataValue.objects.filter(unit=unit_, period=period, element__rows__form=form)
-            .select_related("element", "option")}
-
-
-def refused(code, fn, *args, **kwargs):
-    with pytest.raises(WorkbookError) as caught:
-        fn(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 # --- the template ---------------------------------------------------------
@@ -310,22 +243,14 @@ def test_a_changed_template_is_refused(commune_officer, commune, pl6, y2023):
     assert not DataValue.objects.filter(unit=commune).exists()
 
 
-def _zip(entries, compression=zipfile.ZIP_DEFLATED):
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as z:
-        for name, content in entries.items():
-            z.writestr(name, content)
-    return out.getvalue()
-
-
 def test_a_zip_bomb_is_refused_before_openpyxl(commune_officer, commune, pl6, y2023):
     base = {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"}
     # 20 MB of spaces pack into a few KB: far beyond the ratio of any workbook.
-    bomb = _zip({**base, "xl/worksheets/sheet1.xml": b" " * (20 * 1024 * 1024)})
+    bomb = make_zip({**base, "xl/worksheets/sheet1.xml": b" " * (20 * 1024 * 1024)})
     assert len(bomb) < 100_000
     refused("zip_bomb", import_workbook, commune_officer, bomb, expected=(pl6, commune, y2023))
     # A directory that claims an entry larger than any sheet.
-    honest = _zip({**base, "xl/worksheets/sheet1.xml": b"<worksheet/>"})
+    honest = make_zip({**base, "xl/worksheets/sheet1.xml": b"<worksheet/>"})
     lying = honest.replace(len(b"<worksheet/>").to_bytes(4, "little") + len(b"xl/worksheets/sheet1.xml")
                            .to_bytes(2, "little"), (200 * 1024 * 1024).to_bytes(4, "little") +
                            len(b"xl/worksheets/sheet1.xml").to_bytes(2, "little"))
@@ -349,7 +274,7 @@ def _with_entities(data, part):
                 content = content.split(b"?>", 1)[1].lstrip()
             content = BILLION_LAUGHS + content
         entries[name] = content
-    return _zip(entries)
+    return make_zip(entries)
 
 
 @pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"])
@@ -443,301 +368,3 @@ def test_a_period_not_begun_is_refused(commune_officer, commune, pl6):
     future = Period.objects.get(code="2030")
     error = refused("period", import_workbook, commune_officer, filled(pl6, commune, future))
     assert "2030" in error.message
-
-
-# --- bulk -----------------------------------------------------------------
-
-def _upload(name, data):
-    f = io.BytesIO(data)
-    f.name = name
-    return f
-
-
-def test_bulk_upload_imports_each_file_on_its_own(client, coordinator, outsider, pl6, y2023, commune, sibling):
-    communes = [commune, sibling, *commune.parent.children.exclude(pk__in=[commune.pk, sibling.pk])
-                .order_by("code")[:1]]
-    ninh_binh = unit("2025", "province", "37").children.order_by("code").first()
-    bad = {**VALUES, ("PL6_II_1_3", "total"): -2}
-    files = [_upload(f"{u.code}.xlsx", filled(pl6, u, y2023)) for u in communes[:2]]
-    files.append(_upload("loi.xlsx", filled(pl6, communes[2], y2023, bad)))
-    files.append(_upload("ninh-binh.xlsx", filled(pl6, ninh_binh, y2023)))
-    files.append(_upload("ghi-chu.xlsx", b"not a workbook"))
-    client_for(client, coordinator)
-    response = client.post(reverse("workbooks:batch_new"), {"files": files})
-    assert response.status_code == 302
-    batch = WorkbookBatch.objects.get(created_by=coordinator)
-    assert response["Location"] == reverse("workbooks:batch", args=[batch.pk])
-    results = {f.name: f for f in batch.files.all()}
-    assert batch.status == "done" and len(results) == 5
-    assert results[f"{commune.code}.xlsx"].status == "imported"
-    assert results[f"{commune.code}.xlsx"].submission.unit == commune
-    assert results[f"{sibling.code}.xlsx"].status == "imported"
-    assert results["loi.xlsx"].status == "refused"
-    assert [p["cell"] for p in results["loi.xlsx"].problems] == [input_cell_refs(pl6, y2023)[("PL6_II_1_3", "total")]]
-    assert results["ninh-binh.xlsx"].status == "refused" and ninh_binh.name in results["ninh-binh.xlsx"].message
-    assert results["ghi-chu.xlsx"].status == "refused"
-    assert all(bytes(f.data) == b"" for f in results.values())
-    assert saved(commune, y2023, pl6) == saved(sibling, y2023, pl6) and saved(commune, y2023, pl6)
-    assert not saved(communes[2], y2023, pl6) and not saved(ninh_binh, y2023, pl6)
-    assert AuditEntry.objects.filter(action="workbooks.batch_created", object_id=str(batch.pk)).count() == 1
-    finished = AuditEntry.objects.get(action="workbooks.batch_finished", object_id=str(batch.pk))
-    assert finished.detail == {"imported": 2, "refused": 3}
-
-    # The progress page and its JSON.
-    page = client.get(reverse("workbooks:batch", args=[batch.pk])).content.decode()
-    assert "loi.xlsx" in page and input_cell_refs(pl6, y2023)[("PL6_II_1_3", "total")] in page
-    assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
-    status = client.get(reverse("workbooks:batch_status", args=[batch.pk])).json()
-    assert (status["done"], status["total"], status["imported"], status["refused"]) == (5, 5, 2, 3)
-    assert status["is_done"] and [f["name"] for f in status["files"]][-1] == "ghi-chu.xlsx"
-    assert len(client.get(reverse("workbooks:batch_status", args=[batch.pk]), {"from": 3}).json()["files"]) == 2
-    # Nobody else sees it.
-    client_for(client, outsider)
-    assert client.get(reverse("workbooks:batch", args=[batch.pk])).status_code == 404
-    assert client.get(reverse("workbooks:batch_status", args=[batch.pk])).status_code == 404
-
-
-def test_bulk_upload_of_a_zip_and_the_page_while_waiting(client, coordinator, commune, sibling, pl6, y2023):
-    archive = _zip({f"bao-cao/{u.code}.xlsx": filled(pl6, u, y2023) for u in (commune, sibling)}
-                   | {"bao-cao/doc-truoc.txt": b"..."})
-    batch = batches.create_batch(coordinator, [("huyen.zip", archive)], submit=True)
-    files = {f.name: f for f in batch.files.all()}
-    assert set(files) == {f"huyen.zip/{commune.code}.xlsx", f"huyen.zip/{sibling.code}.xlsx",
-                          "huyen.zip/doc-truoc.txt"}
-    assert files["huyen.zip/doc-truoc.txt"].status == "refused"
-    # Before the work runs, the page refreshes itself without JavaScript.
-    client_for(client, coordinator)
-    page = client.get(reverse("workbooks:batch", args=[batch.pk])).content.decode()
-    assert '<noscript><meta http-equiv="refresh"' in page and "workbooks/batch.js" in page
-    assert client.get(reverse("workbooks:batch_status", args=[batch.pk])).json()["done"] == 1
-    batches.run_batch(batch.pk)
-    assert set(WorkbookFile.objects.filter(batch=batch).values_list("status", flat=True)) == {"imported", "refused"}
-    assert set(Submission.objects.filter(unit__in=[commune, sibling], form=pl6).values_list("status", flat=True)) \
-        == {"submitted"}
-
-
-def test_bulk_upload_needs_a_reporting_role(client, viewer, coordinator):
-    client_for(client, viewer)
-    assert client.get(reverse("workbooks:batch_new")).status_code == 404
-    client_for(client, coordinator)
-    assert client.get(reverse("workbooks:batch_new")).status_code == 200
-    response = client.post(reverse("workbooks:batch_new"), {})
-    assert response.status_code == 400 and not WorkbookBatch.objects.exists()
-
-
-def test_a_bad_file_does_not_stop_the_batch_even_on_an_unexpected_error(coordinator, commune, sibling, pl6, y2023,
-                                                                        monkeypatch):
-    batch = batches.create_batch(coordinator, [("a.xlsx", filled(pl6, commune, y2023)),
-                                               ("b.xlsx", filled(pl6, sibling, y2023))])
-    real = batches.import_workbook
-    calls = []
-
-    def flaky(user, data, name, **kw):
-        calls.append(name)
-        if name == "a.xlsx":
-            raise RuntimeError("disk full")
-        return real(user, data, name, **kw)
-
-    monkeypatch.setattr(batches, "import_workbook", flaky)
-    batches.run_batch(batch.pk)
-    results = {f.name: f.status for f in batch.files.all()}
-    assert calls == ["a.xlsx", "b.xlsx"] and results == {"a.xlsx": "refused", "b.xlsx": "imported"}
-
-
-def test_build_template_without_a_previous_period(pl6, commune):
-    first = Period.objects.get(code="2021")
-    data = build_template(pl6, commune, first)
-    ws = openpyxl.load_workbook(io.BytesIO(data))["PL6"]
-    refs = input_cell_refs(pl6, first)
-    # No last-period columns: the inputs stand side by side.
-    assert [refs[("PL6_I_1", o)][0] for o in ("total", "male", "female")] == ["E", "F", "G"]
-    assert ws["E6"].value and read_workbook(data).values[("PL6_I_1", "total")] == ""
-
-
-# --- comments on warnings -------------------------------------------------
-
-def fill_comments(data, form, period, comments):
-    """Type `comments` ({row code: text}) into the comment column."""
-    refs = comment_cell_refs(form, period)
-    wb = openpyxl.load_workbook(io.BytesIO(data))
-    for code, text in comments.items():
-        wb[form.code][refs[code]] = text
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def last_year(commune_officer, commune, pl6):
-    """2022 figures of row I.1 such that 2023's 1.234 total and 634 girls are
-    ten times as many or more, and 600 boys are not."""
-    y2022 = Period.objects.get(code="2022")
-    before = actions.open_submission(commune_officer, pl6, commune, y2022)
-    actions.save_values(commune_officer, before, {("PL6_I_1", "total"): "120", ("PL6_I_1", "male"): "61",
-                                                  ("PL6_I_1", "female"): "59"})
-
-
-def comments_of(unit_, period):
-    return {(v.element.code, v.option.code): v.comment
-            for v in DataValue.objects.filter(unit=unit_, period=period).exclude(comment="")
-            .select_related("element", "option")}
-
-
-def test_a_warning_without_a_comment_is_imported_and_shown_and_stops_the_submission(
-        client, commune_officer, commune, pl6, y2023, last_year):
-    refs = input_cell_refs(pl6, y2023)
-    data = filled(pl6, commune, y2023)
-    result = import_workbook(commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023), submit=True)
-    # Imported as a draft, as the web saves it; the two warnings named by cell.
-    assert saved(commune, y2023, pl6)[("PL6_I_1", "total")] == 1234
-    assert {p.cell for p in result.uncommented} == {refs[("PL6_I_1", "total")], refs[("PL6_I_1", "female")]}
-    assert all(p.level == "warning" and p.row == "I.1 Số trẻ em dưới 16 tuổi" for p in result.uncommented)
-    assert not result.submitted and result.submit_refusal
-    assert {p.cell for p in result.submit_problems} == {p.cell for p in result.uncommented}
-    assert Submission.objects.get(form=pl6, unit=commune, period=y2023).status == "draft"
-
-    # On the page: imported, and told that figures need a comment.
-    client_for(client, commune_officer)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    upload = io.BytesIO(data)
-    upload.name = "x.xlsx"
-    response = client.post(upload_url(pl6, y2023, commune), {"workbook": upload, "submit": "1"}, follow=True)
-    page = response.content.decode()
-    assert response.status_code == 200 and "2 figures are ten times last period" in page
-    # In bulk: the file is imported; its warnings are listed.
-    batch = batches.create_batch(commune_officer, [("a.xlsx", data)])
-    batches.run_batch(batch.pk)
-    f = batch.files.get()
-    assert f.status == "imported" and {p["cell"] for p in f.problems} == {p.cell for p in result.uncommented}
-
-
-def test_a_comment_typed_in_the_workbook_is_saved_like_one_typed_on_the_web(
-        client, commune_officer, coordinator, commune, sibling, pl6, y2023, last_year):
-    comment = "Điều tra lại toàn bộ trẻ em trên địa bàn năm 2023"
-    data = fill_comments(filled(pl6, commune, y2023), pl6, y2023, {"I.1": comment})
-    result = import_workbook(commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023), submit=True)
-    # The comment sits on the cells that warn, as the web puts it beside them;
-    # nothing is left to explain, so the report is submitted.
-    assert comments_of(commune, y2023) == {("PL6_I_1", "total"): comment, ("PL6_I_1", "female"): comment}
-    assert result.warnings and not result.uncommented and result.submitted
-    value = DataValue.objects.get(unit=commune, period=y2023, element__code="PL6_I_1", option__code="total")
-    assert value.changes.get().new_comment == comment
-
-    # Typed on the web for the same warnings, the same is stored.
-    y2022 = Period.objects.get(code="2022")
-    before = actions.open_submission(coordinator, pl6, sibling, y2022)
-    actions.save_values(coordinator, before, {("PL6_I_1", "total"): "120", ("PL6_I_1", "male"): "61",
-                                              ("PL6_I_1", "female"): "59"})
-    client_for(client, coordinator)
-    post = {f"v:{e}:{o}": v for (e, o), v in WEB_VALUES.items()}
-    post |= {"c:PL6_I_1:total": comment, "c:PL6_I_1:female": comment, "action": "submit"}
-    assert client.post(entry_url(pl6, y2023, sibling), post).status_code == 302
-    assert comments_of(sibling, y2023) == comments_of(commune, y2023)
-    assert Submission.objects.get(form=pl6, unit=sibling, period=y2023).status == "submitted"
-
-
-def test_the_comment_column_is_prefilled_and_an_emptied_comment_is_cleared(
-        commune_officer, commune, pl6, y2023, last_year):
-    refs = comment_cell_refs(pl6, y2023)
-    data = fill_comments(filled(pl6, commune, y2023), pl6, y2023, {"I.1": "Điều tra lại", "II.1": "Ghi chú"})
-    import_workbook(commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023))
-    # A comment on a row without a warning is kept on the row's first figure.
-    assert comments_of(commune, y2023) == {("PL6_I_1", "total"): "Điều tra lại",
-                                           ("PL6_I_1", "female"): "Điều tra lại", ("PL6_II_1", "total"): "Ghi chú"}
-    # The template downloaded now shows them, in an unlocked cell of the row.
-    ws = openpyxl.load_workbook(io.BytesIO(template_for(pl6, commune, y2023)))["PL6"]
-    assert ws[refs["I.1"]].value == "Điều tra lại" and ws[refs["II.1"]].value == "Ghi chú"
-    assert not ws[refs["I.1"]].protection.locked and ws.cell(7, ws[refs["I.1"]].column).value == "c"
-    # Emptied in the file: cleared in Treem, the history keeps it.
-    again = fill_comments(template_for(pl6, commune, y2023), pl6, y2023, {"II.1": None})
-    import_workbook(commune_officer, again, "x.xlsx", expected=(pl6, commune, y2023))
-    assert set(comments_of(commune, y2023)) == {("PL6_I_1", "total"), ("PL6_I_1", "female")}
-    value = DataValue.objects.get(unit=commune, period=y2023, element__code="PL6_II_1", option__code="total")
-    assert [(c.old_comment, c.new_comment) for c in value.changes.all()][-1] == ("Ghi chú", "")
-
-
-def test_a_formula_in_a_comment_cell_is_refused(commune_officer, commune, pl6, y2023):
-    data = fill_comments(filled(pl6, commune, y2023), pl6, y2023, {"I.1": "=A1"})
-    error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
-    assert [p.cell for p in error.problems] == [comment_cell_refs(pl6, y2023)["I.1"]]
-
-
-def test_a_template_made_before_the_comment_column_still_imports(commune_officer, commune, pl6, y2023):
-    refs = comment_cell_refs(pl6, y2023)
-    wb = openpyxl.load_workbook(io.BytesIO(filled(pl6, commune, y2023)))
-    ws = wb["PL6"]
-    ws.delete_cols(ws[refs["I.1"]].column)
-    identity = wb[IDENTITY_SHEET]
-    next(c for c in identity["B"] if c.value == "treem-workbook/2").value = "treem-workbook/1"
-    out = io.BytesIO()
-    wb.save(out)
-    import_workbook(commune_officer, out.getvalue(), "old.xlsx", expected=(pl6, commune, y2023))
-    assert saved(commune, y2023, pl6)[("PL6_I_1", "total")] == 1234
-
-
-# --- the templates of the units below, in one .zip --------------------------
-
-def zip_url(form, period, unit_):
-    return reverse("workbooks:templates_below", args=[form.code, period.code, unit_.pk])
-
-
-def _templates(response):
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    return {name: archive.read(name) for name in archive.namelist()}
-
-
-def test_a_province_downloads_the_templates_of_its_communes_in_one_zip(
-        client, coordinator, commune_officer, commune, pl6, y2023, bac_kan, bac_kan_plan):
-    # The calendar asks every commune of the province for PL6 each year.
-    calendar.add_schedule(coordinator, bac_kan_plan, [pl6], Period.Type.ANNUAL, Schedule.Reporters.COMMUNES, 15, 12)
-    expected = calendar.expected_units(bac_kan_plan.schedules.get(), y2023)
-    # One commune has reported already: its template comes prefilled.
-    submission = actions.open_submission(commune_officer, pl6, commune, y2023)
-    actions.save_values(commune_officer, submission, WEB_VALUES)
-
-    client_for(client, coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(zip_url(pl6, y2023, bac_kan)).content.decode()
-    assert f"Download the templates of {len(expected)} units (.zip)" in page and commune.name in page
-    assert zip_url(pl6, y2023, bac_kan) in client.get(entry_url(pl6, y2023, bac_kan)).content.decode()
-
-    response = client.get(zip_url(pl6, y2023, bac_kan), {"download": "1"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert f"PL6_2023_{bac_kan.code}_" in response["Content-Disposition"]
-    files = _templates(response)
-    assert len(files) == len(expected) > 100
-    names = sorted(files)
-    assert all(name.isascii() and name.endswith(".xlsx") and " " not in name for name in names)
-    by_code = {name.split("_")[2]: name for name in names}
-    assert set(by_code) == {u.code for u in expected}
-    assert by_code[commune.code] == f"PL6_2023_{commune.code}_{re.sub('[^a-z0-9]+', '-', fold(commune.name))}.xlsx"
-    # Each file is the unit's own template, prefilled with what it saved.
-    mine = read_workbook(files[by_code[commune.code]], expected=(pl6, commune, y2023))
-    assert mine.values[("PL6_I_1", "total")] == Decimal("1234")
-    other = next(u for u in expected if u != commune)
-    theirs = read_workbook(files[by_code[other.code]], expected=(pl6, other, y2023))
-    assert theirs.unit == other and set(theirs.values.values()) == {""}
-    # Filled in and sent back in one .zip, they are imported by the bulk upload.
-    back = _zip({name: fill(files[name], pl6, y2023, VALUES) for name in names[:3]})
-    batch = batches.create_batch(coordinator, [("tra-ve.zip", back)])
-    batches.run_batch(batch.pk)
-    assert set(batch.files.values_list("status", flat=True)) == {"imported"}
-
-
-def test_the_zip_holds_only_units_the_user_may_see(client, commune_officer, outsider, commune, pl6, y2023):
-    district = commune.parent
-    # The district's reporting pages are not the commune's to open.
-    client_for(client, commune_officer)
-    assert client.get(zip_url(pl6, y2023, district), {"download": "1"}).status_code == 404
-    # No calendar line: the communes of the district.
-    coordinator = make_user("district", "coordinator", district)
-    client_for(client, coordinator)
-    files = _templates(client.get(zip_url(pl6, y2023, district), {"download": "1"}))
-    assert sorted(name.split("_")[2] for name in files) == sorted(district.children.values_list("code", flat=True))
-    # Another province's coordinator: as if the district did not exist.
-    client_for(client, outsider)
-    assert client.get(zip_url(pl6, y2023, district)).status_code == 404
-    assert client.get(zip_url(pl6, y2023, district), {"download": "1"}).status_code == 404
-    # A commune has no unit below: nothing to download.
-    client_for(client, commune_officer)
-    assert client.get(zip_url(pl6, y2023, commune), {"download": "1"}).status_code == 404

@@ -96,6 +96,18 @@ def _para(container, text="", size=14, bold=False, italic=False, align=None, ind
     return p
 
 
+def _border_line(p, edge):
+    """Make the empty paragraph `p` a thin line along its `edge` ("top" or
+    "bottom"), the short rules the decree draws under header lines."""
+    _set_font(p.add_run(""), 2)
+    borders = OxmlElement("w:pBdr")
+    line = OxmlElement(f"w:{edge}")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        line.set(qn(k), v)
+    borders.append(line)
+    p._p.get_or_add_pPr().append(borders)
+
+
 def _rule(cell, length_cm, width_cm):
     """A short centred line under a header block, as the decree draws it."""
     p = cell.add_paragraph()
@@ -103,13 +115,7 @@ def _rule(cell, length_cm, width_cm):
     side = max((width_cm - length_cm) / 2, 0)
     fmt.left_indent, fmt.right_indent = Cm(side), Cm(side)
     fmt.space_before, fmt.space_after = Pt(2), Pt(4)
-    _set_font(p.add_run(""), 2)
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        top.set(qn(k), v)
-    borders.append(top)
-    p._p.get_or_add_pPr().append(borders)
+    _border_line(p, "top")
     return p
 
 
@@ -238,13 +244,7 @@ def _title(doc, lines):
     fmt = p.paragraph_format
     fmt.left_indent, fmt.right_indent = Cm(6.25), Cm(6.25)
     fmt.space_after = Pt(12)
-    _set_font(p.add_run(""), 2)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(k), v)
-    borders.append(bottom)
-    p._p.get_or_add_pPr().append(borders)
+    _border_line(p, "bottom")
 
 
 def default_recipients(unit, period):

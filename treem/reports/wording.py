@@ -11,29 +11,24 @@ from django.utils import timezone
 from treem.units.models import Unit
 
 
+def _phrase(half, year):
+    """'6 tháng đầu năm 2023' (half "H1"), '6 tháng cuối năm 2023' ("H2"), 'năm 2023' ("")."""
+    return {"H1": f"6 tháng đầu năm {year}", "H2": f"6 tháng cuối năm {year}"}.get(half, f"năm {year}")
+
+
 def period_phrase(period):
     """'năm 2023', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023', 'giai đoạn 2021 - 2025'."""
     code = period.code
     if code.endswith("MTR"):
         return f"giai đoạn {period.start.year} - {code[:4]}"
-    year = code[:4]
-    if code.endswith("H1"):
-        return f"6 tháng đầu năm {year}"
-    if code.endswith("H2"):
-        return f"6 tháng cuối năm {year}"
-    return f"năm {year}"
+    return _phrase(code[4:], code[:4])
 
 
 def previous_phrase(period):
     code = period.code
     if code.endswith("MTR"):
         return f"năm {period.start.year - 1}"
-    year = int(code[:4]) - 1
-    if code.endswith("H1"):
-        return f"6 tháng đầu năm {year}"
-    if code.endswith("H2"):
-        return f"6 tháng cuối năm {year}"
-    return f"năm {year}"
+    return _phrase(code[4:], int(code[:4]) - 1)
 
 
 def next_phrase(period):
@@ -41,9 +36,7 @@ def next_phrase(period):
     if code.endswith("MTR"):
         return f"giai đoạn {int(code[:4]) + 1} - 2030"
     year = int(code[:4])
-    if code.endswith("H1"):
-        return f"6 tháng cuối năm {year}"
-    return f"năm {year + 1}"
+    return _phrase("H2", year) if code.endswith("H1") else _phrase("", year + 1)
 
 
 def issuer_for(plan, unit):
