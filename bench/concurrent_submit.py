@@ -1,9 +1,10 @@
 """Fifty commune officers submit their Appendix 6 at once, over HTTP on
-loopback, to Treem served by waitress as `treem serve` serves it.
+loopback, to Treem served by `treem serve` (gunicorn: one process per core,
+8 threads each), started by the benchmark on a free port.
 
     python -m bench.concurrent_submit                 # SQLite in a temporary directory
     python -m bench.concurrent_submit --postgres postgres://postgres@127.0.0.1:5432/test
-    python -m bench.concurrent_submit --users 50 --threads 8 --window 20
+    python -m bench.concurrent_submit --users 50 --workers 2 --threads 8 --window 20
 
 Every officer has the form open (GET, not timed). Two loads are measured:
 - "at the same instant": all officers press "Save and submit" together;
@@ -21,7 +22,10 @@ import json
 import os
 import random
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -118,7 +122,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads, as `treem serve` (default 8)")
+    parser.add_argument("--workers", type=int, help="server processes (default: as `treem serve`, one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per process, as `treem serve` (default 8)")
     parser.add_argument("--window", type=float, default=20.0, help="seconds over which the second group arrives")
     args = parser.parse_args()
 
@@ -127,15 +132,69 @@ def main():
         run(args)
 
 
+def _cpu_seconds(pids):
+    """User + system CPU time used so far by these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(master_pid, database_vendor):
+    """The server's processes (gunicorn's master and workers) and, on
+    PostgreSQL, the database's, to count what fifty submissions cost."""
+    server, database = [master_pid], []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{name}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
+            server.append(int(name))
+        elif database_vendor == "postgresql" and comm.startswith("postgres"):
+            database.append(int(name))
+    return server, database
+
+
+def _start_server(workers, threads):
+    """`treem serve` on a free port, on the benchmark's database (the
+    environment says which); its base URL and process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "treem", "serve", "--port", str(port), "--threads", str(threads)]
+    if workers:
+        command += ["--workers", str(workers)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return base, server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("treem serve did not start: " + server.stdout.read())
+
+
 def run(args):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection, connections
-    from waitress.server import create_server
 
     from treem.accounts.models import User
+    from treem.core.management.commands.serve import default_workers
     from treem.reporting.loading import load_forms
     from treem.reporting.models import DataValue, Submission
     from treem.units.loading import load_units
@@ -156,24 +215,27 @@ def run(args):
             sessions.append((s.session_key, commune.pk))
         connections.close_all()
 
-        server = create_server(get_wsgi_application(), host="127.0.0.1", port=0, threads=args.threads)
-        base = f"http://127.0.0.1:{server.effective_port}"
-        threading.Thread(target=server.run, daemon=True).start()
-
+        base, server = _start_server(args.workers, args.threads)
+        workers = args.workers or default_workers()
         officers = [Officer(base, key, pk, i) for i, (key, pk) in enumerate(sessions)]
         for o in officers:
             o.open_form()
-        officers[-1].submit()  # warm up: templates compiled, connections open
+        for o in officers[-1:]:
+            o.submit()  # warm up: templates compiled, connections open
         alone, herd, window = officers[0], officers[1:args.users + 1], officers[args.users + 1:-1]
         alone.type_and_submit(0)
         alone_time = max(alone.timings)
 
         barrier = threading.Barrier(len(herd))
         threads = [threading.Thread(target=o.submit, args=(barrier,)) for o in herd]
+        server_pids, database_pids = _processes(server.pid, connection.vendor)
+        before = _cpu_seconds(server_pids), _cpu_seconds(database_pids), time.process_time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        after = _cpu_seconds(server_pids), _cpu_seconds(database_pids), time.process_time()
+        cpu = [(b - a) / len(herd) for a, b in zip(before, after)]
 
         rng = random.Random(1)
         threads = [threading.Thread(target=o.type_and_submit, args=(rng.uniform(0, args.window),)) for o in window]
@@ -188,9 +250,15 @@ def run(args):
                 unit_id=sessions[o.i][1], period__code="2026").values_list("element__code", "option__code", "value")}
             lost += sum(1 for k, v in figures(o.i).items() if stored.get(k) != v)
         submitted = Submission.objects.filter(status="submitted", unit_id__in=[pk for _k, pk in sessions]).count()
-        print(f"database: {connection.vendor}; waitress threads: {args.threads}; machine cores: {os.cpu_count()}")
+        print(f"database: {connection.vendor}; treem serve: {workers} processes x {args.threads} threads; "
+              f"machine cores: {os.cpu_count()}")
         print(f"one officer alone: slowest answer {alone_time * 1000:.0f} ms (3 autosaves, then submit)")
         herd_p95, herd_errors = _summary("at the same instant (Save and submit)", herd, alone_time)
+        # On n cores, fifty answers cannot all come sooner than 50 x (CPU each) / n.
+        print(f"  CPU per submission in that burst: server {cpu[0] * 1000:.1f} ms, database server "
+              f"{cpu[1] * 1000:.1f} ms, this benchmark's own clients {cpu[2] * 1000:.1f} ms; the last of "
+              f"{len(herd)} cannot answer before {len(herd) * sum(cpu) / os.cpu_count() * 1000:.0f} ms "
+              f"on {os.cpu_count()} cores")
         window_p95, window_errors = _summary(f"within {args.window:.0f} s (3 autosaves + submit each)", window,
                                              alone_time)
         print(f"reports submitted: {submitted} of {len(sessions)}; values lost or wrong: {lost}")
@@ -200,7 +268,8 @@ def run(args):
             print(f"{label}: {'OK' if ok else 'NOT MET'} (p95 under 300 ms, no error, nothing lost)")
     finally:
         if server is not None:
-            server.close()
+            server.terminate()
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

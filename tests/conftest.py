@@ -31,12 +31,14 @@ def load_base_data():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache (sign-in failure counters live there)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (sign-in failure counters live there)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

@@ -241,3 +241,49 @@ def test_each_lands_on_what_is_asked_of_them(client, agency_line, health_reporte
     assert 'id="awaiting"' in page and reverse("reporting:index") in page
     assert list(actions.awaiting_review(coordinator)) == [submission]
     assert not actions.awaiting_review(health_reporter).exists()
+
+
+def _own_rate(page, cell):
+    """The rate a page shows in a rate cell ("PL7_CT22_r:actual") from the
+    report's own numerator and denominator: "" when hidden, None when absent."""
+    td = re.search(r'<td class="cell[^"]*">((?:(?!</td>).)*?[:"]%s"(?:(?!</td>).)*)</td>' % re.escape(cell), page,
+                   re.S)
+    assert td, cell
+    found = re.search(r'<span class="rolled own-rate" data-rate="[^"]*"[^>]*?( hidden)?>[^<]*'
+                      r'<span class="rate">([^<]*)</span>', td.group(1))
+    return None if found is None else ("" if found.group(1) else found.group(2))
+
+
+def test_an_agency_sees_its_own_rate_as_its_coordinator_does(client, health_reporter, health, coordinator, forms,
+                                                             y2023, commune_officer):
+    """Sở Y tế types the children injured (numerator) and all children
+    (denominator): its own page shows the ‰ they give, the figure the
+    province's page shows as the agencies' sum once approved."""
+    bac_kan = health.unit
+    url = reverse("reporting:agency_entry", args=["PL7", "2023", bac_kan.pk, health.pk])
+    c = client_for(client, health_reporter)
+    page = c.get(url).content.decode()
+    assert _own_rate(page, "PL7_CT22_r:actual") == ""  # nothing typed: nothing shown
+    c.post(url, {"action": "save", "v:PL7_CT22:actual": "1.234", "v:PL7_CT22_d:actual": "1.300",
+                 "v:PL7_CT18:actual": "45", "v:PL7_CT18_d:actual": "0"})
+    page = c.get(url).content.decode()
+    assert _own_rate(page, "PL7_CT22_r:actual") == "94,9"
+    assert 'data-rate="PL7_CT22:actual PL7_CT22_d:actual 100"' in page
+    assert _own_rate(page, "PL7_CT18_r:actual") == ""  # no rate of a zero denominator
+    # The page recomputes it from the figures autosave answers with.
+    saved = c.post(reverse("reporting:agency_autosave", args=["PL7", "2023", bac_kan.pk, health.pk]),
+                   {"v:PL7_CT22_d:actual": "1.400", "o:PL7_CT22_d:actual": "1.300"}).json()
+    assert saved["values"]["PL7_CT22:actual"] == "1.234" and saved["values"]["PL7_CT22_d:actual"] == "1.400"
+    submission = Submission.objects.get(form__code="PL7", period=y2023, agency=health)
+    actions.submit(health_reporter, submission)
+    actions.approve(coordinator, submission)
+    mine = _own_rate(c.get(url).content.decode(), "PL7_CT22_r:actual")
+    province = client_for(client, coordinator).get(reverse("reporting:entry", args=["PL7", "2023", bac_kan.pk]))
+    summed = re.findall(r'<span class="rolled agencies"[^>]*>([^<]*)</span>', province.content.decode())
+    assert mine == "88,1" and any(s.split()[-1] == mine for s in summed)
+
+    # A commune's own page shows its own rate the same way.
+    own = reverse("reporting:entry", args=["PL7", "2023", commune_officer.unit_id])
+    c = client_for(client, commune_officer)
+    c.post(own, {"action": "save", "v:PL7_CT1:actual": "1", "v:PL7_CT1_d:actual": "3"})
+    assert _own_rate(c.get(own).content.decode(), "PL7_CT1_r:actual") == "33,3"

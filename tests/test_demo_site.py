@@ -66,22 +66,26 @@ def test_running_the_demo_again_changes_nothing_and_loses_nothing(demo_env):
     assert signer.strip() == "Sửa tay"
 
 
-@pytest.fixture(scope="session")
-def demo_server(demo_env):
-    env, _ = demo_env
+def start_server(env, *options):
+    """`treem serve` on a free port, answering; (its URL, its process)."""
     port = free_port()
-    server = subprocess.Popen(TREEM + ["serve", "--port", str(port)], env=env,
+    server = subprocess.Popen(TREEM + ["serve", "--port", str(port), *options], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             urllib.request.urlopen(url + "/healthz", timeout=1)
-            break
+            return url, server
         except OSError:
             time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("the demo server did not start: " + server.stdout.read())
+    server.kill()
+    pytest.fail("the server did not start: " + server.stdout.read())
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_env):
+    env, _ = demo_env
+    url, server = start_server(env)
     yield url
     server.terminate()
     server.wait(timeout=10)

@@ -2,11 +2,13 @@
 deadline of each period, and who has submitted, who is late, who has not
 started — completeness and timeliness as a coordinator chases them."""
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 
 from treem.core.models import AuditEntry
 from treem.plans.models import Plan, ReportingRequirement
@@ -207,3 +209,69 @@ class TestPages:
             assert "PL6" in page and 'value="remove"' not in page
             assert c.post(url, {"action": "remove", "line": annual_pl6.pk}).status_code == 403
         assert Schedule.objects.filter(pk=annual_pl6.pk).exists()
+
+
+class TestYearPicker:
+    """The calendar shows one year of the plan: this year's periods unless
+    another year of the plan is chosen (a plain GET form)."""
+
+    @staticmethod
+    def _picker(page):
+        """(the years offered, the years selected) of the page's year picker."""
+        picker = re.search(r'<form method="get"[^>]*id="year-picker">(.*?)</form>', page, re.S)
+        assert picker and '<button type="submit">' in picker.group(1), "no year picker"
+        options = re.findall(r'<option value="(\d+)"( selected)?>', picker.group(1))
+        return [int(y) for y, _s in options], [int(y) for y, s in options if s]
+
+    def test_a_coordinator_looks_at_another_year(self, client, coordinator, annual_pl6):
+        plan = annual_pl6.plan
+        c = client_for(client, coordinator)
+        url = reverse("reporting:calendar", args=[plan.pk])
+        page = c.get(url).content.decode()
+        # By default, as before: the last year Bắc Kạn saw to its end. Its
+        # communes report 2025 under the new ones: the plan's later years are not offered.
+        assert self._picker(page) == ([2021, 2022, 2023, 2024], [2024])
+        assert "15/12/2024" in page
+
+        page = c.get(url, {"year": "2022"}).content.decode()
+        assert self._picker(page)[1] == [2022]
+        assert "15/12/2022" in page and "15/12/2024" not in page
+        assert reverse("reporting:tracking", args=[plan.pk, annual_pl6.pk, "2022"]) in page
+        # A year outside the plan's, or not a year: the default, not an error.
+        for wrong in ("2025", "2031", "abc", "2022.5", "", "-1", "9" * 30):
+            response = c.get(url, {"year": wrong})
+            assert response.status_code == 200, wrong
+            assert self._picker(response.content.decode())[1] == [2024], wrong
+            assert "15/12/2024" in response.content.decode(), wrong
+
+        # The mid-term review (2021 to mid-2025) is the one report of 2025
+        # Bắc Kạn still owed: 2025 is offered, and nothing else is due then.
+        [review] = calendar.add_schedule(coordinator, plan, [annual_pl6.form], "one_off", "district", 31, 12,
+                                         year=2025)
+        lines, years, year = calendar.calendar_lines(plan, [annual_pl6, review], today=date(2025, 3, 1))
+        assert (years, year) == ([2021, 2022, 2023, 2024, 2025], 2025)
+        assert [p and p.code for _s, p in lines] == [None, "2025MTR"]
+        page = c.get(url, {"year": "2023"}).content.decode()
+        assert reverse("reporting:tracking", args=[plan.pk, review.pk, "2025MTR"]) not in page
+        assert reverse("reporting:tracking", args=[plan.pk, annual_pl6.pk, "2023"]) in page
+        page = c.get(url, {"year": "2025"}).content.decode()
+        assert reverse("reporting:tracking", args=[plan.pk, review.pk, "2025MTR"]) in page
+        assert "15/12/2025" not in page
+
+    def test_a_running_plan_shows_this_year_and_offers_the_others(self, client, successor_coordinator, pl6):
+        plan = Plan.objects.create(unit=successor_coordinator.unit, title="Kế hoạch thử",
+                                   issuer="UBND tỉnh Thái Nguyên", period_start=2026, period_end=2030)
+        [annual] = calendar.add_schedule(successor_coordinator, plan, [pl6], "annual", "commune", 15, 11)
+        lines, years, year = calendar.calendar_lines(plan, [annual], today=date(2027, 3, 1))
+        assert (years, year, lines[0][1].code) == ([2026, 2027, 2028, 2029, 2030], 2027, "2027")
+        # A year to come: its period, not begun yet.
+        assert calendar.calendar_lines(plan, [annual], 2029, today=date(2027, 3, 1))[0][0][1].code == "2029"
+        # Before the plan's first year: its first year.
+        assert calendar.calendar_lines(plan, [annual], today=date(2025, 8, 1))[2] == 2026
+
+        c = client_for(client, successor_coordinator)
+        url = reverse("reporting:calendar", args=[plan.pk])
+        page = c.get(url).content.decode()
+        assert self._picker(page)[1] == [min(max(django_timezone.localdate().year, 2026), 2030)]
+        page = c.get(url, {"year": "2028"}).content.decode()
+        assert self._picker(page) == ([2026, 2027, 2028, 2029, 2030], [2028]) and "15/11/2028" in page

@@ -268,3 +268,42 @@ def test_a_returned_report_waits_for_the_commune_with_its_reason_and_every_chang
     assert changes.count("<tr>") > len(PL6_VALUES) + 2
     assert '<td class="n">600</td><td class="n">601</td>' in changes
     assert '<td class="n">634</td><td class="n">633</td>' in changes
+
+
+def test_save_and_submit_keeps_the_figures_when_refused_then_submits_once_explained(
+        client, commune_officer, coordinator, pl6, y2023):
+    y2022 = Period.objects.get(code="2022")
+    actions.approve(coordinator, submitted_pl6(commune_officer, pl6, y2022, {("PL6_II_2", "total"): "4"}))
+    client_for(client, commune_officer)
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    # Ten times last year's figure: a warning without a comment stops the submission, not the saving.
+    page = client.post(url, {"v:PL6_II_2:total": "40", "v:PL6_II_1:total": "5", "action": "submit"})
+    assert page.status_code == 200 and "Chưa gửi được báo cáo" in page.content.decode()
+    submission = Submission.objects.get(form=pl6, unit=commune_officer.unit, period=y2023)
+    assert submission.status == "draft"
+    assert actions.stored_values(submission) == {("PL6_II_2", "total"): 40, ("PL6_II_1", "total"): 5}
+    assert not AuditEntry.objects.filter(action="reporting.submitted", object_id=str(submission.pk)).exists()
+
+    response = client.post(url, {"v:PL6_II_2:total": "40", "v:PL6_II_1:total": "5",
+                                 "c:PL6_II_2:total": "Hai xã nhập vào", "action": "submit"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "submitted" and submission.submitted_by == commune_officer
+    comment = DataValue.objects.get(submission=submission, element__code="PL6_II_2").comment
+    assert comment == "Hai xã nhập vào"
+    audits = AuditEntry.objects.filter(object_id=str(submission.pk), user=commune_officer)
+    assert audits.filter(action="reporting.submitted").count() == 1
+    assert audits.filter(action="reporting.values_saved").count() == 2  # the figures, then the comment
+    assert [e.action for e in submission.events.all()] == ["created", "submitted"]
+
+
+def test_last_periods_figures_are_those_of_the_form_alone(commune_officer, coordinator, forms, pl6, y2023):
+    y2022 = Period.objects.get(code="2022")
+    submitted_pl6(commune_officer, pl6, y2022, {("PL6_II_2", "total"): "4"})
+    # The same commune's figure of another form, that year.
+    row = next(r for r in forms["PL1"].rows.select_related("element", "disaggregation")
+               if r.element_id and r.disaggregation_id and r.element.value_type != DataElement.ValueType.TEXT)
+    other = Submission.objects.create(form=forms["PL1"], unit=commune_officer.unit, period=y2022)
+    DataValue.objects.create(element=row.element, option=row.disaggregation.options.first(), value=7,
+                             unit=commune_officer.unit, period=y2022, submission=other)
+    assert actions.previous_values(pl6, commune_officer.unit, y2023) == {("PL6_II_2", "total"): 4}

@@ -101,6 +101,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# `treem serve` runs several processes. What each keeps for itself (figures
+# summed below a unit, public pages) is in its own memory; what they must agree
+# on (the versions that drop those at once everywhere, sign-in failure
+# counters) is in files under DATA_DIR, which all processes of one machine share.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}},
+    "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "shared-cache",
+               "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

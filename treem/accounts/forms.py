@@ -1,6 +1,6 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return "login-failures:" + (self.data.get("username") or "").strip().casefold()
 
     def clean(self):
+        cache = caches["shared"]  # every server process counts the same failures
         if cache.get(self._key(), 0) >= MAX_FAILURES:
             raise ValidationError(
                 _("Too many wrong passwords for this account. Try again in 15 minutes."), code="locked"

@@ -21,6 +21,7 @@ from treem.agencies.models import Agency
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
 from treem.units.models import Unit
+from treem.units.sorting import vietnamese_key
 
 from . import actions
 from .charts import trend_svg
@@ -254,7 +255,8 @@ def _public_plans(unit):
 @require_safe
 def public_index(request):
     rows = PublicResults.objects.filter(enabled=True, unit__level=Unit.Level.PROVINCE).select_related("unit")
-    provinces = sorted((r.unit for r in rows), key=lambda u: (u.structure != Unit.Structure.Y2025, u.name))
+    provinces = sorted((r.unit for r in rows),
+                       key=lambda u: (u.structure != Unit.Structure.Y2025, vietnamese_key(u.name)))
     return _public(render(request, "analytics/public_index.html", {"provinces": provinces}))
 
 

@@ -1,13 +1,15 @@
-"""Versions shared between processes through Django's cache: whatever is
-cached under a version is dropped at once everywhere by giving the version
-a new value (a form's structure edited, reported data changed)."""
+"""Versions shared between processes through the "shared" cache (files
+under DATA_DIR): whatever is cached under a version is dropped at once
+everywhere by giving the version a new value (a form's structure edited,
+reported data changed)."""
 
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def current(key):
+    cache = caches["shared"]
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
@@ -16,4 +18,4 @@ def current(key):
 
 
 def renew(key):
-    cache.set(key, uuid.uuid4().hex, timeout=None)
+    caches["shared"].set(key, uuid.uuid4().hex, timeout=None)

@@ -18,6 +18,7 @@ from treem.accounts.access import (
 )
 from treem.agencies.models import Agency
 from treem.units.models import Unit
+from treem.units.sorting import vietnamese_key
 
 from . import drafts
 from .importing.text import MAX_UPLOAD_BYTES, TOO_LARGE, PlanImportError
@@ -152,9 +153,10 @@ def draft_review(request, pk):
         "draft": draft,
         "doc": draft.data,
         "unit": unit,
-        "units": Unit.objects.filter(editable_unit_scope(request.user, ""))
-        .filter(level=(draft.data.get("unit") or {}).get("level") or Unit.Level.PROVINCE)
-        .order_by("structure", "name")[:500],
+        "units": sorted(Unit.objects.filter(editable_unit_scope(request.user, ""))
+                        .filter(level=(draft.data.get("unit") or {}).get("level") or Unit.Level.PROVINCE)
+                        .order_by("structure", "search_key")[:500],
+                        key=lambda u: (u.structure, vietnamese_key(u.name))),
         "parents": Plan.objects.filter(unit_scope(request.user)).order_by("unit__path", "number"),
         "agencies": Agency.objects.filter(unit=unit) if unit else Agency.objects.none(),
         "lines": lines,

@@ -111,15 +111,18 @@ def previous_period(period):
     return Period.objects.filter(type=period.type, end__lt=period.start).order_by("-end").first()
 
 
-def previous_values(form, unit, period, agency=None):
+def previous_values(form, unit, period, agency=None, rows=None):
     """Last period's values of the same unit (and agency) for the form's elements."""
     before = previous_period(period)
     if before is None:
         return {}
-    codes = form.rows.filter(element__isnull=False).values_list("element__code", flat=True)
-    rows = DataValue.objects.filter(unit=unit, period=before, agency=agency, element__code__in=codes,
-                                    value__isnull=False).values_list("element__code", "option__code", "value")
-    return {(e, o): v for e, o, v in rows}
+    rows = rows if rows is not None else form_rows(form)
+    codes = {r.element_id: r.element.code for r in rows if r.element_id}
+    # All of the unit's figures of that period (one form's worth or a few),
+    # kept here: cheaper than asking the database for a hundred elements by id.
+    found = DataValue.objects.filter(unit=unit, period=before, agency=agency, value__isnull=False).values_list(
+        "element_id", "option__code", "value")
+    return {(codes[e], o): v for e, o, v in found if e in codes}
 
 
 def reporting_refusal(unit, period, today=None):
@@ -168,19 +171,36 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     not block a draft). `rows` (validation.form_rows of the form) spares
     reading the form again when many reports of it are saved in a row.
     """
-    comments = comments or {}
+    submission = _lock_editable(user, submission)
+    problems, _comments = _save_locked(user, submission, values, comments, expected, rows)
+    return problems
+
+
+def _lock_editable(user, submission):
     submission = _lock(submission)
     if not may_report(user, submission.unit, submission.agency):
         raise PermissionDenied
     if not submission.is_editable:
         raise ReportingError(_("This report is %(status)s and can no longer be changed.")
                              % {"status": submission.get_status_display()})
+    return submission
+
+
+def _save_locked(user, submission, values, comments=None, expected=None, rows=None):
+    """save_values on a submission already locked and checked. Returns the
+    problems of the whole form after saving, and its comments then."""
+    comments = comments or {}
     rows = rows if rows is not None else form_rows(submission.form)
     unreadable = _unreadable(submission.form, values, rows)
     if unreadable:
         raise ReportingError(_("Nothing was saved: some cells are not numbers."), unreadable)
 
-    current = stored_values(submission)
+    # One read of what is stored: the figures, and the rows to update.
+    existing, current = {}, {}
+    for pk, e, o, value_type, value, text, comment in DataValue.objects.filter(submission=submission).values_list(
+            "pk", "element__code", "option__code", "element__value_type", "value", "text", "comment"):
+        existing[(e, o)] = DataValue(pk=pk, value=value, text=text, comment=comment)
+        current[(e, o)] = text if value_type == DataElement.ValueType.TEXT else value
     conflicts = _conflicts(rows, current, values, expected or {})
     if conflicts:
         raise ReportingError(_("Nothing was saved: someone else changed these cells after you opened the form. "
@@ -195,8 +215,6 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
             options[(row.element.code, o.code)] = o
         if row.text_element_id:
             options[(row.text_element.code, "total")] = None
-    existing = {(v.element.code, v.option.code): v for v in
-                DataValue.objects.filter(submission=submission).select_related("element", "option")}
     default_option = None  # read only when a text cell is new
     now = timezone.now()
     at = db_datetime(now)
@@ -227,7 +245,7 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
             option = options[key]
             if option is None:
                 option = default_option = default_option or _default_option()
-            created.append(((element.pk, option.pk), (
+            created.append((key, (element.pk, option.pk), (
                 element.pk, option.pk, submission.unit_id, submission.period_id, submission.agency_id,
                 submission.pk, new if element.is_numeric else None, "" if element.is_numeric else (new or ""),
                 new_comment, user.pk, at), change))
@@ -241,11 +259,12 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
         updated.append(old_row)
         history.append((old_row.pk, change))
     insert_rows(DataValue, ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id",
-                            "value", "text", "comment", "updated_by_id", "updated_at"], [r for _k, r, _c in created])
+                            "value", "text", "comment", "updated_by_id", "updated_at"],
+                [r for _c, _k, r, _ch in created])
     if created:
         ids = {(e, o): pk for e, o, pk in DataValue.objects.filter(submission=submission).values_list(
             "element_id", "option_id", "pk")}
-        history += [(ids[k], change) for k, _r, change in created]
+        history += [(ids[k], change) for _c, k, _r, change in created]
     DataValue.objects.bulk_update(updated, ["value", "text", "comment", "updated_by", "updated_at"])
     insert_rows(DataValueChange, ["data_value_id", "version", "user_id", "at", "old", "new", "old_comment",
                                   "new_comment"],
@@ -254,12 +273,14 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     if changed:
         if submission.status == S.RETURNED:
             submission.status = S.DRAFT
-        submission.save()
+        submission.save(update_fields=["status", "updated_at"])
         audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
               version=submission.version, form=submission.form.code, period=submission.period.code)
-    return validate_form_values(submission.form, final,
-                                previous=previous_values(submission.form, submission.unit, submission.period,
-                                                         submission.agency), rows=rows)
+    problems = validate_form_values(submission.form, final, rows=rows, previous=previous_values(
+        submission.form, submission.unit, submission.period, submission.agency, rows=rows))
+    final_comments = {key: v.comment for key, v in existing.items() if v.comment}  # updated in place above
+    final_comments.update({key: change[3] for key, _k, _r, change in created if change[3]})
+    return problems, {key: text for key, text in final_comments.items() if text}
 
 
 def _unreadable(form, values, rows):
@@ -310,10 +331,13 @@ def _default_option():
 def check_before_submit(submission):
     """The problems that stop a submission: errors, and warnings whose cell
     carries no comment."""
-    problems = validate_form_values(submission.form, stored_values(submission),
-                                    previous=previous_values(submission.form, submission.unit, submission.period,
-                                                             submission.agency))
-    comments = stored_comments(submission)
+    rows = form_rows(submission.form)
+    problems = validate_form_values(submission.form, stored_values(submission), rows=rows, previous=previous_values(
+        submission.form, submission.unit, submission.period, submission.agency, rows=rows))
+    return _blocking(problems, stored_comments(submission))
+
+
+def _blocking(problems, comments):
     return [p for p in problems if p.level == ERROR or not comments.get(p.cell)]
 
 
@@ -348,15 +372,39 @@ def submit(user, submission):
         raise ReportingError(_("Only a draft or a returned report can be submitted."))
     blocking = check_before_submit(submission)
     if blocking:
-        raise ReportingError(_("The report cannot be submitted: correct the errors and explain the warnings."),
-                             blocking)
+        raise _refused(blocking)
+    _mark_submitted(user, submission)
+    return submission
+
+
+def save_and_submit(user, submission, values, comments=None):
+    """The web form's "Save and submit": the typed figures are saved, and
+    stay saved as a draft when the submission is refused; the report is
+    submitted if nothing blocks it. One transaction, the form read once:
+    at a deadline, fifty communes press the button together."""
+    with transaction.atomic():
+        submission = _lock_editable(user, submission)
+        problems, comments_now = _save_locked(user, submission, values, comments)
+        blocking = _blocking(problems, comments_now)
+        if not blocking:
+            _mark_submitted(user, submission)
+    if blocking:
+        raise _refused(blocking)
+    return submission
+
+
+def _refused(blocking):
+    return ReportingError(_("The report cannot be submitted: correct the errors and explain the warnings."),
+                          blocking)
+
+
+def _mark_submitted(user, submission):
     submission.status = S.SUBMITTED
     submission.submitted_by, submission.submitted_at = user, timezone.now()
-    submission.save()
+    submission.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     SubmissionEvent.objects.create(submission=submission, version=submission.version, action="submitted",
                                    status=submission.status, user=user)
     audit(user, "reporting.submitted", submission, unit=submission.unit, version=submission.version)
-    return submission
 
 
 @transaction.atomic

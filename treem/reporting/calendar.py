@@ -21,6 +21,7 @@ from treem.agencies.models import Agency
 from treem.core.models import audit
 from treem.core.search import fold
 from treem.units.models import Unit
+from treem.units.sorting import by_name
 
 from .models import Period, Schedule, Submission
 
@@ -71,7 +72,7 @@ def expected_units(schedule, period):
 
 def expected_agencies(schedule, period):
     """The agencies a line names that still existed at the period's end."""
-    return list(schedule.agencies.filter(_valid_at(period.end)).select_related("unit").order_by("name"))
+    return by_name(schedule.agencies.filter(_valid_at(period.end)).select_related("unit"))
 
 
 def expected_reporters(schedule, period):
@@ -86,7 +87,7 @@ def plan_agencies(plan):
     indicators or tasks: those the plan asks to report on their part."""
     named = (Q(led_indicators__plan=plan) | Q(coordinated_indicators__plan=plan)
              | Q(led_tasks__plan=plan) | Q(coordinated_tasks__plan=plan))
-    return list(Agency.objects.filter(unit=plan.unit).filter(named).distinct().order_by("name"))
+    return by_name(Agency.objects.filter(unit=plan.unit).filter(named).distinct())
 
 
 @dataclass
@@ -212,15 +213,34 @@ def tracking(schedule, period, today=None):
                     groups=sorted(groups.items(), key=lambda g: g[0].code))
 
 
+def _chased(periods, unit, today):
+    """Of `periods` (oldest first), the latest that has begun and ended while
+    `unit` still existed, else the first."""
+    begun = [p for p in periods if p.start <= today and (unit.valid_to is None or p.end <= unit.valid_to)]
+    return begun[-1] if begun else (periods[0] if periods else None)
+
+
 def current_period(schedule, today=None):
     """The period a coordinator most likely chases: the latest one that has
     begun and ended while the plan's unit still existed (Bắc Kạn's plan ends
     with the 2025 reform), else the first."""
-    today = today or timezone.localdate()
-    periods = periods_for(schedule)
-    unit = schedule.plan.unit
-    begun = [p for p in periods if p.start <= today and (unit.valid_to is None or p.end <= unit.valid_to)]
-    return begun[-1] if begun else (periods[0] if periods else None)
+    return _chased(periods_for(schedule), schedule.plan.unit, today or timezone.localdate())
+
+
+def calendar_lines(plan, schedules, year=None, today=None):
+    """What the plan's calendar page shows, one year at a time:
+    ([(line, its period of that year or None)], years, year).
+
+    `years` are those the lines' periods end in while the plan's unit
+    existed (Bắc Kạn's plan stops at 2024: its communes report 2025 under
+    the new ones). A `year` not among them gives this year, or the last
+    offered before it (the current periods, as current_period finds them)."""
+    today, unit = today or timezone.localdate(), plan.unit
+    periods = [(s, [p for p in periods_for(s) if unit.is_valid_on(p.end)]) for s in schedules]
+    years = sorted({p.end.year for _s, ps in periods for p in ps})
+    if year not in years:
+        year = max((y for y in years if y <= today.year), default=years[0] if years else today.year)
+    return [(s, _chased([p for p in ps if p.end.year == year], unit, today)) for s, ps in periods], years, year
 
 
 def deadline_for(form, unit, period, agency=None):

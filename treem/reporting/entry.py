@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from treem.core.numbers import format_number
 
 from .models import DataElement
+from .rollup import own_rates
 from .validation import assess
 
 
@@ -14,8 +15,12 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
     """(columns, lines) for the entry template. `stored` holds saved values,
     `shown` what the inputs show (saved or just typed), `previous` last
     period's values, `rolled` the roll-up of the units below, `by_agencies`
-    what the unit's agencies reported, all keyed by (element code, option code)."""
+    what the unit's agencies reported, all keyed by (element code, option code).
+    A rate row also shows the rate its own saved numerator and denominator
+    give, as the roll-ups and the agencies' sum compute it: an agency or a
+    commune sees its own rate as the level above will."""
     rolled, by_agencies = rolled or {}, by_agencies or {}
+    rates = own_rates(rows, stored)
     columns = []
     for row in rows:
         for o in row.options:
@@ -51,6 +56,10 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.name}",
+                "own_rate": format_number(rates[key], 1) if key in rates else "",
+                # What the page needs to recompute it as figures are saved.
+                "rate_parts": f"{row.element.numerator.code}:{o.code} {row.element.denominator.code}:{o.code} "
+                              f"{row.element.factor or 100}" if row.element.is_rate else "",
             })
         assessment = ""
         if row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric:

@@ -147,6 +147,23 @@ def with_rates(elements, sums):
     return out
 
 
+def own_rates(rows, values):
+    """A report's own rates, from its own numerator and denominator as the
+    roll-ups compute them: {(rate code, option code): value} for the rate
+    rows of `rows` (validation.form_rows) whose parts `values` holds, a
+    zero denominator giving none."""
+    out = {}
+    for row in rows:
+        e = row.element
+        if e is None or not e.is_rate:
+            continue
+        for option in row.options:
+            num, den = values.get((e.numerator.code, option.code)), values.get((e.denominator.code, option.code))
+            if isinstance(num, Decimal) and isinstance(den, Decimal) and den:
+                out[(e.code, option.code)] = num * (e.factor or 100) / den
+    return out
+
+
 def predecessors_within(unit):
     """The old-structure communes whose area went into `unit` (a 2025
     province or commune): (whole, split). `whole` are the ids of communes

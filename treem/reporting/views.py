@@ -20,6 +20,7 @@ from treem.agencies.models import Agency
 from treem.core.numbers import format_number
 from treem.plans.models import Plan
 from treem.units.models import Unit
+from treem.units.sorting import by_name
 
 from . import actions, calendar
 from .entry import entry_table
@@ -33,7 +34,7 @@ def _reportable_units(user):
     the units right below it (deeper units are reached from the unit pages)."""
     if user.unit_id is None or not (user.is_system_admin or user.role in EDITOR_ROLES):
         return []
-    return [user.unit, *Unit.objects.filter(parent=user.unit).order_by("code")]
+    return [user.unit, *by_name(Unit.objects.filter(parent=user.unit))]
 
 
 def _reportable_agencies(user):
@@ -44,7 +45,7 @@ def _reportable_agencies(user):
     if user.role == user.Role.REPORTER and user.agency_id and user.agency.unit_id == user.unit_id:
         return [user.agency]
     if user.role == user.Role.COORDINATOR:
-        return list(Agency.objects.filter(unit_id=user.unit_id).order_by("name"))
+        return by_name(Agency.objects.filter(unit_id=user.unit_id))
     return []
 
 
@@ -93,7 +94,10 @@ def _posted(request, prefix):
 def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
     """The form (its newest version), the unit the user may see, the period,
     and the unit's (or `agency`'s) submission if it has one; 404 for anything else."""
-    unit = get_visible_or_404(Unit.objects.all(), user, field="", ancestors=False, pk=unit_pk)
+    if user.unit_id is not None and user.unit_id == unit_pk:
+        unit = user.unit  # one's own unit needs no scope query: most requests are an officer's own report
+    else:
+        unit = get_visible_or_404(Unit.objects.all(), user, field="", ancestors=False, pk=unit_pk)
     form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
     if form is None:
         raise Http404
@@ -128,15 +132,15 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                 if submission is None:
                     submission = actions.open_submission(user, form, unit, period, agency)
                 posted = _posted(request, "v:")
-                actions.save_values(user, submission, posted, _posted(request, "c:"))
                 if action == "submit":
-                    actions.submit(user, submission)
+                    actions.save_and_submit(user, submission, posted, _posted(request, "c:"))
                     messages.success(request, _("The report was submitted to the level above."))
                     due = calendar.deadline_for(form, unit, period, agency)
                     if due and timezone.localdate() > due:
                         messages.warning(request, _("It was due on %(date)s: it counts as late in the calendar.")
                                          % {"date": due.strftime("%d/%m/%Y")})
                 else:
+                    actions.save_values(user, submission, posted, _posted(request, "c:"))
                     messages.success(request, _("Saved."))
             elif action == "from_agencies" and agency is None:
                 if submission is None:
@@ -265,16 +269,18 @@ def plan_calendar(request, plan_pk):
             return redirect("reporting:calendar", plan.pk)
         except calendar.CalendarError as e:
             messages.error(request, e.message)
-    lines = []
-    for line in plan.schedules.select_related("form", "plan__unit").prefetch_related("agencies"):
-        period = calendar.current_period(line)
-        lines.append({"line": line, "period": period,
-                      "tracking": calendar.tracking(line, period) if period else None})
+    # ?year=2023 shows that year's periods; no year or one outside the plan, this year's.
+    shown, years, year = calendar.calendar_lines(
+        plan, list(plan.schedules.select_related("form", "plan__unit").prefetch_related("agencies")),
+        _int(request.GET.get("year")))
+    lines = [{"line": line, "period": period, "tracking": calendar.tracking(line, period) if period else None}
+             for line, period in shown]
     return render(request, "reporting/calendar.html", {
         "plan": plan, "lines": lines, "may_edit": may_edit, "forms": forms,
+        "years": years, "year": year,
         "regime": plan.reporting.all(), "period_types": Period.Type.choices,
         "reporter_choices": Schedule.Reporters.choices,
-        "unit_agencies": Agency.objects.filter(unit=plan.unit).order_by("name") if may_edit else [],
+        "unit_agencies": by_name(Agency.objects.filter(unit=plan.unit)) if may_edit else [],
         "named_agencies": calendar.plan_agencies(plan) if may_edit else [],
     })
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from treem.reporting.actions import stored_values
 from treem.reporting.models import Form, Period, Submission
-from treem.reporting.rollup import rollup_form_for
+from treem.reporting.rollup import own_rates, rollup_form_for
 from treem.reporting.validation import form_rows
 from treem.units.models import Unit
 
@@ -39,16 +39,7 @@ def same_period_last_year(period):
 def _recompute_rates(rows, values):
     """A unit's own rates follow from its own numerator and denominator where
     it gave both, so an own report and a roll-up read the same way."""
-    codes = {r.element.pk: r.element.code for r in rows if r.element_id}
-    for row in rows:
-        e = row.element
-        if e is None or not e.is_rate or e.numerator_id not in codes or e.denominator_id not in codes:
-            continue
-        for option in row.options:
-            num = values.get((codes[e.numerator_id], option.code))
-            den = values.get((codes[e.denominator_id], option.code))
-            if num is not None and den:
-                values[(e.code, option.code)] = num * (e.factor or 100) / den
+    values.update(own_rates(rows, values))
     return values
 
 

@@ -10,6 +10,7 @@ from treem.accounts.access import get_visible_or_404, unit_scope
 from treem.plans.models import Plan
 from treem.reporting.models import Period
 from treem.units.models import Unit
+from treem.units.sorting import by_name
 
 from .appendices import CODES, build_appendices
 from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
@@ -47,7 +48,7 @@ def _units(request, plan):
     own = request.user.unit
     if own is not None and own.pk != plan.unit.pk and own.is_within(plan.unit):
         units.append(own)
-    below = Unit.objects.filter(unit_scope(request.user, field="")).filter(parent=plan.unit).order_by("name")
+    below = by_name(Unit.objects.filter(unit_scope(request.user, field="")).filter(parent=plan.unit))
     return units + [u for u in below if u not in units]
 
 

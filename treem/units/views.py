@@ -3,7 +3,7 @@ user may browse them; what belongs to a unit (plans, agencies, reports) stays
 scoped to the user's own units."""
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from treem.accounts.access import unit_scope
@@ -12,11 +12,9 @@ from treem.core.search import fold
 from treem.plans.models import Plan
 
 from .models import Unit
+from .sorting import by_name, vietnamese_key
 
-LEVEL_RANK = Case(
-    *[When(level=level, then=Value(rank)) for rank, level in enumerate(Unit.Level.values)],
-    output_field=IntegerField(),
-)
+LEVEL_RANK = {level: rank for rank, level in enumerate(Unit.Level.values)}
 
 
 def unit_list(request):
@@ -33,8 +31,14 @@ def unit_list(request):
         units = units.filter(structure=structure)
     if level in Unit.Level.values:
         units = units.filter(level=level)
-    units = units.annotate(level_rank=LEVEL_RANK).order_by("level_rank", "structure", "search_key")
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    # Vietnamese order (Chợ Đồn before Chợ Mới) is not the database's: sort
+    # the matching names in Python (tens of milliseconds for every commune of
+    # the country), then read the page's units.
+    found = sorted(units.values_list("pk", "level", "structure", "name"),
+                   key=lambda u: (LEVEL_RANK[u[1]], u[2], vietnamese_key(u[3])))
+    page = Paginator([u[0] for u in found], 50).get_page(request.GET.get("page"))
+    shown = units.in_bulk(page.object_list)
+    page.object_list = [shown[pk] for pk in page.object_list]
     return render(request, "units/unit_list.html", {
         "page": page, "query": query, "structure": structure, "level": level,
         "structures": Unit.Structure.choices, "levels": Unit.Level.choices,
@@ -43,7 +47,7 @@ def unit_list(request):
 
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit, pk=pk)
-    children = Paginator(unit.children.order_by("search_key"), 100).get_page(request.GET.get("page"))
+    children = Paginator(by_name(unit.children.all()), 100).get_page(request.GET.get("page"))
     return render(request, "units/unit_detail.html", {
         "unit": unit,
         "ancestors": unit.ancestors(),

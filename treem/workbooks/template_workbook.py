@@ -7,7 +7,8 @@ form has one, and a comment column for the figures validation warns about.
 Only the input cells are unlocked. Column A and row 7 are hidden
 and hold the row and column codes, so an upload whose rows or columns were
 inserted, deleted or moved is recognised. A "veryHidden" sheet says which
-form, unit and period the file is for, with a fingerprint of the form's codes.
+form, unit and period the file is for (and which of the unit's agencies, for
+an agency's report), with a fingerprint of the form's codes.
 """
 
 import hashlib
@@ -26,14 +27,18 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from treem.core.search import fold
 from treem.reporting import actions
 from treem.reporting.models import DataElement
 from treem.reporting.validation import form_rows
 
-FORMAT = "treem-workbook/2"
+FORMAT = "treem-workbook/3"
 # The formats read back, and whether their sheet has the comment column
 # (templates made before it came are still accepted).
-FORMATS = {"treem-workbook/1": False, FORMAT: True}
+FORMATS = {"treem-workbook/1": False, "treem-workbook/2": True, FORMAT: True}
+# The formats whose identity names the agency (empty: the unit's own report).
+# A template made before agencies reported is the unit's own report.
+WITH_AGENCY = {FORMAT}
 IDENTITY_SHEET = "treem"
 HEADER_ROW, CODE_ROW, FIRST_ROW = 6, 7, 8
 CODE_COL, NUMBER_COL, LABEL_COL, UNIT_COL, FIRST_VALUE_COL = 1, 2, 3, 4, 5
@@ -165,9 +170,14 @@ def _set_text_or_empty(cell, text):
         cell.value = None
 
 
-def template_filename(form, period, unit):
-    # Codes only, and only safe characters: the name goes into a header.
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{form.code}_{period.code}_{unit.code}") + ".xlsx"
+def template_filename(form, period, unit, agency=None):
+    # Codes only, and only safe characters: the name goes into a header. An
+    # agency has no code: its name without accents ("so-y-te").
+    name = f"{form.code}_{period.code}_{unit.code}"
+    if agency is not None:
+        name += "_" + (re.sub(r"[^a-z0-9]+", "-", fold(agency.short_name or agency.name)).strip("-")[:40]
+                       or str(agency.pk))
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".xlsx"
 
 
 def row_comments(rows, comments):
@@ -181,11 +191,12 @@ def row_comments(rows, comments):
     return out
 
 
-def build_template(form, unit, period, stored=None, previous=None, comments=None):
+def build_template(form, unit, period, stored=None, previous=None, comments=None, agency=None):
     """The template as .xlsx bytes. `stored` (the values saved in Treem) are
     prefilled; `previous` (last period's) are shown greyed beside them;
-    `comments` (stored per cell) fill the comment column."""
-    return TemplateBuilder(form, period).render(unit, stored, previous, comments)
+    `comments` (stored per cell) fill the comment column. With `agency`, the
+    template of that agency's report to its unit."""
+    return TemplateBuilder(form, period).render(unit, stored, previous, comments, agency=agency)
 
 
 def _free_text(cell):
@@ -344,18 +355,22 @@ class TemplateBuilder:
         identity = wb.create_sheet(IDENTITY_SHEET)
         for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
                            ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
-                           ("unit_code", ""), ("period_code", period.code),
+                           ("unit_code", ""), ("agency_id", ""), ("agency_name", ""), ("period_code", period.code),
                            ("fingerprint", fingerprint(form, rows)), ("generated_at", "")):
             identity.append([key, str(value)])
         self.identity = {identity.cell(r, 1).value: identity.cell(r, 2) for r in range(1, identity.max_row + 1)}
         identity.sheet_state = "veryHidden"
         identity.protection.sheet = True
 
-    def render(self, unit, stored=None, previous=None, comments=None):
-        """The template of `unit` as .xlsx bytes."""
+    def render(self, unit, stored=None, previous=None, comments=None, agency=None):
+        """The template of `unit` (of `agency`'s report to it) as .xlsx bytes."""
         stored, previous = stored or {}, previous or {}
         by_row = row_comments(self.rows, comments or {})
-        self.ws["B1"] = _("Unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}
+        if agency is None:
+            self.ws["B1"] = _("Unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}
+        else:
+            self.ws["B1"] = _("Agency: %(agency)s, reporting to %(unit)s (code %(code)s)") % {
+                "agency": agency.name, "unit": unit.name, "code": unit.code}
         for key, cell in self.value_cells:
             cell.value = _number(stored.get(key))
         for key, cell in self.previous_cells:
@@ -365,6 +380,7 @@ class TemplateBuilder:
         for code, cell in self.comment_cells:
             _set_text_or_empty(cell, by_row.get(code))
         for key, value in (("unit_id", unit.pk), ("unit_structure", unit.structure), ("unit_code", unit.code),
+                           ("agency_id", agency.pk if agency else ""), ("agency_name", agency.name if agency else ""),
                            ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M"))):
             self.identity[key].value = str(value)
         out = io.BytesIO()
@@ -403,15 +419,16 @@ def _add_validations(ws, cells):
         ws.add_data_validation(dv)
 
 
-def template_for(form, unit, period):
-    """The template prefilled with what Treem holds for the unit and period."""
+def template_for(form, unit, period, agency=None):
+    """The template prefilled with what Treem holds for the unit (or its
+    `agency`) and period, last period's figures of the same beside them."""
     from treem.reporting.models import Submission
 
-    submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
+    submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=agency).first()
     stored = actions.stored_values(submission) if submission else {}
     comments = actions.stored_comments(submission) if submission else {}
-    return build_template(form, unit, period, stored=stored, previous=actions.previous_values(form, unit, period),
-                          comments=comments)
+    return build_template(form, unit, period, stored=stored, comments=comments, agency=agency,
+                          previous=actions.previous_values(form, unit, period, agency))
 
 
 def input_cell_refs(form, period, rows=None):

@@ -98,6 +98,15 @@
       var v = values[span.getAttribute("data-cell")];
       span.textContent = v === undefined ? "" : v;
     });
+    // A rate from the report's own numerator and denominator, as the server shows it.
+    form.querySelectorAll("span.own-rate[data-rate]").forEach(function (span) {
+      var parts = span.getAttribute("data-rate").split(" ");
+      var num = parseVn(values[parts[0]] || ""), den = parseVn(values[parts[1]] || "");
+      var ok = num !== null && den !== null && den !== 0;
+      span.hidden = !ok;
+      span.querySelector(".rate").textContent = ok ? (num * Number(parts[2]) / den).toLocaleString(
+        "vi-VN", {minimumFractionDigits: 1, maximumFractionDigits: 1}) : "";
+    });
   }
 
   function save() {
