@@ -112,6 +112,24 @@ def test_an_enabled_province_shows_what_indicator_results_gives(client, province
     assert "public" in chart["Cache-Control"]
 
 
+def test_the_public_pages_switch_language_by_their_address(province_data, coordinator, bac_kan):
+    actions.set_public(coordinator, bac_kan, True)
+    vietnamese = Client().get(public_url(bac_kan))
+    response = Client().get(public_url(bac_kan), {"lang": "en", "year": "2023"})
+    page = response.content.decode()
+    assert response["Content-Language"] == "en" and "Results of the programme of action for children" in page
+    assert "Kết quả" in vietnamese.content.decode() and vietnamese["Content-Language"] == "vi"
+    # No cookie: the page stays cacheable; the language stays on as one follows the links.
+    assert not response.cookies and "public" in response["Cache-Control"]
+    assert f'href="{reverse("public:index")}?lang=en"' in page
+    assert "&amp;lang=en#plan-" in page and "chart.svg?lang=en" in page  # the years; charts drawn in English
+    assert 'href="?lang=vi" lang="vi">Tiếng Việt</a>' in page
+    index = Client().get(reverse("public:index"), {"lang": "en"}).content.decode()
+    assert f'href="{public_url(bac_kan)}?lang=en"' in index
+    # A language Treem does not have is ignored.
+    assert Client().get(public_url(bac_kan), {"lang": "fr"})["Content-Language"] == "vi"
+
+
 def test_anyone_asking_again_is_served_from_the_cache(province_data, coordinator, bac_kan,
                                                       django_assert_max_num_queries):
     actions.set_public(coordinator, bac_kan, True)

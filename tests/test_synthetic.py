@@ -1,6 +1,8 @@
 """The synthetic reports behind the demo's dashboards and the benchmarks hold
 together as real ones must, and roll up like them."""
 
+from decimal import Decimal
+
 import pytest
 
 from treem.demo.synthetic import generate
@@ -32,3 +34,18 @@ def test_synthetic_reports_pass_validation_and_roll_up(coordinator, forms, y2023
               for c in communes)
     assert 0 < num < den
     assert rollup_form(pl7, y2023, coordinator.unit)[("PL7_CT2_r", "actual")] == num * 100 / den
+
+
+def test_the_made_up_population_holds_together_as_a_communes_does(coordinator, forms, y2023):
+    communes = list(coordinator.unit.descendants().filter(level="commune").order_by("code")[:5])
+    generate(communes, [forms["PL6"]], [y2023], approver=coordinator)
+    for c in communes:
+        v = {(e, o): value for e, o, value in DataValue.objects.filter(unit=c, period=y2023).values_list(
+            "element__code", "option__code", "value")}
+        for sex in ("total", "male", "female"):
+            under_16, under_6, insured = v[("PL6_I_1", sex)], v[("PL6_I_2", sex)], v[("PL6_I_3", sex)]
+            assert Decimal("0.3") * under_16 < under_6 < Decimal("0.45") * under_16
+            assert Decimal("0.85") * under_6 <= insured <= under_6 and v[("PL6_I_3_1", sex)] <= insured
+            assert v[("PL6_I_4", sex)] < Decimal("0.15") * under_16
+        # Under-16s are a quarter of the population, under-6s a tenth.
+        assert 20 <= v[("PL6_I_1r", "total")] <= 28 and 7 <= v[("PL6_I_2r", "total")] <= 12

@@ -2,6 +2,7 @@
 finds the plan and the unit through `get_visible_or_404`: a unit the user may
 not see is answered as if it did not exist."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -233,6 +234,12 @@ def set_public(request, unit_pk):
 PUBLIC_MAX_AGE = 300
 
 
+def _asked_language(request):
+    """The language a public page's address asks for (?lang=en), kept in its links; "" for none."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else ""
+
+
 def _public(response):
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     patch_vary_headers(response, ["Cookie"])  # the language is chosen by a cookie
@@ -257,7 +264,8 @@ def public_index(request):
     rows = PublicResults.objects.filter(enabled=True, unit__level=Unit.Level.PROVINCE).select_related("unit")
     provinces = sorted((r.unit for r in rows),
                        key=lambda u: (u.structure != Unit.Structure.Y2025, vietnamese_key(u.name)))
-    return _public(render(request, "analytics/public_index.html", {"provinces": provinces}))
+    return _public(render(request, "analytics/public_index.html", {"provinces": provinces,
+                                                                   "lang": _asked_language(request)}))
 
 
 def _served_from_cache(key, make, content_type=None):
@@ -278,6 +286,7 @@ def public_province(request, structure, code):
     unit = _public_province(structure, code)
     asked = request.GET.get("year", "")
     asked = asked if asked.isdigit() else ""
+    lang = _asked_language(request)
 
     def make():
         sections = []
@@ -291,9 +300,10 @@ def public_province(request, structure, code):
                 "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in status_counts(results).items()],
                 "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectory_counts(results).items()],
             })
-        return render(request, "analytics/public_province.html", {"unit": unit, "sections": sections}).content
+        return render(request, "analytics/public_province.html",
+                      {"unit": unit, "sections": sections, "lang": lang}).content
 
-    return _served_from_cache(f"page:{unit.pk}:{asked}", make)
+    return _served_from_cache(f"page:{unit.pk}:{asked}:{lang}", make)
 
 
 @require_safe

@@ -34,6 +34,10 @@ class LanguageMiddleware:
         from django.utils import translation
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/public/"):
+            # The public pages carry their language in the address (?lang=en):
+            # switching sets no cookie, so proxies may keep them.
+            chosen = request.GET.get("lang") or chosen
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -21,6 +21,17 @@ from treem.reporting.validation import compute_rows, form_rows
 BASE = {"count": 900, "number": 20, "money": 150_000}
 
 
+# Appendix 6, section I, holds together as a commune's population does
+# (orders of magnitude of the General Statistics Office): under-6s some 40 %
+# of the under-16s, 16–17-year-olds some 12 %; nearly every under-6 insured,
+# about half of them treated on the card in a year; under-16s about a quarter
+# of the whole population. (group: (the group it is a share of, low, high))
+AGE_GROUPS = {"PL6_I_2": ("PL6_I_1", 0.36, 0.42), "PL6_I_4": ("PL6_I_1", 0.11, 0.14),
+              "PL6_I_3": ("PL6_I_2", 0.88, 0.99), "PL6_I_3_1": ("PL6_I_3", 0.40, 0.75)}
+SHARES_OF_POPULATION = {"PL6_I_1r": "PL6_I_1", "PL6_I_2r": "PL6_I_2", "PL6_I_4r": "PL6_I_4"}
+UNDER_16_SHARE = (0.22, 0.27)
+
+
 def _depth(row, by_pk):
     d, r = 0, row
     while r.parent_id in by_pk:
@@ -98,9 +109,27 @@ def figures(plan, rows, rng, scale=1.0):
                 if values[(den, o.code)]:
                     values[(e.code, o.code)] = (values[(num, o.code)] * (e.factor or 100)
                                                 / values[(den, o.code)]).quantize(Decimal("0.01"))
+    _age_groups(values, rng)
     compute_rows(rows, values)
     _lift_totals(plan, rows, values)
     return values
+
+
+def _age_groups(values, rng):
+    """Appendix 6's population section as shares of the under-16s (see
+    AGE_GROUPS), male and female apart, totals their sum."""
+    if ("PL6_I_1", "total") not in values:
+        return
+    for group, (of, low, high) in AGE_GROUPS.items():
+        if (group, "male") not in values or (of, "male") not in values:
+            continue
+        for sex in ("male", "female"):
+            values[(group, sex)] = Decimal(round(values[(of, sex)] * Decimal(rng.uniform(low, high))))
+        values[(group, "total")] = values[(group, "male")] + values[(group, "female")]
+    population = values[("PL6_I_1", "total")] / Decimal(rng.uniform(*UNDER_16_SHARE))
+    for share, group in SHARES_OF_POPULATION.items():
+        if (share, "total") in values and population:
+            values[(share, "total")] = (values[(group, "total")] * 100 / population).quantize(Decimal("0.1"))
 
 
 def _lift_totals(plan, rows, values):
