@@ -115,3 +115,23 @@ def system_admin(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+# Agencies of Bắc Kạn reporting to its coordinator (tests/test_agency_reporting.py, test_workbooks_agency.py).
+@pytest.fixture
+def health(bac_kan):
+    from treem.agencies.models import Agency
+
+    return Agency.objects.get(unit=bac_kan, name="Sở Y tế")
+
+
+@pytest.fixture
+def justice(bac_kan):
+    from treem.agencies.models import Agency
+
+    return Agency.objects.get(unit=bac_kan, name="Sở Tư pháp")
+
+
+@pytest.fixture
+def health_reporter(bac_kan, health):
+    return make_user("suyte", "reporter", bac_kan, agency=health, phone="0209 3870 200", email="syt@bk.gov.vn")

@@ -18,25 +18,10 @@ from treem.reporting import actions, calendar
 from treem.reporting.models import DataValue, Period, Schedule, Submission, SubmissionEvent
 from treem.reporting.rollup import rollup_agencies, rollup_form
 
-from .conftest import client_for, make_user
+from .conftest import client_for
 from .reporting_helpers import forms, pl6, y2023  # noqa: F401
 
 FIGURES = {("PL6_I_1", "total"): "10", ("PL6_I_1", "male"): "6", ("PL6_I_1", "female"): "4"}
-
-
-@pytest.fixture
-def health(bac_kan):
-    return Agency.objects.get(unit=bac_kan, name="Sở Y tế")
-
-
-@pytest.fixture
-def justice(bac_kan):
-    return Agency.objects.get(unit=bac_kan, name="Sở Tư pháp")
-
-
-@pytest.fixture
-def health_reporter(bac_kan, health):
-    return make_user("suyte", "reporter", bac_kan, agency=health, phone="0209 3870 200", email="syt@bk.gov.vn")
 
 
 def _report(user, form, agency, period, figures=FIGURES):
@@ -230,10 +215,14 @@ def test_each_lands_on_what_is_asked_of_them(client, agency_line, health_reporte
     [due] = calendar.due_reports(health_reporter, today=date(2023, 12, 5))
     url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
     assert (due.form, due.period, due.deadline, due.url) == (pl6, y2023, date(2023, 11, 30), url)
+    assert due.overdue  # 30/11 has passed with nothing sent
+    assert not calendar.due_reports(health_reporter, today=date(2023, 11, 30))[0].overdue
     c = client_for(client, health_reporter)
     assert c.get("/").url == reverse("reporting:index")
+    assert '<strong class="warn">quá hạn</strong>' in c.get(reverse("reporting:index")).content.decode()
     submission = _report(health_reporter, pl6, health, y2023)
     actions.submit(health_reporter, submission)
+    assert not calendar.due_reports(health_reporter, today=date(2023, 12, 5))[0].overdue  # late, but sent
     # The coordinator lands on the province's results, which say a report awaits them.
     c = client_for(client, coordinator)
     overview = reverse("analytics:overview", args=[bac_kan_plan.pk, health.unit_id, 2023])

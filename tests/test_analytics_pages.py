@@ -73,8 +73,9 @@ def test_birth_registration_rate_is_recomputed_from_summed_parts(sources, coordi
     # The year's plan, from the plan columns added up the same way: 380/400 = 95 %; 94,75 % is not met.
     assert r.target.source == "annual_plan" and r.target.value == Decimal(95)
     assert r.judgement == NOT_MET
-    # Baseline 97,2 % (2020): the result went the wrong way.
-    assert r.progress_2025 == 0 and r.trajectory == "off_track"
+    # Baseline 97,2 % (2020): the result went the wrong way. One year of results is no trend yet:
+    # the baseline is not one of the trend's points.
+    assert r.progress_2025 == 0 and r.trajectory == "unknown"
     assert r.target_2025.value == Decimal("98.5") and r.target_2030.value == 100
 
     # Each district is its commune; the better one ranks first.
@@ -219,15 +220,21 @@ def test_overview_queries_do_not_grow_with_reports(client, sources, coordinator,
     assert "st st-met" in page or "st st-no_target" in page
 
 
-def test_trajectory_from_the_baseline_and_a_commune_figure(sources, coordinator, bac_kan, bac_kan_plan):
+def test_trajectory_from_the_commune_figures_not_the_baseline(sources, coordinator, bac_kan, bac_kan_plan):
     a, _ = two_communes_in_two_districts(bac_kan)
     approved_pl7(coordinator, a, 2024, {("PL7_CT3", "actual"): "4"})
     neonatal = sub_of(bac_kan_plan, "3", 0)
     r = result_for(indicator_results(bac_kan_plan, a, 2024), neonatal)
     # No target for 2024 and no year's plan reported: not judged.
     assert r.actual == 4 and r.target is None and r.judgement == "no_target"
-    # Baseline 2,3‰ (2020) to 4‰ (2024): the trend gives 4,425‰ in 2025, below "< 5‰": on track;
-    # 6,55‰ in 2030 against "< 3‰", the wrong way: off track.
-    assert r.trajectory_2025.projected == Decimal("4.425") and r.trajectory_2025.status == "on_track"
-    assert r.trajectory_2030.status == "off_track"
+    # One year of results: no trend yet (the 2,3‰ baseline of 2020 is not a point of it).
+    assert r.trajectory_2025.status == r.trajectory_2030.status == "unknown"
     assert r.progress_2025 == 100 and r.progress_2030 == 0
+
+    # 4,6‰ in 2023, 4‰ in 2024: falling 0,6‰ a year, 3,4‰ in 2025 (below "< 5‰") and 0,4‰ in 2030
+    # (below "< 3‰"): on track both times. Through the baseline as well, the line would rise.
+    approved_pl7(coordinator, a, 2023, {("PL7_CT3", "actual"): "4,6"})
+    r = result_for(indicator_results(bac_kan_plan, a, 2024), neonatal)
+    assert r.trajectory_2025.projected == Decimal("3.4") and r.trajectory_2025.status == "on_track"
+    assert r.trajectory_2030.projected == Decimal("0.4") and r.trajectory_2030.status == "on_track"
+    assert (r.trajectory_2030.first_year, r.trajectory_2030.last_year) == (2023, 2024)

@@ -62,6 +62,10 @@ def test_a_colleagues_change_is_not_overwritten(client, commune_officer, pl6, y2
     assert data["values"]["PL6_I_1:total"] == "900"
     # Nothing of that save was written, not even the cell nobody else touched.
     assert stored(commune, "PL6_I_1") == 900 and stored(commune, "PL6_I_2") is None
+    # Typing the very figure the colleague saved overwrites nothing: no conflict.
+    same = client_for(client, commune_officer).post(autosave_url(commune), {
+        "v:PL6_I_1:total": "900", "o:PL6_I_1:total": "", "v:PL6_I_2:total": "300", "o:PL6_I_2:total": ""})
+    assert same.json()["ok"] and stored(commune, "PL6_I_2") == 300
     # Having seen 900, the officer's change goes through.
     ok = client_for(client, commune_officer).post(autosave_url(commune), {
         "v:PL6_I_1:total": "950", "o:PL6_I_1:total": "900"})

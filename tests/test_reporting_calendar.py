@@ -40,7 +40,8 @@ def annual_pl6(coordinator, bac_kan_plan, pl6):
 
 def test_deadline_falls_in_the_year_the_period_ends(annual_pl6, y2023):
     assert calendar.deadline(annual_pl6, y2023) == date(2023, 12, 15)
-    assert [p.code for p in calendar.periods_for(annual_pl6)] == [str(y) for y in range(2021, 2031)]
+    # The plan runs to 2030, but Bắc Kạn ceased on 30/06/2025: its communes report 2025 under the new province.
+    assert [p.code for p in calendar.periods_for(annual_pl6)] == [str(y) for y in range(2021, 2025)]
     semi = Schedule(plan=annual_pl6.plan, form=annual_pl6.form, period_type=Period.Type.SEMI_ANNUAL,
                     reporters="commune", deadline_day=10, deadline_month=5)
     # A semi-annual line covers the first half-year; the annual report covers the year.
@@ -191,6 +192,11 @@ class TestPages:
         page = c.get(tracking + "?show=overdue").content.decode()
         assert commune_officer.unit.name in page and "0912 345 678" in page
         assert c.get(reverse("reporting:tracking", args=[bac_kan_plan.pk, line.pk, "2031"])).status_code == 404
+        # Nor a year after Bắc Kạn ceased: the calendar and the tracking offer the same years.
+        assert c.get(reverse("reporting:tracking", args=[bac_kan_plan.pk, line.pk, "2025"])).status_code == 404
+        # Removing a line asks first.
+        assert "return confirm(&#x27;" not in page and "onsubmit=\"return confirm('Xóa dòng này" in c.get(
+            url).content.decode()
 
         bad = c.post(url, {"action": "add", "forms": ["PL6"], "period_type": "annual", "reporters": "commune",
                            "day": "31", "month": "4"}, follow=True).content.decode()

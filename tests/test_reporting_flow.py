@@ -244,12 +244,13 @@ def test_no_report_for_a_period_not_begun_or_a_commune_already_merged(client, co
     after_merger = Period.objects.get(code="2026H1")  # the legacy commune ended on 30/06/2025
     with pytest.raises(actions.ReportingError) as refused:
         actions.open_submission(commune_officer, pl6, commune_officer.unit, after_merger)
-    assert "30/06/2025" in refused.value.message and "Phường Đức Xuân" in refused.value.message
+    assert "sau ngày 30/06/2025" in refused.value.message and "Phường Đức Xuân" in refused.value.message
     client_for(client, commune_officer)
     page = client.get(entry_url(pl6, after_merger, commune_officer.unit)).content.decode()
-    assert 'id="refusal"' in page and 'name="v:' not in page
+    assert 'id="refusal"' in page and 'name="v:' not in page and 'id="excel"' not in page
     index = client.get(reverse("reporting:index")).content.decode()
-    assert f'value="{future.code}"' not in index
+    # The chooser offers only the periods the commune lived in.
+    assert f'value="{future.code}"' not in index and 'value="2026H1"' not in index and 'value="2025H1"' in index
     assert not Submission.objects.exists()
 
 
@@ -307,3 +308,21 @@ def test_last_periods_figures_are_those_of_the_form_alone(commune_officer, coord
     DataValue.objects.create(element=row.element, option=row.disaggregation.options.first(), value=7,
                              unit=commune_officer.unit, period=y2022, submission=other)
     assert actions.previous_values(pl6, commune_officer.unit, y2023) == {("PL6_II_2", "total"): 4}
+
+
+def test_the_index_shows_each_what_concerns_them_and_pages_the_area_reports(client, commune_officer, coordinator,
+                                                                           forms):
+    client_for(client, commune_officer)
+    page = client.get(reverse("reporting:index")).content.decode()
+    assert "Chờ bạn xem xét" not in page and reverse("workbooks:batch_new") not in page
+    periods = list(Period.objects.order_by("start", "type")[:7])
+    Submission.objects.bulk_create(Submission(form=f, unit=coordinator.unit, period=p)
+                                   for f in forms.values() for p in periods)
+    count = len(forms) * len(periods)
+    assert count > 50
+    client_for(client, coordinator)
+    page = client.get(reverse("reporting:index")).content.decode()
+    assert "Chờ bạn xem xét" in page and reverse("workbooks:batch_new") in page
+    assert f"{count} báo cáo" in page and page.count('<td class="n">1</td>') == 50
+    second = client.get(reverse("reporting:index"), {"page": 2}).content.decode()
+    assert second.count('<td class="n">1</td>') == count - 50 and "Trang 2/2" in second

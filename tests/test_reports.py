@@ -7,19 +7,23 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from treem.agencies.models import Agency
 from treem.analytics.judging import EXCEEDED, MET, NOT_MET
 from treem.analytics.loading import load_indicator_sources
-from treem.analytics.results import indicator_results
+from treem.analytics.models import IndicatorSource
+from treem.analytics.results import OWN, ROLLUP, indicator_results
 from treem.core.numbers import format_number
 from treem.reporting import actions
 from treem.reporting.models import Period
 from treem.reporting.rollup import rollup_form
+from treem.reporting.validation import form_rows
 from treem.reports.appendices import build_appendices
 from treem.reports.docx_report import ReportOptions, build_mid_term_review, build_report
 from treem.reports.indicator_table import MEASURE_UNITS, actual_text
@@ -261,10 +265,11 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
     for r in with_actual:
         line = by_name[r.name]
         assert line[2] == MEASURE_UNITS[r.measure_unit]
-        assert line[4] == actual_text(r.actual) and line[3] == (r.target.text if r.target else "")
+        assert line[4] == actual_text(r.actual, r.unit_suffix) and line[3] == (r.target.text if r.target else "")
         assert line[5] == judged_text[r.judgement]
     child_friendly = next(r for r in with_actual if r.indicator_number == "1")
-    assert by_name[child_friendly.name][4] == "50" and child_friendly.judgement == NOT_MET
+    # The result carries the indicator's unit as the plan does.
+    assert by_name[child_friendly.name][3:5] == ["100%", "50%"] and child_friendly.judgement == NOT_MET
     good = sum(r.judgement in (MET, EXCEEDED) for r in results)
     judged = sum(r.judgement in (MET, EXCEEDED, NOT_MET) for r in results)
     # 35 lines for 24 indicators: the sentence says it counts sub-indicators.
@@ -303,7 +308,7 @@ def test_mid_term_review_shows_every_year_and_the_2025_target(reported, forms, c
                            "Mục tiêu 2025", "Đánh giá 2025"]
     result = next(r for r in indicator_results(bac_kan_plan, bac_kan, 2025) if r.indicator_number == "1")
     line = next(r for r in rows if r[1] == result.name)
-    assert line[4:9] == ["0", "", "50", "", "100"]
+    assert line[4:9] == ["0%", "", "50%", "", "100%"]
     assert line[3] == result.baseline_text and line[9] == result.target_2025.text
     assert line[10] == {MET: "Đạt", EXCEEDED: "Vượt", NOT_MET: "Không đạt"}[result.judgement]
     # The wide table has its own landscape pages.
@@ -366,3 +371,78 @@ def test_a_commune_report_uses_its_own_approved_figures(reported, y2023, bac_kan
     rate = sheet_row(load_workbook(BytesIO(build_appendices(y2023, a)))["Phụ lục 7"],
                      "Tỷ lệ xã, phường, thị trấn đạt tiêu chuẩn phù hợp với trẻ em")
     assert rate[4].value == 100 and format_number(Decimal(rate[4].value)) == "100"
+
+
+def pl7_lines(ws, form):
+    """{element code: XLSX row} of Appendix 7: its lines follow the form's rows."""
+    first = next(c.row for c in ws["A"] if c.value == "(1)") + 1
+    return {r.element.code: ws[first + i] for i, r in enumerate(form_rows(form)) if r.element_id}
+
+
+def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client, reported, forms, y2023, coordinator,
+                                                                       system_admin, bac_kan, bac_kan_plan):
+    """The trial: Sở Y tế and Sở Tư pháp report their part of Appendix 7, the
+    coordinator fills the province's own report with them (only those
+    cells), sends it and it is approved. The communes' approved reports
+    below (fixture `reported`) still give every cell the province's report
+    leaves empty, in the appendix as in the report's indicator table."""
+    pl7 = forms["PL7"]
+    health = Agency.objects.get(unit=bac_kan, name="Sở Y tế")
+    justice = Agency.objects.get(unit=bac_kan, name="Sở Tư pháp")
+    health_reporter = make_user("suyte", "reporter", bac_kan, agency=health)
+    for who, agency, figures in (
+            (health_reporter, health, {("PL7_CT3", "actual"): "9,5", ("PL7_CT3", "plan"): "10"}),
+            (coordinator, justice, {("PL7_CT22", "actual"): "1.234", ("PL7_CT22_d", "actual"): "1.300"})):
+        submission = actions.open_submission(who, pl7, bac_kan, y2023, agency)
+        actions.save_values(who, submission, figures)
+        actions.submit(who, submission)
+        actions.approve(coordinator, submission)
+    own = actions.open_submission(coordinator, pl7, bac_kan, y2023)
+    assert actions.fill_from_agencies(coordinator, own) == 5  # CT3 plan and result, CT22 with its rate
+    actions.submit(coordinator, own)
+    actions.approve(system_admin, own)
+
+    ws = load_workbook(BytesIO(build_appendices(y2023, bac_kan, plan=bac_kan_plan)))["Phụ lục 7"]
+    lines = pl7_lines(ws, pl7)
+
+    def plan_actual(code):
+        return lines[code][3].value, lines[code][4].value
+
+    # Child-friendly communes: nothing in the province's report, the communes' sums: 1 of 2 (plan 2 of 2).
+    assert [plan_actual(c) for c in ("PL7_CT1", "PL7_CT1_d", "PL7_CT1_r")] == [(2, 1), (2, 2), (100, 50)]
+    assert lines["PL7_CT1_r"][6].value == "x"  # not met, judged on the figures shown
+    # Infant mortality: the province's own figure (Sở Y tế's), which no sum gives.
+    assert plan_actual("PL7_CT3") == (10, 9.5)
+    # Birth registration: the province's own result (Sở Tư pháp's 1.234/1.300 = 94,92 %), and where
+    # it gave no plan, the communes' plan: 270/300 = 90 %, recomputed from the sums, never averaged.
+    assert [plan_actual(c) for c in ("PL7_CT22", "PL7_CT22_d", "PL7_CT22_r")] == [
+        (270, 1234), (300, 1300), (90, 94.92)]
+    # Special circumstances, only the communes': 8/800 = 1 %.
+    assert plan_actual("PL7_CT14_r") == (1.25, 1)
+
+    # The report's indicator table prints the same results as the appendix.
+    doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023)))
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    by_name = {r[1]: r for r in table_texts(table)[1:]}
+    compared = set()
+    for r in indicator_results(bac_kan_plan, bac_kan, 2023):
+        source = r.source
+        if (r.actual is None or source is None or source.kind != IndicatorSource.Kind.VALUE
+                or source.element_code not in lines or source.note):  # a note: converted to another unit
+            continue
+        shown = lines[source.element_code][4].value
+        assert shown is not None, source.element_code
+        assert by_name[r.name][4] == actual_text(Decimal(str(shown)), r.unit_suffix), source.element_code
+        compared.add((source.element_code, r.actual_from))
+    assert {("PL7_CT1_r", ROLLUP), ("PL7_CT3", OWN), ("PL7_CT22_r", OWN), ("PL7_CT14_r", ROLLUP)} <= compared
+    infant = next(r for r in indicator_results(bac_kan_plan, bac_kan, 2023) if r.source
+                  and r.source.element_code == "PL7_CT3")
+    assert by_name[infant.name][4] == "9,5‰" and by_name[infant.name][3].endswith("‰")
+
+    # The report page says where Appendix 7's figures come from.
+    client_for(client, coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("reports:report", args=[bac_kan_plan.pk, bac_kan.pk, "2023"])).content.decode()
+    assert ("the unit&#x27;s own approved report, completed where it is empty with the sum of 2 approved commune "
+            "reports") in page
+    assert "the sum of 2 approved commune reports</td>" in page  # Appendix 6: no report of its own

@@ -49,3 +49,12 @@ def test_the_made_up_population_holds_together_as_a_communes_does(coordinator, f
             assert v[("PL6_I_4", sex)] < Decimal("0.15") * under_16
         # Under-16s are a quarter of the population, under-6s a tenth.
         assert 20 <= v[("PL6_I_1r", "total")] <= 28 and 7 <= v[("PL6_I_2r", "total")] <= 12
+
+
+def test_rare_harms_stay_rare_and_deaths_below_injuries(coordinator, forms, y2023):
+    communes = list(coordinator.unit.descendants().filter(level="commune").order_by("code")[:40])
+    generate(communes, [forms["PL7"]], [y2023], approver=coordinator)
+    rolled = rollup_form(forms["PL7"], y2023, coordinator.unit)
+    injured, died = rolled[("PL7_CT18_r", "actual")], rolled[("PL7_CT19_r", "actual")]
+    assert 2 < injured < 10 and died < injured / 10  # per 1.000 children
+    assert rolled[("PL7_CT16_r", "actual")] < Decimal("0.05")  # abused, per 100 children

@@ -12,7 +12,7 @@ import pytest
 from treem.core.models import AuditEntry
 from treem.reporting import actions
 from treem.reporting.models import DataValue, FormRow, Period, Submission
-from treem.workbooks.read_workbook import import_workbook, read_workbook
+from treem.workbooks.read_workbook import WorkbookError, import_workbook, read_workbook
 from treem.workbooks.template_workbook import (
     CODE_COL,
     FIRST_ROW,
@@ -195,6 +195,7 @@ def test_a_formula_is_listed_with_the_files_other_errors(commune_officer, commun
     error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
     # The formula first, then the text in a number cell: one round of corrections.
     assert [p.cell for p in error.problems] == [refs[("PL6_II_1", "total")], refs[("PL6_I_1", "female")]]
+    assert "1 ô chứa công thức" in error.message and "1 lỗi khác" in error.message  # the heading counts both
     assert not DataValue.objects.filter(unit=commune).exists()
 
 
@@ -368,3 +369,29 @@ def test_a_period_not_begun_is_refused(commune_officer, commune, pl6):
     future = Period.objects.get(code="2030")
     error = refused("period", import_workbook, commune_officer, filled(pl6, commune, future))
     assert "2030" in error.message
+
+
+def test_a_colleagues_change_since_the_download_is_not_overwritten(coordinator, commune_officer, commune, pl6,
+                                                                   y2023):
+    submission = actions.open_submission(commune_officer, pl6, commune, y2023)
+    actions.save_values(commune_officer, submission, {("PL6_II", "total"): "12", ("PL6_II_4", "total"): "5"})
+    template = template_for(pl6, commune, y2023)
+    # After the download, the district corrects one figure on the web.
+    actions.save_values(coordinator, submission, {("PL6_II", "total"): "14"})
+    # The file still holds the old 12 there: importing it would undo the correction.
+    data = fill(template, pl6, y2023, {("PL6_II_4", "total"): 6})
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023))
+    assert refused.value.code == "conflict" and "sau khi tải mẫu" in refused.value.message
+    [problem] = refused.value.problems
+    assert "14" in problem.message and problem.cell  # the cell of that row, named as Excel names it
+    assert actions.stored_values(submission)[("PL6_II_4", "total")] == 5  # nothing imported
+
+    # With the colleague's figure typed in (or a fresh template), the file goes in.
+    import_workbook(commune_officer, fill(template, pl6, y2023, {("PL6_II_4", "total"): 6, ("PL6_II", "total"): 14}),
+                    "x.xlsx", expected=(pl6, commune, y2023))
+    assert actions.stored_values(submission)[("PL6_II_4", "total")] == 6
+    # One's own earlier upload of the same file, corrected since, is no conflict.
+    import_workbook(commune_officer, fill(template, pl6, y2023, {("PL6_II_4", "total"): 7, ("PL6_II", "total"): 14}),
+                    "x.xlsx", expected=(pl6, commune, y2023))
+    assert actions.stored_values(submission)[("PL6_II_4", "total")] == 7

@@ -13,6 +13,7 @@ from treem.reporting.models import DataValue, Period, Submission
 from treem.workbooks import batches
 from treem.workbooks.read_workbook import import_workbook
 from treem.workbooks.template_workbook import (
+    FORMAT,
     IDENTITY_SHEET,
     comment_cell_refs,
     input_cell_refs,
@@ -150,7 +151,7 @@ def test_a_template_made_before_the_comment_column_still_imports(commune_officer
     ws = wb["PL6"]
     ws.delete_cols(ws[refs["I.1"]].column)
     identity = wb[IDENTITY_SHEET]
-    next(c for c in identity["B"] if c.value == "treem-workbook/2").value = "treem-workbook/1"
+    next(c for c in identity["B"] if c.value == FORMAT).value = "treem-workbook/1"
     out = io.BytesIO()
     wb.save(out)
     import_workbook(commune_officer, out.getvalue(), "old.xlsx", expected=(pl6, commune, y2023))

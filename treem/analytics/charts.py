@@ -71,9 +71,8 @@ def trend_figure(result, labels):
                 linestyle="-", linewidth=3, label=f"{labels['target']} {target.year}: {target.text}", zorder=3)
     projection = result.trajectory_2030
     if projection.projected is not None and projection.slope is not None and result.target_2030:
-        # the fitted line itself, from the first year with a value to the target year
-        end = result.target_2030.year
-        start = min(years + [y for y in (result.baseline_year,) if y and result.baseline_value is not None])
+        # the fitted line itself, from the first result it is fitted through to the target year
+        end, start = result.target_2030.year, projection.first_year
         at_start = projection.projected - projection.slope * (end - start)
         ax.plot([start, end], [float(at_start), float(projection.projected)], linestyle="--",
                 color=TREND, linewidth=1.8, label=labels["trend"], zorder=2)

@@ -103,7 +103,7 @@ class SubIndicatorResult:
     trajectory_2025: Projection = field(default_factory=lambda: Projection(UNKNOWN))
     trajectory_2030: Projection = field(default_factory=lambda: Projection(UNKNOWN))
     previous: Decimal | None = None  # the same period last year
-    change: Decimal | None = None  # actual − previous
+    change: Decimal | None = None  # actual − previous, each rounded to two decimals as shown
     series: dict = field(default_factory=dict)  # {year: actual} up to `year`
     source: IndicatorSource | None = None
     entered: IndicatorValue | None = None
@@ -581,9 +581,7 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         actual, target.comparator if target else "", target.value if target else None,
         target.value_max if target else None, direction, not_collected=not_collected)
     series = {y: v[0] for y, v in series_full.items() if y <= year and v[0] is not None}
-    points = list(series.items())
-    if baseline is not None and sub.baseline_year:
-        points = [(sub.baseline_year, baseline)] + [(y, v) for y, v in points if y > sub.baseline_year]
+    points = list(series.items())  # the trend runs through the results, not the baseline (trajectory.py)
     previous = series.get(year - 1)
 
     def toward(t):
@@ -607,9 +605,18 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         judgement=judgement,
         progress_2025=progress_2025, progress_2030=progress_2030,
         trajectory_2025=trajectory_2025, trajectory_2030=trajectory_2030,
-        previous=previous, change=(actual - previous) if actual is not None and previous is not None else None,
+        previous=previous, change=_change(actual, previous),
         series=series, source=source, entered=entered,
     )
+
+
+def _change(actual, previous):
+    """actual − previous as the page shows them: the difference of the two
+    figures rounded to two decimals, so that "9,59 → 11,51" reads "+1,92",
+    never the "+1,93" of the unrounded values."""
+    if actual is None or previous is None:
+        return None
+    return judging.rounded(actual) - judging.rounded(previous)
 
 
 def _plain_target(value, suffix):

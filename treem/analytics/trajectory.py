@@ -2,9 +2,9 @@
 
 The rule, as the page shows it:
 
-1. The trend is the straight line fitted (least squares) through the
-   baseline and every yearly actual up to the year looked at; with only the
-   baseline and one actual it is the line through the two.
+1. The trend is the straight line fitted (least squares) through the yearly
+   results up to the year looked at, the last five years with a value at
+   most (see TREND_YEARS); the baseline is not one of its points.
 2. The line is projected to the target year (2025, 2030).
 3. **On track**: the projected value meets the target (met or exceeded, by
    the rules of `judging.judge`).
@@ -16,7 +16,7 @@ The rule, as the page shows it:
    the trend runs the wrong way.
 4. Once the target year has data, its actual decides: on track if it meets
    the target, off track if not.
-5. **Unknown**: no target, or fewer than two years with a value (no trend).
+5. **Unknown**: no target, or fewer than two years with a result (no trend).
 """
 
 from dataclasses import dataclass
@@ -28,6 +28,12 @@ ON_TRACK, AT_RISK, OFF_TRACK, UNKNOWN = "on_track", "at_risk", "off_track", "unk
 TRAJECTORIES = (ON_TRACK, AT_RISK, OFF_TRACK, UNKNOWN)
 
 HALF = Decimal("0.5")
+# The trend is fitted through the yearly results only, the last TREND_YEARS
+# of them: they come from the same reports, year after year, while a
+# baseline often comes from another source (a survey, the plan's document)
+# and a line anchored on it, years back, can rise while every recent result
+# falls. Five years: the present trend, not the one of a decade ago.
+TREND_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Projection:
     status: str
     projected: Decimal | None = None  # the trend's value in the target year
     slope: Decimal | None = None  # change per year
+    first_year: int | None = None  # the years of the results the trend is fitted through
+    last_year: int | None = None
 
 
 def linear_trend(points):
@@ -54,8 +62,8 @@ def linear_trend(points):
 
 def trajectory(points, target_year, comparator, value, value_max=None, direction="increase"):
     """The Projection toward a target in `target_year` from `points`,
-    [(year, value)] holding the baseline and the yearly actuals. See the
-    module docstring for the rule."""
+    [(year, value)] the yearly results (not the baseline). See the module
+    docstring for the rule."""
     pts = sorted((y, as_decimal(v)) for y, v in points if v is not None)
     if value is None or not pts:
         return Projection(UNKNOWN)
@@ -64,17 +72,19 @@ def trajectory(points, target_year, comparator, value, value_max=None, direction
         actual = at_target[-1] if at_target else pts[-1][1]
         status = ON_TRACK if meets(actual, comparator, value, value_max, direction) else OFF_TRACK
         return Projection(status, actual)
+    pts = pts[-TREND_YEARS:]
     trend = linear_trend(pts)
     if trend is None:
         return Projection(UNKNOWN)
     slope, intercept = trend
     projected = intercept + slope * Decimal(target_year)
+    fitted = {"projected": projected, "slope": slope, "first_year": pts[0][0], "last_year": pts[-1][0]}
     if meets(projected, comparator, value, value_max, direction):
-        return Projection(ON_TRACK, projected, slope)
+        return Projection(ON_TRACK, **fitted)
     latest = pts[-1][1]
     if meets(latest, comparator, value, value_max, direction):
-        return Projection(AT_RISK, projected, slope)
+        return Projection(AT_RISK, **fitted)
     needed = target_edge(comparator, value, value_max, direction) - latest
     if needed != 0 and (projected - latest) / needed >= HALF:
-        return Projection(AT_RISK, projected, slope)
-    return Projection(OFF_TRACK, projected, slope)
+        return Projection(AT_RISK, **fitted)
+    return Projection(OFF_TRACK, **fitted)

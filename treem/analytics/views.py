@@ -26,6 +26,7 @@ from treem.units.sorting import vietnamese_key
 
 from . import actions
 from .charts import trend_svg
+from .judging import lower_is_better
 from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
 from .models import PublicResults
 from .results import (
@@ -148,13 +149,23 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
         for r in rows:
             r.reported, r.expected = by_child.get(r.unit.pk, (0, 0))
     sections = [{"result": r, "comparison": comparison.get(r.scope, []),
-                 "scope_label": Scope(r.scope).label if r.scope else ""} for r in results]
+                 "scope_label": Scope(r.scope).label if r.scope else "",
+                 # how the units below are ranked and judged, said above their table
+                 "lower_first": lower_is_better(r.direction),
+                 "shared_target": bool(r.target and r.target.source == "plan"),
+                 "trend_fit": _trend_fit(r)} for r in results]
     return render(request, "analytics/indicator.html", {
         "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
         "sub": sub, "indicator": sub.indicator, "sections": sections,
         "reported": reported, "expected": expected,
         "can_enter": can_edit_unit(request.user, unit),
     })
+
+
+def _trend_fit(result):
+    """The projection whose years the page names (the trend is the same line
+    toward 2025 and 2030), or None when there is no fitted trend."""
+    return next((p for p in (result.trajectory_2030, result.trajectory_2025) if p.first_year), None)
 
 
 def _chart_svg(result):

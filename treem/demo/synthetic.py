@@ -30,6 +30,16 @@ AGE_GROUPS = {"PL6_I_2": ("PL6_I_1", 0.36, 0.42), "PL6_I_4": ("PL6_I_1", 0.11, 0
               "PL6_I_3": ("PL6_I_2", 0.88, 0.99), "PL6_I_3_1": ("PL6_I_3", 0.40, 0.75)}
 SHARES_OF_POPULATION = {"PL6_I_1r": "PL6_I_1", "PL6_I_2r": "PL6_I_2", "PL6_I_4r": "PL6_I_4"}
 UNDER_16_SHARE = (0.22, 0.27)
+# Rates whose numerator is far from the default share (see figures()):
+# orders of magnitude of Vietnam's own statistics, as shares of the denominator.
+RATE_SHARES = {
+    "PL7_CT14_r": (0.04, 0.07),  # children in special circumstances
+    "PL7_CT16_r": (0.00005, 0.0002),  # abused
+    "PL7_CT17_r": (0.03, 0.08),  # child labour, 5 to 17
+    "PL7_CT18_r": (0.003, 0.008),  # injured, ‰
+    "PL7_CT19_r": (0.00008, 0.0002),  # died of an injury, ‰
+    "PL7_CT27_r": (0.003, 0.012),  # lower-secondary drop-out
+}
 
 
 def _depth(row, by_pk):
@@ -98,14 +108,16 @@ def figures(plan, rows, rng, scale=1.0):
         # A rate's numerator stays below its denominator: most children
         # reached by a service, few harmed.
         e = row.element
-        low, high = (0.001, 0.02) if e.direction == "decrease" else (0.75, 0.99)
+        low, high = RATE_SHARES.get(e.code, (0.001, 0.02) if e.direction == "decrease" else (0.75, 0.99))
         for o in row.options:
             num, den = e.numerator.code, e.denominator.code
             if (den, o.code) in values:
                 if values[(den, o.code)] <= 1:
                     values[(num, o.code)] = Decimal(1 if rng.random() < high else 0)
                 else:
-                    values[(num, o.code)] = Decimal(round(values[(den, o.code)] * Decimal(rng.uniform(low, high))))
+                    # Rounded up or down at random, so that rare events (0,3 a commune) add up right.
+                    expected = float(values[(den, o.code)]) * rng.uniform(low, high)
+                    values[(num, o.code)] = Decimal(int(expected) + (rng.random() < expected % 1))
                 if values[(den, o.code)]:
                     values[(e.code, o.code)] = (values[(num, o.code)] * (e.factor or 100)
                                                 / values[(den, o.code)]).quantize(Decimal("0.01"))

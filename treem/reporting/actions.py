@@ -304,6 +304,8 @@ def _conflicts(rows, current, values, expected):
             continue
         element = by_code[key[0]].element if by_code[key[0]].element and by_code[key[0]].element.code == key[0] \
             else by_code[key[0]].text_element
+        if _same(element, values[key], current.get(key)):
+            continue  # the colleague's figure is the one being saved: nothing is overwritten
         now = _text(element, current.get(key))
         if not _same(element, seen, current.get(key)):
             row = by_code[key[0]]

@@ -31,7 +31,9 @@ S = Submission.Status
 # Reading -------------------------------------------------------------------
 
 def periods_for(schedule):
-    """The periods a calendar line asks for, oldest first, within the plan's years."""
+    """The periods a calendar line asks for, oldest first, within the plan's
+    years and ending while the plan's unit existed (Bắc Kạn's plan stops at
+    2024 and the mid-term review: its communes report 2025 under the new ones)."""
     plan = schedule.plan
     qs = Period.objects.filter(type=schedule.period_type)
     if schedule.period_type == Period.Type.ONE_OFF:
@@ -40,6 +42,10 @@ def periods_for(schedule):
         qs = qs.filter(start__year__gte=plan.period_start, end__year__lte=plan.period_end)
         if schedule.period_type == Period.Type.SEMI_ANNUAL:
             qs = qs.filter(start__month=1)
+    if plan.unit.valid_to:
+        qs = qs.filter(end__lte=plan.unit.valid_to)
+    if plan.unit.valid_from:
+        qs = qs.filter(end__gte=plan.unit.valid_from)
     return list(qs.order_by("start"))
 
 
@@ -236,7 +242,7 @@ def calendar_lines(plan, schedules, year=None, today=None):
     the new ones). A `year` not among them gives this year, or the last
     offered before it (the current periods, as current_period finds them)."""
     today, unit = today or timezone.localdate(), plan.unit
-    periods = [(s, [p for p in periods_for(s) if unit.is_valid_on(p.end)]) for s in schedules]
+    periods = [(s, periods_for(s)) for s in schedules]
     years = sorted({p.end.year for _s, ps in periods for p in ps})
     if year not in years:
         year = max((y for y in years if y <= today.year), default=years[0] if years else today.year)
@@ -247,7 +253,7 @@ def deadline_for(form, unit, period, agency=None):
     """The earliest deadline any plan's calendar sets for this unit's report
     (calendars of the plans of the units above it), or for its agency's
     report (calendars of the unit's own plans), or None."""
-    lines = Schedule.objects.filter(form__code=form.code, period_type=period.type).select_related("plan")
+    lines = Schedule.objects.filter(form__code=form.code, period_type=period.type).select_related("plan__unit")
     if agency is not None:
         lines = lines.filter(reporters=Schedule.Reporters.AGENCIES, plan__unit=unit, agencies=agency)
     else:
@@ -263,6 +269,7 @@ class Due:
     deadline: date
     status: str  # as shown: "chưa bắt đầu", "nháp", "đã gửi"…
     url: str
+    overdue: bool = False  # the deadline passed and nothing was submitted
 
 
 def due_reports(user, today=None):
@@ -290,8 +297,9 @@ def due_reports(user, today=None):
         s = Submission.objects.filter(form__code=line.form.code, unit=unit, period=period, agency=agency).first()
         r = Reporter(unit=unit, agency=agency, status=s.status if s else "not_started",
                      form_code=line.form.code, period_code=period.code)
-        out.append(Due(form=line.form, period=period, deadline=deadline(line, period), status=r.status_label,
-                       url=r.url))
+        due = deadline(line, period)
+        out.append(Due(form=line.form, period=period, deadline=due, status=r.status_label, url=r.url,
+                       overdue=due < (today or timezone.localdate()) and not r.has_submitted))
     return sorted(out, key=lambda d: (-d.period.end.toordinal(), d.deadline, d.form.code))
 
 

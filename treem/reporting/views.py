@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,18 +55,25 @@ def index(request):
     forms = Form.objects.filter(is_active=True).order_by("code")
     # Periods that have begun, the newest first: the default is the current one.
     periods = Period.objects.filter(start__lte=timezone.localdate()).order_by("-end", "type")
+    if user.unit_id and user.unit.valid_to:
+        # A commune merged on 01/07/2025 reports the periods it lived in; later ones under its successor.
+        periods = periods.filter(start__lte=user.unit.valid_to)
     # Reports the level above sent back to this user's units, to correct.
     returned = Submission.objects.filter(status=Submission.Status.RETURNED).filter(
         editable_unit_scope(user) & Q(agency__isnull=True) | Q(agency_id__isnull=False, agency_id=user.agency_id,
                                                                unit_id=user.unit_id))
-    recent = (Submission.objects.filter(unit_scope(user, ancestors=False))
-              .select_related("form", "unit", "period", "agency").order_by("-updated_at")[:50])
+    recent = Paginator(Submission.objects.filter(unit_scope(user, ancestors=False))
+                       .select_related("form", "unit", "period", "agency").order_by("-updated_at", "-pk"), 50)
     units, agencies = _reportable_units(user), _reportable_agencies(user)
+    to_review = actions.awaiting_review(user)
     return render(request, "reporting/index.html", {
         "forms": forms, "periods": periods, "units": units, "agencies": agencies,
         "agency_only": bool(agencies) and not units,
-        "to_review": actions.awaiting_review(user)[:100], "due": calendar.due_reports(user),
-        "returned": returned.select_related("form", "unit", "period", "agency")[:100], "recent": recent,
+        # Only those who decide on reports (a coordinator, the administrator) are told none awaits them.
+        "reviews": user.is_system_admin or user.role == user.Role.COORDINATOR or to_review.exists(),
+        "to_review": to_review[:100], "due": calendar.due_reports(user),
+        "recent": recent.get_page(request.GET.get("page")),
+        "returned": returned.select_related("form", "unit", "period", "agency")[:100],
     })
 
 

@@ -35,9 +35,10 @@ class Table:
     baseline_label: str = ""
 
 
-def actual_text(value):
-    """An actual as the report prints it: two decimals at most, 1.234,5."""
-    return format_number(rounded(value)) if value is not None else ""
+def actual_text(value, suffix=""):
+    """An actual as the report prints it: two decimals at most, 1.234,5, with
+    the indicator's unit ("98,5%", "4,2‰") as its target is printed."""
+    return f"{format_number(rounded(value))}{suffix or ''}" if value is not None else ""
 
 
 def _rows(results, line):
@@ -61,7 +62,7 @@ def results_table(plan, unit, year):
     results = indicator_results(plan, unit, year)
 
     def line(r):
-        actual = "Không thống kê" if r.not_collected else actual_text(r.actual)
+        actual = "Không thống kê" if r.not_collected else actual_text(r.actual, r.unit_suffix)
         return Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit),
                    r.target.text if r.target else "", actual, r.judgement, result=r)
 
@@ -126,9 +127,9 @@ def mid_term_table(plan, unit, first, last):
     def line(r):
         target = r.target or r.target_2025
         row = Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit), target.text if target else "",
-                  actual_text(r.actual), r.judgement, result=r)
+                  actual_text(r.actual, r.unit_suffix), r.judgement, result=r)
         row.baseline = r.baseline_text
-        row.actuals = [actual_text(r.series.get(y)) for y in years]
+        row.actuals = [actual_text(r.series.get(y), r.unit_suffix) for y in years]
         return row
 
     return Table(_rows(results, line), results, last, f"Năm {common} (cơ sở)")

@@ -1,7 +1,10 @@
-"""The figures an official report prints for a unit and period: the unit's own
-approved report where it reported the form itself, otherwise the roll-up of
-the approved reports of the communes below (rates recomputed from their
-parts, never averaged). Read-only."""
+"""The figures an official report prints for a unit and period, cell by cell
+as the results page (treem.analytics.results) reads them: the unit's own
+approved report where it gives the cell, otherwise the roll-up of the
+approved reports of the communes below (rates recomputed from their summed
+parts, never averaged). A province whose own report holds only what its
+agencies reported thus keeps the communes' figures in the other cells, and
+the appendices agree with the report's indicator table. Read-only."""
 
 from dataclasses import dataclass, field
 
@@ -11,7 +14,9 @@ from treem.reporting.rollup import own_rates, rollup_form_for
 from treem.reporting.validation import form_rows
 from treem.units.models import Unit
 
-OWN, ROLLUP = "own", "rollup"
+# Where a form's figures come from: the unit's own report, the sum of the
+# reports below, or its own report completed with that sum where it is empty.
+OWN, ROLLUP, MIXED = "own", "rollup", "mixed"
 
 
 @dataclass
@@ -19,8 +24,8 @@ class FormFigures:
     form: object
     rows: list
     values: dict  # {(element code, option code): Decimal or str}
-    source: str = ""  # OWN, ROLLUP or "" (nothing approved)
-    reports: int = 0  # approved reports behind the figures
+    source: str = ""  # OWN, ROLLUP, MIXED or "" (nothing approved)
+    below: int = 0  # approved commune reports added up (0 for OWN, or for former communes)
     previous: dict = field(default_factory=dict)  # the same period one year earlier
 
 
@@ -43,25 +48,56 @@ def _recompute_rates(rows, values):
     return values
 
 
+def _empty(value):
+    return value is None or value == ""
+
+
+def fill_empty(own, below):
+    """The unit's own values with each cell it leaves empty taken from the
+    roll-up `below`, as the results page falls back one cell at a time (a
+    rate the own report cannot compute takes the rate of the summed parts).
+    Returns (values, how many cells came from below)."""
+    values = dict(own)
+    filled = 0
+    for key, value in below.items():
+        if value is not None and _empty(values.get(key)):
+            values[key] = value
+            filled += 1
+    return values, filled
+
+
+def _below(form, period, unit):
+    """(roll-up of the approved reports below `unit`, how many commune reports)."""
+    if unit.level == Unit.Level.COMMUNE:
+        return {}, 0
+    # A 2025 unit asked for a period before the reform gets its former
+    # communes' reports through the succession links.
+    values, _split = rollup_form_for(form, period, unit)
+    if not values:
+        return {}, 0
+    count = Submission.objects.filter(form=form, period=period, status=Submission.Status.APPROVED,
+                                      unit__path__startswith=unit.path, unit__level=Unit.Level.COMMUNE).count()
+    return values, count
+
+
 def unit_values(form, period, unit, rows=None):
-    """(values, source, number of approved reports) of `form` for `unit` in `period`."""
+    """(values, source, approved commune reports added up) of `form` for
+    `unit` in `period`; source is OWN, ROLLUP, MIXED or ""."""
     rows = rows if rows is not None else form_rows(form)
     if period is None:
         return {}, "", 0
     own = Submission.objects.filter(form=form, unit=unit, period=period, agency=None,
                                     status=Submission.Status.APPROVED).first()
-    if own is not None:
-        return _recompute_rates(rows, stored_values(own)), OWN, 1
-    if unit.level == Unit.Level.COMMUNE:
-        return {}, "", 0
-    # A 2025 unit asked for a period before the reform gets its former
-    # communes' reports through the succession links.
-    values, _split = rollup_form_for(form, period, unit)
-    if not values:
-        return {}, "", 0
-    count = Submission.objects.filter(form=form, period=period, status=Submission.Status.APPROVED,
-                                      unit__path__startswith=unit.path, unit__level=Unit.Level.COMMUNE).count()
-    return values, ROLLUP, count
+    below, count = _below(form, period, unit)
+    if own is None:
+        return (below, ROLLUP, count) if below else ({}, "", 0)
+    own_values = _recompute_rates(rows, stored_values(own))
+    values, filled = fill_empty(own_values, below)
+    if not filled:
+        return values, OWN, 0
+    if all(_empty(v) for v in own_values.values()):
+        return values, ROLLUP, count  # an approved report left all empty gives nothing of its own
+    return values, MIXED, count
 
 
 def form_figures(code, period, unit, with_previous=True):
@@ -71,8 +107,8 @@ def form_figures(code, period, unit, with_previous=True):
     if form is None:
         return None
     rows = form_rows(form)
-    values, source, count = unit_values(form, period, unit, rows)
+    values, source, below = unit_values(form, period, unit, rows)
     previous = {}
     if with_previous:
         previous = unit_values(form, same_period_last_year(period), unit, rows)[0]
-    return FormFigures(form, rows, values, source, count, previous)
+    return FormFigures(form, rows, values, source, below, previous)

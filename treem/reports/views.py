@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from treem.accounts.access import get_visible_or_404, unit_scope
 from treem.plans.models import Plan
@@ -14,7 +15,7 @@ from treem.units.sorting import by_name
 
 from .appendices import CODES, build_appendices
 from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
-from .values import OWN, ROLLUP, current_form, unit_values
+from .values import MIXED, OWN, ROLLUP, current_form, unit_values
 from .wording import ascii_name, issuer_code, issuer_for, period_phrase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +66,26 @@ def choose(request, plan_pk):
                                                    "periods": periods})
 
 
+def source_text(source, count):
+    """Where a form's figures come from, as the report page says it."""
+    if source == OWN:
+        return _("the unit's own approved report")
+    if source == MIXED and count:
+        return ngettext(
+            "the unit's own approved report, completed where it is empty with the sum of %(n)s approved "
+            "commune report",
+            "the unit's own approved report, completed where it is empty with the sum of %(n)s approved "
+            "commune reports", count) % {"n": count}
+    if source == MIXED:
+        return _("the unit's own approved report, completed where it is empty with the sum of the approved "
+                 "reports of the former communes")
+    if source == ROLLUP and count:
+        return _("the sum of %(n)s approved commune reports") % {"n": count}
+    if source == ROLLUP:
+        return _("the sum of the approved reports of the former communes")
+    return _("no approved report yet")
+
+
 def report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     sources = []
@@ -76,15 +97,7 @@ def report(request, plan_pk, unit_pk, period_code):
             sources.append({"form": form, "text": ""})
             continue
         _values, source, count = unit_values(form, period, unit)
-        if source == OWN:
-            text = _("the unit's own approved report")
-        elif source == ROLLUP and count:
-            text = _("the sum of %(n)s approved commune reports") % {"n": count}
-        elif source == ROLLUP:
-            text = _("the sum of the approved reports of the former communes")
-        else:
-            text = _("no approved report yet")
-        sources.append({"form": form, "text": text, "missing": not source})
+        sources.append({"form": form, "text": source_text(source, count), "missing": not source})
     issuer = issuer_for(plan, unit)
     return render(request, "reports/report.html", {
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,

@@ -194,7 +194,7 @@ def import_file(batch, f, cache):
         f.problems = [p.as_dict() for p in (result.submit_problems or result.uncommented)]
     f.data = b""
     f.finished_at = timezone.now()
-    f.save()
+    f.save(update_fields=["status", "message", "problems", "unit", "submission", "data", "finished_at"])
     return f
 
 

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from treem.agencies.models import Agency
 from treem.core.models import audit
 from treem.reporting import actions
-from treem.reporting.models import Form, Period, Submission
+from treem.reporting.models import DataValueChange, Form, Period, Submission
 from treem.reporting.validation import ERROR, WARNING, form_rows, validate_form_values
 from treem.units.models import Unit
 
@@ -32,6 +33,7 @@ from .template_workbook import (
     FORMATS,
     IDENTITY_SHEET,
     ROW_CODE_MARK,
+    WITH_AGENCY,
     build_layout,
     fingerprint,
 )
@@ -85,6 +87,8 @@ class ParsedWorkbook:
     formulas: list = field(default_factory=list)  # CellProblem
     comments: dict = field(default_factory=dict)  # row code -> the row's comment, "" when none
     comment_refs: dict = field(default_factory=dict)  # row code -> cell reference
+    agency: object = None  # for an agency's report; None: the unit's own
+    changes_upto: int = None  # the last change to the report when the template was made; None: not recorded
 
 
 @dataclass
@@ -212,18 +216,24 @@ def _identity(wb):
     return found
 
 
-def describe(form, unit, period):
+def describe(form, unit, period, agency=None):
+    if agency is not None:
+        return _("%(form)s of %(agency)s (%(unit)s) for %(period)s") % {
+            "form": form.name, "agency": agency.name, "unit": unit.name, "period": period}
     return _("%(form)s of %(unit)s for %(period)s") % {"form": form.name, "unit": unit.name, "period": period}
 
 
 def _resolve(identity, cache):
-    """The form, unit and period a template names, each as Treem has it now."""
+    """The form, unit, period and agency (None: the unit's own report) a
+    template names, each as Treem has it now."""
     unknown = WorkbookError("unknown", _("This template names a form, unit or period that this Treem does not "
                                          "have. Download the template again from the report's page."))
     try:
         form_key = (identity["form_code"], int(identity["form_version"]))
         unit_id = int(identity["unit_id"])
         period_code = identity["period_code"]
+        # Templates made before agencies reported are the unit's own report.
+        agency_id = int(identity["agency_id"] or 0) if identity["format"] in WITH_AGENCY else 0
     except (KeyError, ValueError):
         raise unknown from None
     form = cache.get(("form", form_key))
@@ -239,6 +249,11 @@ def _resolve(identity, cache):
         raise unknown
     if unit.structure != identity.get("unit_structure") or unit.code != identity.get("unit_code"):
         raise unknown
+    agency = None
+    if agency_id:
+        agency = Agency.objects.filter(pk=agency_id, unit=unit).first()
+        if agency is None:
+            raise unknown
     current = cache.get(("current", form.code))
     if current is None:
         current = Form.objects.filter(code=form.code, is_active=True).order_by("-version").first()
@@ -246,7 +261,7 @@ def _resolve(identity, cache):
     if current is None or current.pk != form.pk:
         raise WorkbookError("outdated", _("This template is for an earlier version of %(form)s. Download a new "
                                           "template and copy your figures into it.") % {"form": form.name})
-    return form, unit, period
+    return form, unit, period, agency
 
 
 # --- the cells ------------------------------------------------------------
@@ -301,7 +316,8 @@ def _layout(form, period, comments, cache):
 def read_workbook(data, expected=None, cache=None):
     """Check an uploaded template and read its input cells. Raises
     WorkbookError. `expected` = (form, unit, period) of the page it is
-    uploaded on; `cache` keeps forms and layouts across a batch."""
+    uploaded on, or (form, unit, period, agency) on an agency's report page;
+    `cache` keeps forms and layouts across a batch."""
     cache = {} if cache is None else cache
     check_package(data)
     wb = open_workbook(data)
@@ -315,16 +331,22 @@ def read_workbook(data, expected=None, cache=None):
         wb.close()
 
 
+def _target(form, unit, period, agency):
+    """What a template is for, to compare with the page it is uploaded on."""
+    return form.code, unit.pk, period.pk, agency.pk if agency is not None else None
+
+
 def _read(wb, expected, cache):
     identity = _identity(wb)
-    form, unit, period = _resolve(identity, cache)
+    form, unit, period, agency = _resolve(identity, cache)
     if expected is not None:
-        e_form, e_unit, e_period = expected
-        if (form.code, unit.pk, period.pk) != (e_form.code, e_unit.pk, e_period.pk):
+        e_form, e_unit, e_period, *e_agency = expected
+        e_agency = e_agency[0] if e_agency else None
+        if _target(form, unit, period, agency) != _target(e_form, e_unit, e_period, e_agency):
             raise WorkbookError("wrong_target", _(
                 "This file is the template of %(file)s; this page takes %(page)s. Upload it on its own page, or "
                 "download the template of this page.") % {
-                "file": describe(form, unit, period), "page": describe(e_form, e_unit, e_period)})
+                "file": describe(form, unit, period, agency), "page": describe(e_form, e_unit, e_period, e_agency)})
     layout, current_print, by_row, comment_cells = _layout(form, period, FORMATS[identity["format"]], cache)
     if identity.get("fingerprint") != current_print:
         raise WorkbookError("outdated", _("The form %(form)s has changed since this template was made. Download a "
@@ -334,7 +356,9 @@ def _read(wb, expected, cache):
         raise _changed(_("the sheet “%(sheet)s” is missing") % {"sheet": sheet})
     ws = wb[sheet]
     last_col = max([c.index for c in layout.columns], default=CODE_COL)
-    parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet)
+    parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet, agency=agency,
+                            changes_upto=int(identity["changes_upto"]) if identity.get(
+                                "changes_upto", "").isdigit() else None)
     expected_rows = {layout.sheet_row(i): row for i, row in enumerate(layout.rows)}
     last_row = FIRST_ROW + len(layout.rows) - 1
     seen_rows = set()
@@ -406,8 +430,11 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     """Import a filled template, all or nothing, as a draft (and submit it if
     `submit`). Raises WorkbookError; nothing is saved then."""
     parsed = read_workbook(data, expected=expected, cache=cache)
-    form, unit, period = parsed.form, parsed.unit, parsed.period
-    if not actions.may_report(user, unit):
+    form, unit, period, agency = parsed.form, parsed.unit, parsed.period, parsed.agency
+    if not actions.may_report(user, unit, agency):
+        if agency is not None:
+            raise WorkbookError("not_allowed", _("You may not report for %(agency)s (%(unit)s); the file was not "
+                                                 "imported.") % {"agency": agency.name, "unit": unit.name})
         raise WorkbookError("not_allowed", _("You may not report for %(unit)s; the file was not imported.")
                             % {"unit": unit.name})
     refusal = actions.reporting_refusal(unit, period)
@@ -419,27 +446,40 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         with_formula = {p.row for p in parsed.formulas}
         others = [p for p in validate_form_values(form, parsed.values, rows=parsed.rows)
                   if p.level == ERROR and _row_name(p.row) not in with_formula]
-        raise WorkbookError("formula", ngettext(
-            "Nothing was imported: %(n)s cell holds a formula instead of a figure.",
-            "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
-            len(parsed.formulas)) % {"n": len(parsed.formulas)}, parsed.formulas + cell_problems(parsed, others))
+        message = ngettext("Nothing was imported: %(n)s cell holds a formula instead of a figure.",
+                           "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
+                           len(parsed.formulas)) % {"n": len(parsed.formulas)}
+        if others:
+            message += " " + ngettext("%(n)s other error of the file is listed after them.",
+                                      "%(n)s other errors of the file are listed after them.",
+                                      len(others)) % {"n": len(others)}
+        raise WorkbookError("formula", message, parsed.formulas + cell_problems(parsed, others))
     try:
         with transaction.atomic():
-            submission = Submission.objects.filter(form=form, unit=unit, period=period, agency=None).first()
-            stored_comments = {}
+            submission = Submission.objects.select_for_update(of=("self",)).filter(
+                form=form, unit=unit, period=period, agency=agency).first()
+            stored_comments, seen = {}, {}
             if submission is None:
-                submission = actions.open_submission(user, form, unit, period)
+                submission = actions.open_submission(user, form, unit, period, agency)
             else:
                 stored_comments = actions.stored_comments(submission)
+                seen = _seen_at_download(user, submission, parsed.changes_upto)
             comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
-            after = actions.save_values(user, submission, parsed.values, comments=comments, rows=parsed.rows)
+            after = actions.save_values(user, submission, parsed.values, comments=comments, rows=parsed.rows,
+                                        expected=seen)
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
             audit(user, "workbooks.imported", submission, unit=unit, file=filename[:200], form=form.code,
-                  period=period.code, batch=batch.pk if batch is not None else None)
+                  period=period.code, agency=agency.name if agency else "",
+                  batch=batch.pk if batch is not None else None)
     except actions.ReportingError as e:
+        if any(p.kind == "conflict" for p in e.problems):
+            raise WorkbookError("conflict", _(
+                "Nothing was imported: these cells were changed in Treem after this template was downloaded, and "
+                "the file holds other figures. Check them with whoever changed them, then type them into the file "
+                "as they should be, or download the template again."), cell_problems(parsed, e.problems)) from None
         if any(p.kind == "not_a_number" for p in e.problems):
             # save_values names only the unreadable cells: list every error of the file at once.
             problems = validate_form_values(form, parsed.values, rows=parsed.rows)
@@ -461,6 +501,22 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     return result
 
 
+def _seen_at_download(user, submission, upto):
+    """{cell: the figure its template showed} for each cell someone else
+    changed in Treem since the template was made (the old figure of its first
+    change since), so that save_values refuses to overwrite a colleague's
+    newer figure. One's own changes (an earlier upload of the same file,
+    corrected since) are one's own to overwrite."""
+    if upto is None:
+        return {}
+    seen = {}
+    for element, option, old in DataValueChange.objects.filter(
+            data_value__submission=submission, pk__gt=upto).exclude(user=user).order_by("pk").values_list(
+            "data_value__element__code", "data_value__option__code", "old"):
+        seen.setdefault((element, option), old)
+    return seen
+
+
 def cell_comments(parsed, stored):
     """{cell key: comment} to save from the comment column, as the web keeps
     comments (per cell): a row's comment goes on the row's figures that raise
@@ -469,7 +525,7 @@ def cell_comments(parsed, stored):
     does, so that nothing typed is lost. `stored`: the comments saved now."""
     if not any(parsed.comments.values()) and not stored:
         return {}
-    previous = actions.previous_values(parsed.form, parsed.unit, parsed.period)
+    previous = actions.previous_values(parsed.form, parsed.unit, parsed.period, parsed.agency)
     warned = {p.cell for p in validate_form_values(parsed.form, parsed.values, previous=previous, rows=parsed.rows)
               if p.level == WARNING}
     out = {}
@@ -494,7 +550,7 @@ def _invalid(parsed, errors):
 
 def summary(result):
     """One line saying what an import did."""
-    what = describe(result.parsed.form, result.parsed.unit, result.parsed.period)
+    what = describe(result.parsed.form, result.parsed.unit, result.parsed.period, result.parsed.agency)
     if result.submitted:
         return _("Imported and submitted: %(what)s.") % {"what": what}
     text = _("Imported as a draft: %(what)s.") % {"what": what}

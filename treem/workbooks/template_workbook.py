@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from treem.core.search import fold
 from treem.reporting import actions
-from treem.reporting.models import DataElement
+from treem.reporting.models import DataElement, DataValueChange
 from treem.reporting.validation import form_rows
 
 FORMAT = "treem-workbook/3"
@@ -191,12 +192,25 @@ def row_comments(rows, comments):
     return out
 
 
-def build_template(form, unit, period, stored=None, previous=None, comments=None, agency=None):
+def build_template(form, unit, period, stored=None, previous=None, comments=None, agency=None, changes_upto=0):
     """The template as .xlsx bytes. `stored` (the values saved in Treem) are
     prefilled; `previous` (last period's) are shown greyed beside them;
     `comments` (stored per cell) fill the comment column. With `agency`, the
     template of that agency's report to its unit."""
-    return TemplateBuilder(form, period).render(unit, stored, previous, comments, agency=agency)
+    return TemplateBuilder(form, period).render(unit, stored, previous, comments, agency=agency,
+                                                changes_upto=changes_upto)
+
+
+def last_changes(form, period, unit_ids, agency=None):
+    """{unit id: the id of the last change to its report of `form` and
+    `period`}. Written into its template, it tells an upload which cells were
+    changed in Treem since the template was made: a colleague's newer figure
+    is not silently overwritten by the older one the template still holds."""
+    return dict(DataValueChange.objects.filter(
+        data_value__submission__form=form, data_value__submission__period=period,
+        data_value__submission__agency=agency, data_value__submission__unit_id__in=unit_ids)
+        .values_list("data_value__submission__unit_id").annotate(last=Max("pk")).values_list(
+            "data_value__submission__unit_id", "last"))
 
 
 def _free_text(cell):
@@ -356,14 +370,15 @@ class TemplateBuilder:
         for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
                            ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
                            ("unit_code", ""), ("agency_id", ""), ("agency_name", ""), ("period_code", period.code),
-                           ("fingerprint", fingerprint(form, rows)), ("generated_at", "")):
+                           ("fingerprint", fingerprint(form, rows)), ("generated_at", ""), ("changes_upto", "")):
             identity.append([key, str(value)])
         self.identity = {identity.cell(r, 1).value: identity.cell(r, 2) for r in range(1, identity.max_row + 1)}
         identity.sheet_state = "veryHidden"
         identity.protection.sheet = True
 
-    def render(self, unit, stored=None, previous=None, comments=None, agency=None):
-        """The template of `unit` (of `agency`'s report to it) as .xlsx bytes."""
+    def render(self, unit, stored=None, previous=None, comments=None, agency=None, changes_upto=0):
+        """The template of `unit` (of `agency`'s report to it) as .xlsx bytes.
+        `changes_upto`: the last change to the report it is made from (see last_changes)."""
         stored, previous = stored or {}, previous or {}
         by_row = row_comments(self.rows, comments or {})
         if agency is None:
@@ -381,7 +396,8 @@ class TemplateBuilder:
             _set_text_or_empty(cell, by_row.get(code))
         for key, value in (("unit_id", unit.pk), ("unit_structure", unit.structure), ("unit_code", unit.code),
                            ("agency_id", agency.pk if agency else ""), ("agency_name", agency.name if agency else ""),
-                           ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M"))):
+                           ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
+                           ("changes_upto", changes_upto)):
             self.identity[key].value = str(value)
         out = io.BytesIO()
         self.wb.save(out)
@@ -428,7 +444,8 @@ def template_for(form, unit, period, agency=None):
     stored = actions.stored_values(submission) if submission else {}
     comments = actions.stored_comments(submission) if submission else {}
     return build_template(form, unit, period, stored=stored, comments=comments, agency=agency,
-                          previous=actions.previous_values(form, unit, period, agency))
+                          previous=actions.previous_values(form, unit, period, agency),
+                          changes_upto=last_changes(form, period, [unit.pk], agency).get(unit.pk, 0))
 
 
 def input_cell_refs(form, period, rows=None):

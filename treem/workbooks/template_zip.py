@@ -18,7 +18,7 @@ from treem.reporting.calendar import expected_units, periods_for
 from treem.reporting.models import DataElement, DataValue, Schedule
 from treem.units.models import Unit
 
-from .template_workbook import TemplateBuilder, template_filename
+from .template_workbook import TemplateBuilder, last_changes, template_filename
 
 TEXT = DataElement.ValueType.TEXT
 
@@ -80,10 +80,12 @@ def templates_zip(form, period, units):
     """The .zip (bytes) holding the prefilled template of each of `units`."""
     builder = TemplateBuilder(form, period)
     stored, comments, previous = _saved(form, period, units)
+    upto = last_changes(form, period, [u.pk for u in units])
     out = io.BytesIO()
     # The workbooks are compressed already: stored as they are.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for unit in units:
-            data = builder.render(unit, stored.get(unit.pk), previous.get(unit.pk), comments.get(unit.pk))
+            data = builder.render(unit, stored.get(unit.pk), previous.get(unit.pk), comments.get(unit.pk),
+                                  changes_upto=upto.get(unit.pk, 0))
             archive.writestr(zip_member_name(form, period, unit), data)
     return out.getvalue()

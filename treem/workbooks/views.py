@@ -8,8 +8,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from treem.accounts.access import EDITOR_ROLES
+from treem.accounts.models import User
 from treem.reporting import actions
-from treem.reporting.views import form_unit_period
+from treem.reporting.views import agency_of, form_unit_period
 
 from . import batches
 from .models import WorkbookBatch
@@ -27,17 +28,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_BYTES = 16 * 1024  # about the size of one template, to say how large a .zip of them is
 
 
-def _page(request, form_code, period_code, unit_pk):
-    """The form, unit and period of a report page the user may see."""
-    form, unit, period, _submission = form_unit_period(request.user, form_code, period_code, unit_pk)
-    return form, unit, period
+def _page(request, form_code, period_code, unit_pk, agency_pk=None):
+    """The form, unit, period and agency (None: the unit's own report) of a
+    report page the user may see, as the entry page finds them."""
+    agency = agency_of(unit_pk, agency_pk)
+    form, unit, period, _submission = form_unit_period(request.user, form_code, period_code, unit_pk, agency)
+    return form, unit, period, agency
+
+
+def _report_url(name, form, period, unit, agency):
+    """The URL `name` (entry, template, upload) of the unit's or the agency's report."""
+    if agency is None:
+        return reverse(name, args=[form.code, period.code, unit.pk])
+    app, _sep, view = name.partition(":")
+    return reverse(f"{app}:agency_{view}", args=[form.code, period.code, unit.pk, agency.pk])
 
 
 @require_GET
-def template_download(request, form_code, period_code, unit_pk):
-    form, unit, period = _page(request, form_code, period_code, unit_pk)
-    response = HttpResponse(template_for(form, unit, period), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{template_filename(form, period, unit)}"'
+def template_download(request, form_code, period_code, unit_pk, agency_pk=None):
+    form, unit, period, agency = _page(request, form_code, period_code, unit_pk, agency_pk)
+    response = HttpResponse(template_for(form, unit, period, agency), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{template_filename(form, period, unit, agency)}"'
     return response
 
 
@@ -45,7 +56,7 @@ def template_download(request, form_code, period_code, unit_pk):
 def templates_below(request, form_code, period_code, unit_pk):
     """The units below that owe the form, and their templates in one .zip
     (?download=1)."""
-    form, unit, period = _page(request, form_code, period_code, unit_pk)
+    form, unit, period, _agency = _page(request, form_code, period_code, unit_pk)
     units = units_below(request.user, form, unit, period)
     if request.GET.get("download") == "1":
         if not units:
@@ -61,10 +72,11 @@ def templates_below(request, form_code, period_code, unit_pk):
 
 
 @require_http_methods(["GET", "POST"])
-def upload(request, form_code, period_code, unit_pk):
-    form, unit, period = _page(request, form_code, period_code, unit_pk)
-    if not actions.may_report(request.user, unit):
+def upload(request, form_code, period_code, unit_pk, agency_pk=None):
+    form, unit, period, agency = _page(request, form_code, period_code, unit_pk, agency_pk)
+    if not actions.may_report(request.user, unit, agency):
         raise Http404
+    entry_url = _report_url("reporting:entry", form, period, unit, agency)
     error = None
     if request.method == "POST":
         upload = request.FILES.get("workbook")
@@ -75,8 +87,8 @@ def upload(request, form_code, period_code, unit_pk):
                 raise WorkbookError("too_large", _("The file is larger than %(size)s MB; a filled template is far "
                                                    "smaller. Upload the template downloaded from Treem.")
                                     % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
-            result = import_workbook(request.user, upload.read(), upload.name, expected=(form, unit, period),
-                                     submit=request.POST.get("submit") == "1")
+            result = import_workbook(request.user, upload.read(), upload.name,
+                                     expected=(form, unit, period, agency), submit=request.POST.get("submit") == "1")
         except WorkbookError as e:
             error = e
         else:
@@ -88,16 +100,19 @@ def upload(request, form_code, period_code, unit_pk):
                     "%(n)s figures are ten times last period's or more and have no comment: explain them in the "
                     "comment column of the file or beside the figures on this page before submitting.",
                     len(result.uncommented)) % {"n": len(result.uncommented)})
-            return redirect("reporting:entry", form.code, period.code, unit.pk)
+            return redirect(entry_url)
     return render(request, "workbooks/upload.html", {
-        "form": form, "unit": unit, "period": period, "what": describe(form, unit, period), "error": error,
-        "entry_url": reverse("reporting:entry", args=[form.code, period.code, unit.pk]),
+        "form": form, "unit": unit, "period": period, "agency": agency, "error": error,
+        "what": describe(form, unit, period, agency), "entry_url": entry_url,
+        "template_url": _report_url("workbooks:template", form, period, unit, agency),
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     }, status=400 if error else 200)
 
 
 def _require_reporter(user):
-    if not (user.is_system_admin or (user.role in EDITOR_ROLES and user.unit_id)):
+    """Those who report for a unit, or for an agency (its reporters)."""
+    if not (user.is_system_admin or (user.role in EDITOR_ROLES and user.unit_id)
+            or (user.role == User.Role.REPORTER and user.unit_id and user.agency_id)):
         raise Http404
 
 

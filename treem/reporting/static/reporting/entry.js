@@ -65,7 +65,8 @@
     form.querySelectorAll("td.error, td.warning").forEach(function (td) {
       td.classList.remove("error", "warning");
     });
-    form.querySelectorAll(".msg.live").forEach(function (el) { el.remove(); });
+    // The problems drawn with the page too: the server has just checked the whole form again.
+    form.querySelectorAll("th.label .msg").forEach(function (el) { el.remove(); });
     problems.forEach(function (p) {
       var input = p.cell && form.querySelector("[name='v:" + p.cell + "']");
       var td = input ? input.closest("td") : null;
