@@ -133,16 +133,22 @@ def main():
 
 
 def _cpu_seconds(pids):
-    """User + system CPU time used so far by these processes (Linux /proc)."""
-    total = 0
+    """{pid: user + system CPU seconds used so far} of these processes (Linux /proc)."""
+    used = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
         except (OSError, IndexError, ValueError):
             pass
-    return total / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _cpu_since(before, after):
+    """CPU seconds used between two readings; a process started since (a
+    database connection opened by a new thread) counts from its start."""
+    return sum(t - before.get(pid, 0) for pid, t in after.items())
 
 
 def _processes(master_pid, database_vendor):
@@ -228,14 +234,14 @@ def run(args):
 
         barrier = threading.Barrier(len(herd))
         threads = [threading.Thread(target=o.submit, args=(barrier,)) for o in herd]
-        server_pids, database_pids = _processes(server.pid, connection.vendor)
-        before = _cpu_seconds(server_pids), _cpu_seconds(database_pids), time.process_time()
+        before = [_cpu_seconds(pids) for pids in _processes(server.pid, connection.vendor)], time.process_time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        after = _cpu_seconds(server_pids), _cpu_seconds(database_pids), time.process_time()
-        cpu = [(b - a) / len(herd) for a, b in zip(before, after)]
+        after = [_cpu_seconds(pids) for pids in _processes(server.pid, connection.vendor)], time.process_time()
+        cpu = [_cpu_since(b, a) / len(herd) for b, a in zip(before[0], after[0])]
+        cpu.append((after[1] - before[1]) / len(herd))
 
         rng = random.Random(1)
         threads = [threading.Thread(target=o.type_and_submit, args=(rng.uniform(0, args.window),)) for o in window]

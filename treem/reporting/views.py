@@ -102,7 +102,7 @@ def _posted(request, prefix):
 def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
     """The form (its newest version), the unit the user may see, the period,
     and the unit's (or `agency`'s) submission if it has one; 404 for anything else."""
-    if user.unit_id is not None and user.unit_id == unit_pk:
+    if getattr(user, "unit_id", None) is not None and user.unit_id == unit_pk:
         unit = user.unit  # one's own unit needs no scope query: most requests are an officer's own report
     else:
         unit = get_visible_or_404(Unit.objects.all(), user, field="", ancestors=False, pk=unit_pk)
