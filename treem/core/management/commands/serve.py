@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
         # The processes are forked from this one: none may inherit its connections.
         connections.close_all()
-        options = {
+        config = {
             "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
             # A province's zip of templates or a national export takes seconds, not minutes.
             "timeout": 120, "graceful_timeout": 20, "backlog": 2048, "proc_name": "treem",
@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
         class Server(BaseApplication):
             def load_config(self):
-                for key, value in options.items():
+                for key, value in config.items():
                     self.cfg.set(key, value)
 
             def load(self):
