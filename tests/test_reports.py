@@ -18,7 +18,7 @@ from treem.agencies.models import Agency
 from treem.analytics.judging import EXCEEDED, MET, NOT_MET
 from treem.analytics.loading import load_indicator_sources
 from treem.analytics.models import IndicatorSource
-from treem.analytics.results import OWN, ROLLUP, indicator_results
+from treem.analytics.results import MIXED, OWN, ROLLUP, indicator_results
 from treem.core.numbers import format_number
 from treem.reporting import actions
 from treem.reporting.models import Period
@@ -392,13 +392,15 @@ def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client,
     health_reporter = make_user("suyte", "reporter", bac_kan, agency=health)
     for who, agency, figures in (
             (health_reporter, health, {("PL7_CT3", "actual"): "9,5", ("PL7_CT3", "plan"): "10"}),
-            (coordinator, justice, {("PL7_CT22", "actual"): "1.234", ("PL7_CT22_d", "actual"): "1.300"})):
+            (coordinator, justice, {("PL7_CT22", "actual"): "1.234", ("PL7_CT22_d", "actual"): "1.300",
+                                    ("PL7_CT14", "actual"): "6"})):
         submission = actions.open_submission(who, pl7, bac_kan, y2023, agency)
         actions.save_values(who, submission, figures)
         actions.submit(who, submission)
         actions.approve(coordinator, submission)
     own = actions.open_submission(coordinator, pl7, bac_kan, y2023)
-    assert actions.fill_from_agencies(coordinator, own) == 5  # CT3 plan and result, CT22 with its rate
+    # CT3 plan and result, CT22 with its rate, CT14's count without its denominator
+    assert actions.fill_from_agencies(coordinator, own) == 6
     actions.submit(coordinator, own)
     actions.approve(system_admin, own)
 
@@ -417,8 +419,9 @@ def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client,
     # it gave no plan, the communes' plan: 270/300 = 90 %, recomputed from the sums, never averaged.
     assert [plan_actual(c) for c in ("PL7_CT22", "PL7_CT22_d", "PL7_CT22_r")] == [
         (270, 1234), (300, 1300), (90, 94.92)]
-    # Special circumstances, only the communes': 8/800 = 1 %.
-    assert plan_actual("PL7_CT14_r") == (1.25, 1)
+    # Special circumstances: the province counted 6 children, the communes 800 children in all;
+    # the rate follows the figures printed, 6/800 = 0,75 %, not the communes' 8/800 (plan: 10/800).
+    assert [plan_actual(c) for c in ("PL7_CT14", "PL7_CT14_d", "PL7_CT14_r")] == [(10, 6), (800, 800), (1.25, 0.75)]
 
     # The report's indicator table prints the same results as the appendix.
     doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023)))
@@ -434,14 +437,19 @@ def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client,
         assert shown is not None, source.element_code
         assert by_name[r.name][4] == actual_text(Decimal(str(shown)), r.unit_suffix), source.element_code
         compared.add((source.element_code, r.actual_from))
-    assert {("PL7_CT1_r", ROLLUP), ("PL7_CT3", OWN), ("PL7_CT22_r", OWN), ("PL7_CT14_r", ROLLUP)} <= compared
+    assert {("PL7_CT1_r", ROLLUP), ("PL7_CT3", OWN), ("PL7_CT22_r", OWN), ("PL7_CT14_r", MIXED)} <= compared
     infant = next(r for r in indicator_results(bac_kan_plan, bac_kan, 2023) if r.source
                   and r.source.element_code == "PL7_CT3")
     assert by_name[infant.name][4] == "9,5‰" and by_name[infant.name][3].endswith("‰")
 
-    # The report page says where Appendix 7's figures come from.
+    # The report page says where Appendix 7's figures come from, and the indicator page where the rate does.
     client_for(client, coordinator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    special = next(r for r in indicator_results(bac_kan_plan, bac_kan, 2023) if r.source
+                   and r.source.element_code == "PL7_CT14_r")
+    page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2023, special.sub_indicator.pk]))
+    assert ("0,75%</strong> (reported, the unit's own report, the missing part of the rate added up from the "
+            "units below)") in page.content.decode()
     page = client.get(reverse("reports:report", args=[bac_kan_plan.pk, bac_kan.pk, "2023"])).content.decode()
     assert ("the unit&#x27;s own approved report, completed where it is empty with the sum of 2 approved commune "
             "reports") in page

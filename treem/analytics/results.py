@@ -49,7 +49,10 @@ from .models import IndicatorSource, IndicatorValue
 from .trajectory import UNKNOWN, Projection, trajectory
 
 REPORTED, ENTERED = "reported", "entered"
-OWN, ROLLUP = "own", "rollup"
+# Where a reported figure comes from: the unit's own report, the sum of the
+# reports below, or (a rate) the own report's part completed with the other
+# part summed below.
+OWN, ROLLUP, MIXED = "own", "rollup", "mixed"
 MID_YEARS = (2025, 2026)  # the mid-term milestone: 2025, or 2026 in plans issued in 2025
 END_YEAR = 2030
 CACHE_SECONDS = 24 * 3600
@@ -94,7 +97,7 @@ class SubIndicatorResult:
     target_2030: TargetInfo | None
     actual: Decimal | None
     actual_source: str  # REPORTED, ENTERED or ""
-    actual_from: str = ""  # for REPORTED: OWN (the unit's own report) or ROLLUP (the units below)
+    actual_from: str = ""  # for REPORTED: OWN (the unit's own report), ROLLUP (the units below) or MIXED
     not_collected: bool = False
     note: str = ""
     judgement: str = NO_DATA  # judging.MET, NOT_MET, EXCEEDED, NOT_COLLECTED, NO_DATA, NO_TARGET
@@ -149,18 +152,25 @@ class _Values:
         self.elements, self.own, self.rolled, self.entered = elements, own, rolled, entered
 
     def element_value(self, element, option, year):
-        """(value, OWN or ROLLUP) of an element for the year, or (None, "")."""
-        own = self.own.get(year, {})
+        """(value, OWN, ROLLUP or MIXED) of an element for the year, or (None, "")."""
+        own, rolled = self.own.get(year, {}), self.rolled.get(year, {})
         if element.is_rate:
             num, den = own.get((element.numerator_id, option)), own.get((element.denominator_id, option))
             if num is not None and den:
                 return num * (element.factor or 100) / den, OWN
         if (element.pk, option) in own:
             return own[(element.pk, option)], OWN
+        if element.is_rate and (num is not None or den is not None):
+            # One part in the unit's own report, the other only below: the
+            # rate of the parts as the appendices print them, cell by cell.
+            num = num if num is not None else rolled.get((element.numerator.code, option))
+            den = den if den is not None else rolled.get((element.denominator.code, option))
+            if num is not None and den:
+                return num * (element.factor or 100) / den, MIXED
         if element.is_rate or summable(element):
-            rolled = self.rolled.get(year, {}).get((element.code, option))
-            if rolled is not None:
-                return rolled, ROLLUP
+            value = rolled.get((element.code, option))
+            if value is not None:
+                return value, ROLLUP
         return None, ""
 
     def reported(self, source, sub, year, option=None):
@@ -183,10 +193,19 @@ class _Values:
 
 def _elements(sources):
     codes = {s.element_code for s in sources}
-    elements = {e.code: e for e in DataElement.objects.filter(code__in=codes)} if codes else {}
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=codes).select_related(
+        "numerator", "denominator")} if codes else {}
     parts = {e.pk for e in elements.values()} | {
         i for e in elements.values() if e.is_rate for i in (e.numerator_id, e.denominator_id)}
     return elements, parts
+
+
+def _with_parts(elements):
+    """The elements and the parts of their rates: a roll-up then gives the
+    summed parts too (see _Values.element_value)."""
+    out = {e.pk: e for e in elements}
+    out.update({p.pk: p for e in elements if e.is_rate for p in (e.numerator, e.denominator)})
+    return list(out.values())
 
 
 def _annual_periods(years):
@@ -353,7 +372,7 @@ def _rolled(unit, periods, elements, forms):
         sums = _cached_below_sums(unit, list(now.values()), forms, added_element_ids(wanted))
         for year, period in now.items():
             if sums[period.pk]:
-                rolled[year] = with_rates(wanted, sums[period.pk])
+                rolled[year] = with_rates(_with_parts(wanted), sums[period.pk])
     return rolled
 
 
@@ -427,7 +446,8 @@ def _load_children_values(unit, children, years, sources, subs):
     entered = {}
     for v in IndicatorValue.objects.filter(sub_indicator__in=subs, unit__in=children, year__in=list(years)):
         entered.setdefault(v.unit_id, {})[(v.sub_indicator_id, v.year, v.scope)] = v
-    return {c.pk: _Values(elements, own[c.pk], {y: with_rates(elements.values(), s) for y, s in below[c.pk].items()},
+    return {c.pk: _Values(elements, own[c.pk], {y: with_rates(_with_parts(elements.values()), s)
+                                                for y, s in below[c.pk].items()},
                           entered.get(c.pk, {}))
             for c in children}
 
@@ -669,5 +689,5 @@ def latest_year_with_data(plan, unit):
 __all__ = [
     "SubIndicatorResult", "TargetInfo", "indicator_results", "unit_comparison", "completeness", "units_below",
     "status_counts", "trajectory_counts", "by_objective",
-    "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "NO_DATA", "NOT_COLLECTED", "NO_TARGET",
+    "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "MIXED", "NO_DATA", "NOT_COLLECTED", "NO_TARGET",
 ]

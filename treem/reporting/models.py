@@ -276,15 +276,21 @@ class SubmissionEvent(models.Model):
 
 
 class DataValue(models.Model):
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    # No index of its own: data_value_element_period starts with it.
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
     option = models.ForeignKey(DisaggregationOption, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_values")
+    # Unit, period and agency are the submission's, copied here for the
+    # roll-up's indexes. The submission's own keys guard them, so the database
+    # does not check them again for every value: at COMMIT, PostgreSQL checks
+    # each key of each row one by one, and an imported workbook writes
+    # hundreds of rows (Django still protects them on delete).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values", db_constraint=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_values", db_constraint=False)
     # No index of its own: nearly every value has no agency, and SQLite would
     # otherwise read a national roll-up through "agency IS NULL". The partial
     # unique constraints below index the agencies' values.
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="data_values",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
@@ -295,7 +301,10 @@ class DataValue(models.Model):
     class Meta:
         verbose_name = _("data value")
         verbose_name_plural = _("data values")
-        constraints = _unique_with_optional_agency(["element", "option", "unit", "period"], "data_value")
+        # Unit and period first: a saved form's rows sit together in these
+        # indexes (a few pages touched per form, not one per element), and
+        # last period's figures of a unit are read through them.
+        constraints = _unique_with_optional_agency(["unit", "period", "element", "option"], "data_value")
         indexes = [models.Index(fields=["element", "period"], name="data_value_element_period")]
 
     def display(self):
@@ -307,9 +316,12 @@ class DataValue(models.Model):
 class DataValueChange(models.Model):
     """Every change to a value: who, when, the old and the new."""
 
-    data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes")
+    # A log, written a row per changed cell: its keys are not checked by the
+    # database row by row (as for the submission's copies in DataValue).
+    data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes", db_constraint=False)
     version = models.PositiveIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                             db_constraint=False)
     at = models.DateTimeField(auto_now_add=True)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)

@@ -54,8 +54,7 @@ def _empty(value):
 
 def fill_empty(own, below):
     """The unit's own values with each cell it leaves empty taken from the
-    roll-up `below`, as the results page falls back one cell at a time (a
-    rate the own report cannot compute takes the rate of the summed parts).
+    roll-up `below`, as the results page falls back one cell at a time.
     Returns (values, how many cells came from below)."""
     values = dict(own)
     filled = 0
@@ -93,6 +92,9 @@ def unit_values(form, period, unit, rows=None):
         return (below, ROLLUP, count) if below else ({}, "", 0)
     own_values = _recompute_rates(rows, stored_values(own))
     values, filled = fill_empty(own_values, below)
+    # A rate the own report gives only one part of follows the parts as
+    # printed: its own part, the other summed below (as the results page).
+    values.update({key: rate for key, rate in own_rates(rows, values).items() if _empty(own_values.get(key))})
     if not filled:
         return values, OWN, 0
     if all(_empty(v) for v in own_values.values()):
