@@ -298,6 +298,17 @@ def test_save_and_submit_keeps_the_figures_when_refused_then_submits_once_explai
     assert [e.action for e in submission.events.all()] == ["created", "submitted"]
 
 
+def test_a_returned_report_refused_again_keeps_the_new_figures_as_a_draft(commune_officer, coordinator, pl6, y2023):
+    submission = submitted_pl6(commune_officer, pl6, y2023, {("PL6_II", "total"): "10"})
+    actions.return_submission(coordinator, submission, "Thiếu số trẻ em nam")
+    with pytest.raises(actions.ReportingError):
+        actions.save_and_submit(commune_officer, submission, {("PL6_II_1", "total"): "12"})  # above its total
+    submission.refresh_from_db()
+    assert submission.status == "draft" and submission.submitted_at is not None
+    assert actions.stored_values(submission)[("PL6_II_1", "total")] == 12
+    assert [e.action for e in submission.events.all()] == ["created", "submitted", "returned"]
+
+
 def test_last_periods_figures_are_those_of_the_form_alone(commune_officer, coordinator, forms, pl6, y2023):
     y2022 = Period.objects.get(code="2022")
     submitted_pl6(commune_officer, pl6, y2022, {("PL6_II_2", "total"): "4"})

@@ -25,7 +25,7 @@ from .models import (
     SubmissionEvent,
 )
 from .rollup import rollup_agencies
-from .validation import ERROR, Problem, form_rows, parse_cell, parse_values, validate_form_values
+from .validation import ERROR, Problem, form_rows, parse_cell, parse_values, structure, validate_form_values
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
@@ -116,8 +116,7 @@ def previous_values(form, unit, period, agency=None, rows=None):
     before = previous_period(period)
     if before is None:
         return {}
-    rows = rows if rows is not None else form_rows(form)
-    codes = {r.element_id: r.element.code for r in rows if r.element_id}
+    codes = structure(rows if rows is not None else form_rows(form)).codes_by_id
     # All of the unit's figures of that period (one form's worth or a few),
     # kept here: cheaper than asking the database for a hundred elements by id.
     found = DataValue.objects.filter(unit=unit, period=before, agency=agency, value__isnull=False).values_list(
@@ -186,11 +185,12 @@ def _lock_editable(user, submission):
     return submission
 
 
-def _save_locked(user, submission, values, comments=None, expected=None, rows=None):
+def _save_locked(user, submission, values, comments=None, expected=None, rows=None, save_submission=True):
     """save_values on a submission already locked and checked. Returns the
-    problems of the whole form after saving, and its comments then."""
+    problems of the whole form after saving, and its comments then. With
+    save_submission=False the caller saves the submission's status and time."""
     comments = comments or {}
-    rows = rows if rows is not None else form_rows(submission.form)
+    rows = structure(rows if rows is not None else form_rows(submission.form))
     unreadable = _unreadable(submission.form, values, rows)
     if unreadable:
         raise ReportingError(_("Nothing was saved: some cells are not numbers."), unreadable)
@@ -206,15 +206,7 @@ def _save_locked(user, submission, values, comments=None, expected=None, rows=No
         raise ReportingError(_("Nothing was saved: someone else changed these cells after you opened the form. "
                                "Their figures are shown now; check them and type yours again."), conflicts)
     merged = {**current, **parse_values(submission.form, {**current, **values}, rows=rows)}
-    elements, options = {}, {}
-    for row in rows:
-        for element in (row.element, row.text_element):
-            if element is not None:
-                elements[element.code] = element
-        for o in row.options:
-            options[(row.element.code, o.code)] = o
-        if row.text_element_id:
-            options[(row.text_element.code, "total")] = None
+    elements, options = rows.elements, rows.options
     default_option = None  # read only when a text cell is new
     now = timezone.now()
     at = db_datetime(now)
@@ -273,7 +265,8 @@ def _save_locked(user, submission, values, comments=None, expected=None, rows=No
     if changed:
         if submission.status == S.RETURNED:
             submission.status = S.DRAFT
-        submission.save(update_fields=["status", "updated_at"])
+        if save_submission:
+            submission.save(update_fields=["status", "updated_at"])
         audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
               version=submission.version, form=submission.form.code, period=submission.period.code)
     problems = validate_form_values(submission.form, final, rows=rows, previous=previous_values(
@@ -296,19 +289,16 @@ def _unreadable(form, values, rows):
 def _conflicts(rows, current, values, expected):
     """Cells the user changed whose stored figure is no longer the one the
     user saw."""
-    by_code = {r.element.code: r for r in rows if r.element_id}
-    by_code.update({r.text_element.code: r for r in rows if r.text_element_id})
+    cells = rows.cells
     problems = []
     for key, seen in expected.items():
-        if key not in values or key[0] not in by_code:
+        if key not in values or key[0] not in cells:
             continue
-        element = by_code[key[0]].element if by_code[key[0]].element and by_code[key[0]].element.code == key[0] \
-            else by_code[key[0]].text_element
+        row, element, _options = cells[key[0]]
         if _same(element, values[key], current.get(key)):
             continue  # the colleague's figure is the one being saved: nothing is overwritten
         now = _text(element, current.get(key))
         if not _same(element, seen, current.get(key)):
-            row = by_code[key[0]]
             problems.append(Problem(ERROR, row, key[1], _("Row “%(label)s”: changed meanwhile to “%(value)s”.") % {
                 "label": row.label, "value": now or "—"}, kind="conflict"))
     return problems
@@ -386,9 +376,11 @@ def save_and_submit(user, submission, values, comments=None):
     at a deadline, fifty communes press the button together."""
     with transaction.atomic():
         submission = _lock_editable(user, submission)
-        problems, comments_now = _save_locked(user, submission, values, comments)
+        problems, comments_now = _save_locked(user, submission, values, comments, save_submission=False)
         blocking = _blocking(problems, comments_now)
-        if not blocking:
+        if blocking:
+            submission.save(update_fields=["status", "updated_at"])  # the figures stay, as a draft
+        else:
             _mark_submitted(user, submission)
     if blocking:
         raise _refused(blocking)

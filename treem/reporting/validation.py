@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from treem.core import versions
 from treem.core.numbers import format_number, parse_number
 
-from .models import DataElement
+from .models import DataElement, Form
 
 ERROR, WARNING = "error", "warning"
 NUMERIC_SUMMABLE = (DataElement.ValueType.COUNT, DataElement.ValueType.NUMBER, DataElement.ValueType.MONEY)
@@ -69,6 +69,17 @@ def form_rows(form):
     return rows
 
 
+def current_form(code):
+    """The newest active version of the form with this code, or None; kept
+    in memory like the rows (a Form saved gives the cache a new version)."""
+    key = ("form", code, structure_version())
+    if key not in _ROWS:
+        if len(_ROWS) > 100:
+            _ROWS.clear()
+        _ROWS[key] = Form.objects.filter(is_active=True, code=code).order_by("-version").first()
+    return _ROWS[key]
+
+
 def _load_rows(form):
     """One query for rows with their elements, one per disaggregation."""
     rows = list(form.rows.select_related("element__numerator", "element__denominator", "text_element",
@@ -80,7 +91,50 @@ def _load_rows(form):
             options[row.disaggregation_id] = list(row.disaggregation.options.all())
         row.options = options.get(row.disaggregation_id, [])
         row.display_ref = _display_ref(row, by_pk)
-    return rows
+    return FormRows(rows)
+
+
+class FormRows(list):
+    """A form's rows in order, with the look-ups that every save, check and
+    import needs worked out once, when the rows are read (a whole form is
+    checked after every autosave)."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.by_pk = {r.pk: r for r in rows}
+        self.order = {r.pk: i for i, r in enumerate(rows)}
+        self.options_of = {r.pk: {o.code: o for o in r.options} for r in rows}
+        # element code -> (row, element, {option code: option}); a text
+        # column's element has None for options (its one cell is "total").
+        self.cells = {r.element.code: (r, r.element, {o.code: o for o in r.options}) for r in rows if r.element_id}
+        self.cells.update({r.text_element.code: (r, r.text_element, None) for r in rows if r.text_element_id})
+        self.elements = {code: element for code, (_r, element, _o) in self.cells.items()}
+        self.options = {}  # (element code, option code) -> option, None for a text column's cell
+        for code, (_r, _e, options) in self.cells.items():
+            if options is None:
+                self.options[(code, "total")] = None
+            else:
+                self.options.update({(code, o): option for o, option in options.items()})
+        self.codes_by_id = {r.element_id: r.element.code for r in rows if r.element_id}
+        # The computed rows, deepest first, each with its numeric sub-items.
+        children = {}
+        for row in rows:
+            if row.parent_id:
+                children.setdefault(row.parent_id, []).append(row)
+
+        def depth(row):
+            d, r = 0, row
+            while r.parent_id in self.by_pk:
+                d, r = d + 1, self.by_pk[r.parent_id]
+            return d
+
+        self.computed = [(row, [c for c in children.get(row.pk, []) if c.element_id and c.element.is_numeric])
+                         for row in sorted((r for r in rows if r.computed and r.element_id), key=depth, reverse=True)]
+
+
+def structure(rows):
+    """`rows` as FormRows (form_rows gives them so; a plain list is indexed here)."""
+    return rows if isinstance(rows, FormRows) else FormRows(rows)
 
 
 def _display_ref(row, by_pk):
@@ -127,22 +181,8 @@ def parse_cell(element, raw):
 def compute_rows(rows, values):
     """Fill the computed rows (sum of their sub-items) into `values`, deepest
     first, so a total of totals adds up. Returns the computed cells."""
-    children = {}
-    for row in rows:
-        if row.parent_id:
-            children.setdefault(row.parent_id, []).append(row)
     computed = {}
-
-    by_pk = {r.pk: r for r in rows}
-
-    def depth(row):
-        d, r = 0, row
-        while r.parent_id in by_pk:
-            d, r = d + 1, by_pk[r.parent_id]
-        return d
-
-    for row in sorted((r for r in rows if r.computed and r.element_id), key=depth, reverse=True):
-        parts = [c for c in children.get(row.pk, []) if c.element_id and c.element.is_numeric]
+    for row, parts in structure(rows).computed:
         for option in row.options:
             numbers = [values.get((c.element.code, option.code)) for c in parts]
             numbers = [n for n in numbers if isinstance(n, Decimal)]
@@ -159,13 +199,10 @@ def validate_form_values(form, values, previous=None, rows=None):
     or to a Decimal; `previous` maps the same keys to last period's values.
     Returns a list of Problem, errors first in row order, then warnings.
     """
-    rows = rows if rows is not None else form_rows(form)
+    rows = structure(rows if rows is not None else form_rows(form))
     previous = previous or {}
     problems, parsed = [], {}
-    # (row, element, its options by code; None for a text column), looked up
-    # once: a whole form is validated after every save.
-    by_code = {r.element.code: (r, r.element, {o.code: o for o in r.options}) for r in rows if r.element_id}
-    by_code.update({r.text_element.code: (r, r.text_element, None) for r in rows if r.text_element_id})
+    by_code = rows.cells
 
     for (code, option_code), raw in values.items():
         found = by_code.get(code)
@@ -197,7 +234,7 @@ def validate_form_values(form, values, previous=None, rows=None):
 
     compute_rows(rows, parsed)
 
-    by_pk = {r.pk: r for r in rows}
+    by_pk = rows.by_pk
     for row in rows:
         if not row.element_id:
             continue
@@ -206,7 +243,7 @@ def validate_form_values(form, values, previous=None, rows=None):
             continue
         code = element.code
         # Totals of the columns: total = male + female.
-        by_option = {o.code: o for o in row.options}
+        by_option = rows.options_of[row.pk]
         for option in row.options:
             if not option.sum_of:
                 continue
@@ -247,17 +284,15 @@ def validate_form_values(form, values, previous=None, rows=None):
                     "please explain in a comment.") % {
                     "where": _where(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
 
-    order = {r.pk: i for i, r in enumerate(rows)}
-    problems.sort(key=lambda p: (p.level != ERROR, order.get(p.row.pk, 0)))
+    problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
     return problems
 
 
 def parse_values(form, values, rows=None):
     """The typed values of `values`, with the computed rows filled in.
     Call only after validate_form_values found no parse error."""
-    rows = rows if rows is not None else form_rows(form)
-    by_code = {r.element.code: r.element for r in rows if r.element_id}
-    by_code.update({r.text_element.code: r.text_element for r in rows if r.text_element_id})
+    rows = structure(rows if rows is not None else form_rows(form))
+    by_code = rows.elements
     parsed = {key: parse_cell(by_code[key[0]], raw) for key, raw in values.items() if key[0] in by_code}
     compute_rows(rows, parsed)
     return parsed

@@ -27,7 +27,7 @@ from . import actions, calendar
 from .entry import entry_table
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
-from .validation import form_rows, validate_form_values
+from .validation import current_form, form_rows, validate_form_values
 
 
 def _reportable_units(user):
@@ -106,7 +106,7 @@ def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
         unit = user.unit  # one's own unit needs no scope query: most requests are an officer's own report
     else:
         unit = get_visible_or_404(Unit.objects.all(), user, field="", ancestors=False, pk=unit_pk)
-    form = Form.objects.filter(is_active=True, code=form_code).order_by("-version").first()
+    form = current_form(form_code)
     if form is None:
         raise Http404
     period = get_object_or_404(Period, code=period_code)

@@ -9,9 +9,9 @@ the appendices agree with the report's indicator table. Read-only."""
 from dataclasses import dataclass, field
 
 from treem.reporting.actions import stored_values
-from treem.reporting.models import Form, Period, Submission
+from treem.reporting.models import Period, Submission
 from treem.reporting.rollup import own_rates, rollup_form_for
-from treem.reporting.validation import form_rows
+from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 
 # Where a form's figures come from: the unit's own report, the sum of the
@@ -27,10 +27,6 @@ class FormFigures:
     source: str = ""  # OWN, ROLLUP, MIXED or "" (nothing approved)
     below: int = 0  # approved commune reports added up (0 for OWN, or for former communes)
     previous: dict = field(default_factory=dict)  # the same period one year earlier
-
-
-def current_form(code):
-    return Form.objects.filter(code=code, is_active=True).order_by("-version").first()
 
 
 def same_period_last_year(period):
