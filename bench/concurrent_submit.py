@@ -224,8 +224,14 @@ def run(args):
         base, server = _start_server(args.workers, args.threads)
         workers = args.workers or default_workers()
         officers = [Officer(base, key, pk, i) for i, (key, pk) in enumerate(sessions)]
-        for o in officers:
-            o.open_form()
+        # The officers open their forms together, as they would before a
+        # deadline: every server thread has then served a request and holds
+        # its database connection, as on a server that has been up a while.
+        opening = [threading.Thread(target=o.open_form) for o in officers]
+        for t in opening:
+            t.start()
+        for t in opening:
+            t.join()
         for o in officers[-1:]:
             o.submit()  # warm up: templates compiled, connections open
         alone, herd, window = officers[0], officers[1:args.users + 1], officers[args.users + 1:-1]

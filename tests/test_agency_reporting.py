@@ -264,6 +264,9 @@ def test_an_agency_sees_its_own_rate_as_its_coordinator_does(client, health_repo
                    {"v:PL7_CT22_d:actual": "1.400", "o:PL7_CT22_d:actual": "1.300"}).json()
     assert saved["values"]["PL7_CT22:actual"] == "1.234" and saved["values"]["PL7_CT22_d:actual"] == "1.400"
     submission = Submission.objects.get(form__code="PL7", period=y2023, agency=health)
+    with pytest.raises(actions.ReportingError):
+        actions.submit(health_reporter, submission)  # 45 of 0 children cannot go up
+    actions.save_values(health_reporter, submission, {("PL7_CT18", "actual"): "", ("PL7_CT18_d", "actual"): ""})
     actions.submit(health_reporter, submission)
     actions.approve(coordinator, submission)
     mine = _own_rate(c.get(url).content.decode(), "PL7_CT22_r:actual")

@@ -166,3 +166,12 @@ def test_trajectory_range_and_no_target():
     assert trajectory([(2021, 1), (2022, 1.5), (2023, 2)], 2025, "range", D(2), D(3), "increase").status == ON_TRACK
     assert trajectory([(2021, 1), (2022, 2)], 2030, "", None, direction="increase").status == UNKNOWN
     assert trajectory([], 2030, "", D(5), direction="increase").status == UNKNOWN
+
+
+def test_a_projection_stays_between_0_and_the_whole():
+    # The trial: 97,2 %, 98,5 %, 99,6 % a year projected 2030 at 101,4 %, more than every child.
+    rising = trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97), ceiling=100)
+    assert rising.status == ON_TRACK and rising.projected == 100
+    assert trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97)).projected > 100
+    falling = trajectory([(2022, 3), (2023, 2), (2024, 1)], 2030, "<", D(1), direction="decrease")
+    assert falling.status == ON_TRACK and falling.projected == 0

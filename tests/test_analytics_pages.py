@@ -1,6 +1,7 @@
 """Results computed from real approved Appendix 7 reports, values entered by
 hand, and the dashboards: who sees them, what they show, how many queries."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from treem.analytics.judging import EXCEEDED, NO_DATA, NOT_COLLECTED, NOT_MET
 from treem.analytics.loading import load_indicator_sources
 from treem.analytics.models import IndicatorValue
-from treem.analytics.results import indicator_results, unit_comparison
+from treem.analytics.results import completeness, indicator_results, unit_comparison
 from treem.core.models import AuditEntry
 from treem.plans.models import SubIndicator
 from treem.reporting import actions
@@ -158,6 +159,11 @@ def test_overview_and_indicator_pages(client, sources, coordinator, bac_kan, bac
     row = page.split(f'id="sub-{birth.pk}"')[1].split("</tr>")[0]
     assert 'data-judgement="exceeded"' in page.split(f'id="sub-{birth.pk}"')[0].rsplit("<tr", 1)[1]
     assert "99%" in row
+    # One commune of the province's reported: its figures are flagged as not yet the province's.
+    reported, expected = completeness(bac_kan, 2023)[0]
+    assert reported == 1 and expected > 100
+    assert (f"Mới có 1/{expected} xã (0,{1000 // expected}%) có Phụ lục 7 năm 2023 được phê duyệt: số liệu tổng hợp "
+            f"từ cấp dưới chỉ là của các xã này, chưa phải của {bac_kan}") in page
     # Filtered by lead agency: only the indicators the Department of Justice leads.
     justice = birth.indicator.lead_agency
     filtered = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023]),
@@ -176,6 +182,7 @@ def test_overview_and_indicator_pages(client, sources, coordinator, bac_kan, bac
     # The commune page: the same overview for the commune.
     commune_page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, a.pk, 2023]))
     assert commune_page.status_code == 200 and f'id="sub-{birth.pk}"' in commune_page.content.decode()
+    assert 'id="coverage"' not in commune_page.content.decode() and 'id="coverage"' in ind_page
 
     # The agency's page: what it leads and where it stands.
     agency_page = client.get(reverse("analytics:agency", args=[justice.pk])).content.decode()
@@ -238,3 +245,30 @@ def test_trajectory_from_the_commune_figures_not_the_baseline(sources, coordinat
     assert r.trajectory_2025.projected == Decimal("3.4") and r.trajectory_2025.status == "on_track"
     assert r.trajectory_2030.projected == Decimal("0.4") and r.trajectory_2030.status == "on_track"
     assert (r.trajectory_2030.first_year, r.trajectory_2030.last_year) == (2023, 2024)
+
+
+def test_the_overview_says_when_the_provinces_own_report_awaits_approval(client, sources, coordinator, system_admin,
+                                                                        bac_kan, bac_kan_plan):
+    """The trial: the coordinator sent the province's own Appendix 7 and saw
+    its figures nowhere; nothing said they wait for the level above."""
+    own = actions.open_submission(coordinator, forms_pl7(), bac_kan, Period.objects.get(code="2023"))
+    actions.save_values(coordinator, own, {("PL7_CT3", "actual"): "9,5"})
+    own = actions.submit(coordinator, own)
+    client_for(client, coordinator)
+    url = reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])
+    page = client.get(url).content.decode()
+    assert (f"Phụ lục 7 năm 2023 của chính {bac_kan} chưa được phê duyệt (đã gửi): số liệu của báo cáo này chỉ được "
+            f"tính ở đây khi cấp trên phê duyệt. Đã gửi ngày {own.submitted_at:%d/%m/%Y}.") in page
+    actions.approve(system_admin, own)
+    assert 'id="own-pending"' not in client.get(url).content.decode()
+
+
+def test_a_province_that_ceased_offers_its_own_years_and_says_where_the_later_ones_are(client, sources, coordinator,
+                                                                                       bac_kan, bac_kan_plan):
+    assert bac_kan.valid_to == date(2025, 6, 30)
+    client_for(client, coordinator)
+    page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2024])).content.decode()
+    years = page.split('class="years"')[1].split("</p>")[0]
+    assert "2024" in years and "2025" not in years and 'id="ceased"' not in page
+    later = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2025])).content.decode()
+    assert f"{bac_kan} thôi hoạt động sau ngày 30/06/2025: số liệu năm 2025 được báo cáo theo Tỉnh Thái Nguyên." in later

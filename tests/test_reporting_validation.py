@@ -68,3 +68,21 @@ def test_computed_rows_add_their_sub_items(forms):
 
     values = parse_values(forms["PL1"], {("PL1_I_1", "total"): "2", ("PL1_I_3", "total"): "3", ("PL1_IV_1", "total"): "1"})
     assert values[("PL1_I", "total")] == 5 and values[("PL1_T", "total")] == 6
+
+
+def test_a_rate_needs_both_its_numerator_and_its_denominator(forms):
+    """Appendix 7: a commune's numerator alone would be summed into the
+    province's numerator and not its denominator, lifting the rate."""
+    pl7 = forms["PL7"]
+    lone = validate_form_values(pl7, {("PL7_CT1", "plan"): "1", ("PL7_CT1", "actual"): "1",
+                                      ("PL7_CT1_d", "actual"): "1"})
+    assert [(p.level, p.cell, p.kind) for p in lone] == [(ERROR, ("PL7_CT1_d", "plan"), "rate_part")]
+    assert lone[0].message == ("Dòng “Mẫu số: tổng số xã (P,TT)” (kế hoạch năm): trống, trong khi dòng Chỉ tiêu 1 "
+                               "ghi 1; một tỷ lệ cần cả tử số và mẫu số.")
+    only_denominator = validate_form_values(pl7, {("PL7_CT22_d", "actual"): "200"})
+    assert [(p.cell, p.kind) for p in only_denominator] == [(("PL7_CT22", "actual"), "rate_part")]
+    zero = validate_form_values(pl7, {("PL7_CT22", "actual"): "3", ("PL7_CT22_d", "actual"): "0"})
+    assert [(p.cell, p.kind) for p in zero] == [(("PL7_CT22_d", "actual"), "rate_part")]
+    assert "mẫu số bằng 0" in zero[0].message
+    assert validate_form_values(pl7, {("PL7_CT22", "actual"): "0", ("PL7_CT22_d", "actual"): "0"}) == []
+    assert validate_form_values(pl7, {("PL7_CT22", "actual"): "95", ("PL7_CT22_d", "actual"): "100"}) == []

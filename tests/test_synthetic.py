@@ -58,3 +58,164 @@ def test_rare_harms_stay_rare_and_deaths_below_injuries(coordinator, forms, y202
     injured, died = rolled[("PL7_CT18_r", "actual")], rolled[("PL7_CT19_r", "actual")]
     assert 2 < injured < 10 and died < injured / 10  # per 1.000 children
     assert rolled[("PL7_CT16_r", "actual")] < Decimal("0.05")  # abused, per 100 children
+
+
+# The demo's trial found, in Bắc Kạn's official outputs: every sub-item of
+# Appendix 6 the same figure (214) and their sum far above their total,
+# injury deaths equal to injuries, 64.827 communes with a play area in a
+# province of 108 communes, 77.842 child-marriage couples against 295
+# persons, and every Appendix 7 row with its own "total number of children".
+
+# Sub-items that are a second breakdown of the same total (by reason and by
+# care; by severity and by kind of disability): each breakdown within it.
+OVERLAPPING = {"PL6_II_3": [[f"PL6_II_3_{i}" for i in range(1, 13)], ["PL6_II_3_13", "PL6_II_3_14", "PL6_II_3_15"]],
+               "PL6_II_4": [["PL6_II_4_1", "PL6_II_4_2", "PL6_II_4_3"], ["PL6_II_4_4"]],
+               "PL6_IV_2_2": [["PL6_IV_2_2_1"], ["PL6_IV_2_2_2"]]}
+CHILDREN_DENOMINATORS = ["PL7_CT14_d", "PL7_CT16_d", "PL7_CT18_d", "PL7_CT19_d", "PL7_CT33_d"]
+AGE_GROUP_DENOMINATORS = ["PL7_CT2_d", "PL7_CT17_d", "PL7_CT22_d", "PL7_CT23_d", "PL7_CT27_d", "PL7_CT32_d",
+                          "PL7_CT34_d"]
+
+
+def _by_unit(period, communes):
+    out = {c.pk: {} for c in communes}
+    for unit_id, e, o, value in DataValue.objects.filter(period=period, unit__in=communes).values_list(
+            "unit_id", "element__code", "option__code", "value"):
+        out[unit_id][(e, o)] = value
+    return out
+
+
+def _splits(form):
+    """{total code: [[sub-item codes] per breakdown]} for the rows whose
+    sub-items are parts of them (same type and unit)."""
+    from treem.reporting.validation import form_rows
+
+    rows = form_rows(form)
+    by_pk = {r.pk: r for r in rows}
+    children = {}
+    for r in rows:
+        parent = by_pk.get(r.parent_id)
+        if (r.element_id and parent is not None and parent.element_id and not r.element.is_rate
+                and r.element.value_type == parent.element.value_type == "count"
+                and r.element.unit_label == parent.element.unit_label):
+            children.setdefault(parent.element.code, []).append(r.element.code)
+    return {code: OVERLAPPING.get(code, [subs]) for code, subs in children.items()}
+
+
+@pytest.fixture
+def forty(coordinator):
+    return list(coordinator.unit.descendants().filter(level="commune").order_by("code")[:40])
+
+
+def test_sub_items_are_a_split_of_their_total(coordinator, forms, y2023, forty):
+    generate(forty, [forms["PL6"]], [y2023], approver=coordinator)
+    splits = _splits(forms["PL6"])
+    assert len(splits) > 20 and "PL6_II_3" in splits
+    values = _by_unit(y2023, forty)
+    for v in values.values():
+        for (code, option), value in v.items():
+            if option == "total" and (code, "male") in v:
+                assert v[(code, "male")] + v[(code, "female")] == value, code
+        for total, breakdowns in splits.items():
+            for option in ("male", "female", "total"):
+                for subs in breakdowns:
+                    parts = [v[(s, option)] for s in subs]
+                    assert all(p <= v[(total, option)] for p in parts) and sum(parts) <= v[(total, option)], (
+                        total, subs, option)
+    # Summed over the communes: within the totals, and not one figure repeated.
+    province = rollup_form(forms["PL6"], y2023, coordinator.unit)
+    for total, breakdowns in splits.items():
+        for subs in breakdowns:
+            assert sum(province[(s, "total")] for s in subs) <= province[(total, "total")], (total, subs)
+    reasons = [province[(f"PL6_II_3_{i}", "total")] for i in range(1, 16)]
+    assert len(set(reasons)) > 5 and max(reasons) < province[("PL6_II_3", "total")]
+    # Children in special circumstances: a few in a hundred, most of them disabled.
+    children = province[("PL6_I_1", "total")]
+    assert Decimal("0.02") * children < province[("PL6_II", "total")] < Decimal("0.08") * children
+    assert province[("PL6_II_4", "total")] > 5 * province[("PL6_II_12", "total")]
+
+
+def test_injury_deaths_are_far_fewer_than_injuries(coordinator, forms, y2023, forty):
+    generate(forty, [forms["PL6"], forms["PL7"]], [y2023], approver=coordinator)
+    for v in _by_unit(y2023, forty).values():
+        for sex in ("male", "female", "total"):
+            assert v[("PL6_IV_2_2", sex)] <= v[("PL6_IV_2", sex)]
+            assert v[("PL6_IV_2_1", sex)] + v[("PL6_IV_2_2", sex)] <= v[("PL6_IV_2", sex)]
+        for option in ("plan", "actual", "next_plan"):
+            assert v[("PL7_CT19", option)] <= v[("PL7_CT18", option)]
+    for form, injured, died in ((forms["PL6"], ("PL6_IV_2", "total"), ("PL6_IV_2_2", "total")),
+                                (forms["PL7"], ("PL7_CT18", "actual"), ("PL7_CT19", "actual"))):
+        rolled = rollup_form(form, y2023, coordinator.unit)
+        assert rolled[injured] > 10 * rolled[died], form.code
+
+
+def test_appendix_7_counts_communes_schools_and_children_at_a_communes_scale(coordinator, forms, y2023, forty):
+    generate(forty, [forms["PL7"]], [y2023], approver=coordinator)
+    pl7 = forms["PL7"]
+    rates = [r.element for r in pl7.rows.select_related("element__numerator", "element__denominator")
+             if r.element_id and r.element.is_rate]
+    for v in _by_unit(y2023, forty).values():
+        for option in ("plan", "actual", "next_plan"):
+            for code in ("PL7_CT1", "PL7_CT31"):  # a commune counts itself: 0 or 1 of 1
+                assert v[(f"{code}_d", option)] == 1 and v[(code, option)] in (0, 1)
+            assert 2 <= v[("PL7_CT28_d", option)] == v[("PL7_CT29_d", option)] <= 8  # its few schools
+            for e in rates:  # both or neither, the part within the whole
+                num, den = v.get((e.numerator.code, option)), v.get((e.denominator.code, option))
+                assert (num is None) == (den is None), e.code
+                assert num is None or 0 <= num <= den, e.code
+            for (code, o), value in v.items():
+                if o == option and code in {e.code for e in rates if e.value_type == "percent"}:
+                    assert 0 <= value <= 100
+    rolled = rollup_form(pl7, y2023, coordinator.unit)
+    n = len(forty)
+    for code in ("PL7_CT1", "PL7_CT31"):
+        assert rolled[(f"{code}_d", "actual")] == n and 0 < rolled[(code, "actual")] < n
+    assert 2 * n <= rolled[("PL7_CT28_d", "actual")] <= 8 * n
+    assert 200 * n < rolled[("PL7_CT14_d", "actual")] < 3000 * n  # children under 16
+    # Rates judged against plans near them, percentages within 0–100.
+    for e in rates:
+        plan, actual = rolled[(e.code, "plan")], rolled[(e.code, "actual")]
+        if e.value_type == "percent" and actual and actual > 1:
+            assert 0 < actual <= 100 and Decimal("0.7") * actual < plan < Decimal("1.3") * actual, e.code
+
+
+def test_child_marriage_couples_are_within_the_persons(coordinator, forms, y2023, forty):
+    generate(forty, [forms["PL7"]], [y2023], approver=coordinator)
+    for v in _by_unit(y2023, forty).values():
+        for option in ("plan", "actual", "next_plan"):
+            persons, couples = v[("PL7_CT21", option)], v[("PL7_CT21_3", option)]
+            assert v[("PL7_CT21_1", option)] + v[("PL7_CT21_2", option)] == persons
+            assert couples <= persons <= 2 * couples
+    rolled = rollup_form(forms["PL7"], y2023, coordinator.unit)
+    persons, couples = rolled[("PL7_CT21", "actual")], rolled[("PL7_CT21_3", "actual")]
+    assert 0 < couples <= persons <= 2 * couples
+    assert rolled[("PL7_CT21_1", "actual")] > rolled[("PL7_CT21_2", "actual")]  # mostly girls
+    assert persons < Decimal("0.01") * rolled[("PL7_CT14_d", "actual")]
+
+
+def test_a_communes_forms_share_its_child_population(coordinator, forms, y2023, forty):
+    # Written by two calls, as the demo writes them.
+    generate(forty, [forms["PL7"]], [y2023], approver=coordinator)
+    generate(forty, [forms["PL6"]], [y2023], approver=coordinator)
+    for v in _by_unit(y2023, forty).values():
+        children = v[("PL6_I_1", "total")]
+        for option in ("plan", "actual", "next_plan"):
+            assert {v[(code, option)] for code in CHILDREN_DENOMINATORS} == {children}
+            assert v[("PL7_CT22_d", option)] == v[("PL7_CT23_d", option)] < v[("PL6_I_2", "total")]
+            for code in AGE_GROUP_DENOMINATORS:
+                assert 0 < v[(code, option)] < children + v[("PL6_I_4", "total")], code
+            # Children in special circumstances: Appendix 6's total, Appendix 7's numerator and denominator.
+            assert v[("PL7_CT15_d", option)] == v[("PL6_II", "total")]
+        assert v[("PL7_CT14", "actual")] == v[("PL6_II", "total")]
+        assert v[("PL7_CT18", "actual")] == v[("PL6_IV_2", "total")]
+        assert v[("PL7_CT19", "actual")] == v[("PL6_IV_2_2", "total")]
+
+
+def test_figures_are_the_same_for_a_seed(forms):
+    import random
+
+    from treem.demo.synthetic import cell_plan, commune_profile, figures
+
+    plan, rows = cell_plan(forms["PL6"])
+    one = figures(plan, rows, random.Random(7), profile=commune_profile(random.Random(3)))
+    assert one == figures(plan, rows, random.Random(7), profile=commune_profile(random.Random(3)))
+    assert one != figures(plan, rows, random.Random(8), profile=commune_profile(random.Random(3)))

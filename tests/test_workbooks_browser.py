@@ -87,6 +87,7 @@ def test_the_same_figures_by_web_and_by_excel_roll_up_to_twice_the_figures(brows
     page.goto(live_server.url + reverse("reporting:entry", args=["PL6", "2023", commune.pk]))
     for (element, option), value in VALUES.items():
         page.fill(f"input[name='v:{element}:{option}']", value)
+    page.on("dialog", lambda d: d.accept())  # a few cells of a whole form: Treem asks first
     page.click("button[value=submit]")
     page.wait_for_load_state()
     assert Submission.objects.get(form=pl6, unit=commune, period=y2023).status == "submitted"

@@ -36,7 +36,7 @@ from django.db.models import Q, Sum
 
 from treem.core import versions
 from treem.core.numbers import format_number
-from treem.plans.models import Direction, Scope, SubIndicator
+from treem.plans.models import Direction, MeasureUnit, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
 from treem.reporting.models import DataElement, DataValue, DisaggregationOption, Form, FormRow, Period, Submission
 from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, with_rates
@@ -608,7 +608,8 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         if t is None:
             return None, Projection(UNKNOWN)
         prog = judging.progress(baseline, actual, t.comparator, t.value, t.value_max, direction)
-        return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction)
+        return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction,
+                                ceiling=100 if sub.unit == MeasureUnit.PERCENT else None)
 
     progress_2025, trajectory_2025 = toward(target_2025)
     progress_2030, trajectory_2030 = toward(target_2030)

@@ -2,6 +2,9 @@
 finds the plan and the unit through `get_visible_or_404`: a unit the user may
 not see is answered as if it did not exist."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -19,8 +22,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
 from treem.agencies.models import Agency
+from treem.core.numbers import format_number
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
+from treem.reporting.models import Submission
 from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
 
@@ -102,13 +107,48 @@ def _indicator_count(results):
 
 
 def _years(plan):
+    """The plan's years up to this one; for a unit that ceased (Bắc Kạn on
+    30/06/2025), the years that ended while it existed, as its calendar."""
     last = min(plan.period_end, timezone.localdate().year)
+    if plan.unit.valid_to:
+        last = min(last, plan.unit.valid_to.year - (plan.unit.valid_to < date(plan.unit.valid_to.year, 12, 31)))
     return list(range(plan.period_start, last + 1))
+
+
+def _ceased(unit, year):
+    """What to say when `unit` ceased before the end of `year`: its figures
+    for that year are reported under the units that took its place."""
+    if not unit.valid_to or unit.valid_to >= date(year, 12, 31):
+        return ""
+    successors = ", ".join(s.successor.name for s in unit.successions_out.select_related("successor"))
+    return _("%(unit)s ceased on %(date)s: its figures for %(year)s are reported under %(successors)s.") % {
+        "unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y"), "year": year,
+        "successors": successors or _("the new unit")}
 
 
 def _crumbs(plan, unit):
     """The units from the plan's unit down to `unit`, for the breadcrumbs."""
     return [u for u in unit.ancestors() if u.is_within(plan.unit)] + [unit]
+
+
+# Below this share of its communes reporting, a unit's added-up figures are
+# flagged as not yet the unit's (the usual completeness standard, 80 %).
+COMPLETE_ENOUGH = Decimal("0.8")
+
+
+def _coverage(unit, reported, expected):
+    """The share of communes that reported, in %, when too few did for the
+    added-up figures to stand for `unit`; None otherwise."""
+    if unit.level == Unit.Level.COMMUNE or not expected or reported >= COMPLETE_ENOUGH * expected:
+        return None
+    return format_number(Decimal(reported * 100) / expected, 1 if reported * 100 < 10 * expected else 0)
+
+
+def _own_not_approved(unit, year):
+    """The unit's own Appendix 7 of the year when it exists but is not yet
+    approved: its figures count only once the level above approves it."""
+    return (Submission.objects.filter(unit=unit, agency=None, form__code="PL7", period__code=str(year))
+            .exclude(status=Submission.Status.APPROVED).select_related("form", "period").first())
 
 
 def overview(request, plan_pk, unit_pk, year):
@@ -133,7 +173,8 @@ def overview(request, plan_pk, unit_pk, year):
         "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
         "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
         "agencies": agencies, "selected": selected, "children": children,
-        "reported": reported, "expected": expected,
+        "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
+        "own_pending": _own_not_approved(unit, year), "ceased": _ceased(unit, year),
     })
 
 
@@ -157,7 +198,7 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
     return render(request, "analytics/indicator.html", {
         "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
         "sub": sub, "indicator": sub.indicator, "sections": sections,
-        "reported": reported, "expected": expected,
+        "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
         "can_enter": can_edit_unit(request.user, unit),
     })
 

@@ -51,6 +51,9 @@ USERS = [
     ("bk.health", "Báo cáo viên Sở Y tế Bắc Kạn", User.Role.REPORTER, ("legacy", "province", "06"), "Sở Y tế", False),
     ("bk.commune", "Cán bộ xã Bắc Kạn", User.Role.COMMUNE_OFFICER, ("legacy", "commune", "01834"), None, False),
     ("ministry.viewer", "Chuyên viên Bộ Y tế", User.Role.VIEWER, ("national", "nation", "VN"), None, False),
+    # The level above a province: approves the provinces' own reports.
+    ("ministry.coordinator", "Điều phối viên Bộ Y tế", User.Role.COORDINATOR, ("national", "nation", "VN"), None,
+     False),
     ("tn.coordinator", "Điều phối viên Thái Nguyên (từ 2025)", User.Role.COORDINATOR, ("2025", "province", "19"), None, True),
     ("nb.coordinator", "Điều phối viên Ninh Bình", User.Role.COORDINATOR, ("2025", "province", "37"), None, True),
 ]

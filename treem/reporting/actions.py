@@ -126,12 +126,14 @@ def previous_values(form, unit, period, agency=None, rows=None):
 
 def reporting_refusal(unit, period, today=None):
     """Why `unit` cannot report for `period`, or None: the period has not
-    begun, or the unit did not exist then (a commune merged on 01/07/2025
-    reports its later periods under the new commune)."""
+    begun, or the unit did not exist then. A unit reports the periods that
+    end while it exists, as the calendars ask: a commune merged on
+    01/07/2025 reports the first half of 2025, and the new commune the year
+    2025 and after."""
     today = today or timezone.localdate()
     if period.start > today:
         return _("The period “%(period)s” has not begun yet.") % {"period": period}
-    if unit.valid_to and unit.valid_to < period.start:
+    if unit.valid_to and unit.valid_to < period.end:
         successors = ", ".join(s.successor.name for s in unit.successions_out.select_related("successor"))
         return _("%(unit)s ceased on %(date)s; report this period under %(successors)s.") % {
             "unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y"), "successors": successors or _("the new unit")}

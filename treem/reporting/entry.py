@@ -25,9 +25,9 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
     for row in rows:
         for o in row.options:
             if o.code not in [c["code"] for c in columns]:
-                columns.append({"code": o.code, "name": o.name})
+                columns.append({"code": o.code, "name": o.label})
             elif o.disaggregation.code != "default":
-                next(c for c in columns if c["code"] == o.code)["name"] = o.name
+                next(c for c in columns if c["code"] == o.code)["name"] = o.label
     by_row = {}
     for p in problems:
         by_row.setdefault(p.row.pk, []).append(p)
@@ -55,7 +55,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 if by_agencies.get(key) is not None else "",
                 "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
-                "label": f"{row.ref} {o.name}",
+                "label": f"{row.ref} {o.label}",
                 "own_rate": format_number(rates[key], 1) if key in rates else "",
                 # What the page needs to recompute it as figures are saved.
                 "rate_parts": f"{row.element.numerator.code}:{o.code} {row.element.denominator.code}:{o.code} "

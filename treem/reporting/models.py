@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from treem.agencies.models import Agency
 from treem.units.models import Unit
@@ -80,6 +81,26 @@ class Disaggregation(models.Model):
         return self.name
 
 
+# The standard columns of the forms, as the loader names them in Vietnamese.
+STANDARD_OPTION_NAMES = {
+    "Số liệu": pgettext_lazy("form column", "Figure"), "Tổng số": pgettext_lazy("form column", "Total"),
+    "Nam": pgettext_lazy("form column", "Male"), "Nữ": pgettext_lazy("form column", "Female"),
+    "Kế hoạch năm": pgettext_lazy("form column", "Year's plan"),
+    "Kết quả thực hiện": pgettext_lazy("form column", "Result"),
+    "Kế hoạch năm sau": pgettext_lazy("form column", "Next year's plan"),
+    "Chuyên trách - Nam": pgettext_lazy("form column", "Full-time - male"),
+    "Chuyên trách - Nữ": pgettext_lazy("form column", "Full-time - female"),
+    "Kiêm nhiệm - Nam": pgettext_lazy("form column", "Part-time - male"),
+    "Kiêm nhiệm - Nữ": pgettext_lazy("form column", "Part-time - female"),
+    "Cộng tác viên - Nam": pgettext_lazy("form column", "Collaborators - male"),
+    "Cộng tác viên - Nữ": pgettext_lazy("form column", "Collaborators - female"),
+    "Tổng số - Nam": pgettext_lazy("form column", "Total - male"),
+    "Tổng số - Nữ": pgettext_lazy("form column", "Total - female"),
+    "Ban BVCSTE (số thành viên) - Nam": pgettext_lazy("form column", "Child protection board (members) - male"),
+    "Ban BVCSTE (số thành viên) - Nữ": pgettext_lazy("form column", "Child protection board (members) - female"),
+}
+
+
 class DisaggregationOption(models.Model):
     disaggregation = models.ForeignKey(Disaggregation, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(_("code"), max_length=40)
@@ -96,6 +117,12 @@ class DisaggregationOption(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        """The name in the user's language where it is one the loader gives
+        (forms/disaggregations.json); a name typed in the admin as typed."""
+        return str(STANDARD_OPTION_NAMES.get(self.name, self.name))
 
 
 class Form(models.Model):

@@ -22,7 +22,7 @@ class Problem:
     row: object  # FormRow
     option: str  # option code, "" for the whole row
     message: str
-    kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, tenfold
+    kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, rate_part, tenfold
 
     @property
     def is_error(self):
@@ -157,7 +157,7 @@ def _where(row, option=None):
     else:
         text = _("Row “%(label)s”") % {"label": row.label}
     if option is not None and len(row.options) > 1:
-        text += f" ({option.name.lower()})"
+        text += f" ({option.label.lower()})"
     return text
 
 
@@ -257,8 +257,8 @@ def validate_form_values(form, values, previous=None, rows=None):
                 plus = _("plus")
                 problems.append(Problem(ERROR, row, option.code, _("%(where)s: %(parts)s differ from %(total)s.") % {
                     "where": _where(row),
-                    "parts": f" {plus} ".join(f"{o.name.lower()} ({format_number(v)})" for o, v in given),
-                    "total": f"{option.name.lower()} ({format_number(total)})",
+                    "parts": f" {plus} ".join(f"{o.label.lower()} ({format_number(v)})" for o, v in given),
+                    "total": f"{option.label.lower()} ({format_number(total)})",
                 }, kind="columns"))
         # Sub-items not above their total (same unit of measure only: the
         # people running a model are not a part of the number of models).
@@ -275,6 +275,10 @@ def validate_form_values(form, values, previous=None, rows=None):
                         "where": _where(row, option), "value": format_number(value),
                         "parent": parent.display_ref or f"“{parent.label}”",
                         "total": format_number(total)}, kind="sub_item"))
+        # A rate's numerator and denominator go together: summed alone, one
+        # commune's numerator would lift the province's rate.
+        if element.is_rate and element.numerator.code in rows.cells and element.denominator.code in rows.cells:
+            problems += _rate_parts(rows, element, row.options, parsed)
         # A value ten times last period's asks for an explanation.
         for option in row.options if previous else ():
             value, before = parsed.get((code, option.code)), previous.get((code, option.code))
@@ -285,6 +289,30 @@ def validate_form_values(form, values, previous=None, rows=None):
                     "where": _where(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
 
     problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
+    return problems
+
+
+def _rate_parts(rows, rate, options, parsed):
+    """Errors where only one part of `rate` is given, or the denominator is 0
+    under a numerator."""
+    problems = []
+    parts = (rate.numerator.code, rate.denominator.code)
+    for option in options:
+        num, den = (parsed.get((code, option.code)) for code in parts)
+        if (num is None) == (den is None) and not (den == 0 and num):
+            continue
+        given, missing = (parts[0], parts[1]) if den is None or den == 0 else (parts[1], parts[0])
+        row = rows.cells[missing][0]
+        where = _where(row, rows.options_of[row.pk].get(option.code))
+        if den == 0:
+            message = _("%(where)s: the denominator is 0 while the numerator is %(value)s.") % {
+                "where": where, "value": format_number(num)}
+        else:
+            other = rows.cells[given][0]
+            message = _("%(where)s: empty, while row %(other)s gives %(value)s; a rate needs both its numerator and "
+                        "its denominator.") % {"where": where, "other": other.display_ref or f"“{other.label}”",
+                                                "value": format_number(parsed[(given, option.code)])}
+        problems.append(Problem(ERROR, row, option.code, message, kind="rate_part"))
     return problems
 
 

@@ -209,12 +209,20 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         and (may_report or actions.may_review(user, submission)),
         "has_plan": any(c["code"] == "plan" for c in columns),
         "js_messages": {
-            "not_a_number": _("Not a number: write it as 1.234,5"), "negative": _("Must not be negative."),
-            "whole": _("A count must be a whole number."), "percent": _("A percentage is between 0 and 100."),
+            # A cell is named as the server's checks name it: "Row II.1 “…” (male)".
+            "row": _("Row %(row)s “%(label)s”"), "row_unnumbered": _("Row “%(label)s”"),
+            "not_a_number": _("%(where)s: “%(value)s” is not a number."),
+            "negative": _("%(where)s: must not be negative (%(value)s)."),
+            "whole": _("%(where)s: a count must be a whole number (%(value)s)."),
+            "percent": _("%(where)s: a percentage must be between 0 and 100 (%(value)s)."),
             "saving": _("Saving…"), "saved": _("Saved at %(time)s."), "offline": _(
                 "Not saved: the connection was lost. Your figures stay on this page; Treem will try again."),
             "unsaved": _("Figures not yet saved"),
-            "held": _("%(n)s figures not saved until corrected, first:"),
+            # The page counts the held figures: the form for one and the form for several.
+            "held": [ngettext("%(n)s figure not saved until corrected, first:",
+                              "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
+            "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
+                            "Submit it to the level above all the same?"),
         },
         "previous_period": actions.previous_period(period),
         "events": submission.events.select_related("user") if submission else [],

@@ -185,13 +185,24 @@ def _plan_result_columns(period, percent):
     ]
 
 
-def _plan_result_cells(f, row, percent):
+def rate_parts(rows):
+    """The ids of the elements that are the numerator or denominator of a
+    rate in these rows: parts of an indicator's figure, not the figure."""
+    return {i for r in rows if r.element_id and r.element.is_rate
+            for i in (r.element.numerator_id, r.element.denominator_id)}
+
+
+def _plan_result_cells(f, row, percent, judged=True):
+    """Plan and result cells of a row; the assessment too unless `judged` is
+    false (a rate's numerator or denominator: the rate is what is judged,
+    and its parts, judged alone, could say otherwise)."""
     e = row.element
     code = e.code
     plan, actual = f.values.get((code, "plan")), f.values.get((code, "actual"))
     cells = {"previous": number(f.previous.get((code, "actual"))), "plan": number(plan),
              "actual": number(actual), "next_plan": number(f.values.get((code, "next_plan")))}
-    cells.update(_judgement_marks(plan, actual, e.direction, percent))
+    if judged:
+        cells.update(_judgement_marks(plan, actual, e.direction, percent))
     return cells
 
 
@@ -312,6 +323,7 @@ def _pl7(f, period):
                 Col("Vượt KH", "exceeded", 10, "center")]),
             Col("Cơ quan chủ trì tham mưu thực hiện", "lead", 22, "text")]
     lines = []
+    parts = rate_parts(f.rows)
     for row in f.rows:
         cells = {"no": row.number, "label": row.label, "lead": row.lead}
         e = row.element
@@ -323,7 +335,7 @@ def _pl7(f, period):
             lines.append(Line(cells, merge=("plan", "next_plan")))
             continue
         cells["unit"] = e.unit_label
-        cells.update(_plan_result_cells(f, row, percent=False))
+        cells.update(_plan_result_cells(f, row, percent=False, judged=e.pk not in parts))
         cells.pop("previous", None)
         fmt = {k: _format_for(e) for k in ("plan", "actual", "next_plan")}
         lines.append(Line(cells, formats=fmt))

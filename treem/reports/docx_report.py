@@ -11,6 +11,7 @@ the interface language. Building reads, never writes.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -54,6 +55,7 @@ RESULTS_AFTER = "A.I.5"  # Kết quả thực hiện các mục tiêu, chỉ ti�
 FUNDING_AFTER = "A.I.6"  # Nguồn lực: the sums of Appendix 4
 COMPARISON_AFTER = "A.II.1"  # So sánh với cùng kỳ năm trước: key figures of Appendix 6
 _TRAILING_NOTE = re.compile(r"\s*\(.*?\)\s*$")
+HEALTH_TAKES_CHILD_AFFAIRS = date(2025, 3, 1)  # child affairs moved to the Ministry of Health
 PL6_KEY_ROWS = ["PL6_I_1", "PL6_I_2", "PL6_II", "PL6_III", "PL6_II_11", "PL6_II_12", "PL6_IV_2_1",
                 "PL6_IV_2_2", "PL6_IV_2_2_1"]
 
@@ -247,11 +249,14 @@ def _title(doc, lines):
     _border_line(p, "bottom")
 
 
-def default_recipients(unit, period):
-    """The usual "Nơi nhận" of a unit's report to the level above."""
-    # Child affairs moved from the labour ministry to the Ministry of Health on 01/03/2025.
-    ministry = "Bộ Y tế" if period.end.year >= 2025 else "Bộ Lao động - Thương binh và Xã hội"
-    department = "Sở Y tế" if period.end.year >= 2025 else "Sở Lao động - Thương binh và Xã hội"
+def default_recipients(unit, day=None):
+    """The usual "Nơi nhận" of a unit's report to the level above, as of the
+    day the report is issued (today by default), whatever period it covers."""
+    # Child affairs moved from the labour ministry to the Ministry of Health on 01/03/2025:
+    # a 2024 report issued after that goes to the health ministry and departments.
+    health = report_date(day) >= HEALTH_TAKES_CHILD_AFFAIRS
+    ministry = "Bộ Y tế" if health else "Bộ Lao động - Thương binh và Xã hội"
+    department = "Sở Y tế" if health else "Sở Lao động - Thương binh và Xã hội"
     if unit.level == Unit.Level.PROVINCE:
         return [f"{ministry} (b/c);", "Thường trực Tỉnh ủy (b/c);", "Thường trực HĐND tỉnh (b/c);",
                 "Chủ tịch, các PCT UBND tỉnh;", "Các sở, ban, ngành, đoàn thể tỉnh;", "Lưu: VT."]
@@ -495,7 +500,7 @@ def build_report(plan, unit, period, options=None):
     })
     if not rows:
         _results_block(doc, plan, unit, period)
-    _signature(doc, issuer, options, options.recipients or default_recipients(unit, period))
+    _signature(doc, issuer, options, options.recipients or default_recipients(unit, day))
     return _finish(doc)
 
 
@@ -515,6 +520,14 @@ def _portrait(doc):
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     return section
+
+
+def _review_judgement(row):
+    """'Đạt', or 'Đạt (số liệu năm 2024)' where the last year had no result."""
+    text = JUDGEMENT_TEXT.get(row.judgement, "")
+    if row.judged_year is not None and text:
+        text += f" (số liệu năm {row.judged_year})"
+    return text
 
 
 def build_mid_term_review(plan, unit, period, options=None):
@@ -547,8 +560,12 @@ def build_mid_term_review(plan, unit, period, options=None):
                    f"Mục tiêu {last}", f"Đánh giá {last}"]
         widths = [1.1, 8.0, 1.4, 2.0, *[1.8] * len(years), 2.2, 2.0]  # 25,7 cm: A4 landscape less 2 × 20 mm
         _grid_table(d, headers, [([r.number, r.name, r.unit, r.baseline, *r.actuals, r.target,
-                                   JUDGEMENT_TEXT.get(r.judgement, "")], r.heading) for r in review.rows],
+                                   _review_judgement(r)], r.heading) for r in review.rows],
                     widths, size=10)
+        if indicator_table.judged_elsewhere(review):
+            _para(d, f"Ghi chú: chỉ tiêu chưa có số liệu năm {last} được đánh giá so với mục tiêu năm {last} theo "
+                     f"số liệu của năm gần nhất có số liệu, ghi trong ngoặc tại cột “Đánh giá {last}”.", 12,
+                  italic=True, before=6)
         _portrait(d)
 
     rows, texts = narrative(unit, period)
@@ -556,6 +573,6 @@ def build_mid_term_review(plan, unit, period, options=None):
                                          FUNDING_AFTER: lambda d: _funding(d, period, unit)})
     if not rows:
         table_hook(doc)
-    _signature(doc, issuer, options, options.recipients or default_recipients(unit, period))
+    _signature(doc, issuer, options, options.recipients or default_recipients(unit, day))
     return _finish(doc)
 

@@ -3,13 +3,14 @@ from `treem.analytics.results.indicator_results`, which does the judging."""
 
 from dataclasses import dataclass, field
 
+from treem.analytics import judging
 from treem.analytics.judging import EXCEEDED, MET, NO_DATA, NOT_COLLECTED, NOT_MET, rounded
 from treem.analytics.results import indicator_results, status_counts, trajectory_counts
 from treem.analytics.trajectory import AT_RISK, OFF_TRACK, ON_TRACK
 from treem.core.numbers import format_number
 
 # ĐVT as reports write it (the indicator's name says per what: "trên 1.000 trẻ đẻ sống").
-MEASURE_UNITS = {"percent": "%", "per_mille": "‰", "per_1000_live_births": "‰", "per_1000_children": "‰",
+MEASURE_UNITS = {"percent": "%", "per_mille": "‰", "per_1000_live_births": "‰", "per_1000_children": "1/1.000",
                  "per_100000_children": "1/100.000", "count": "Số lượng", "money": "Đồng"}
 
 
@@ -25,6 +26,7 @@ class Row:
     baseline: str = ""
     actuals: list = field(default_factory=list)
     result: object = None
+    judged_year: int | None = None  # the mid-term review: the earlier year judged when the last has no result
 
 
 @dataclass
@@ -130,20 +132,52 @@ def mid_term_table(plan, unit, first, last):
                   actual_text(r.actual, r.unit_suffix), r.judgement, result=r)
         row.baseline = r.baseline_text
         row.actuals = [actual_text(r.series.get(y), r.unit_suffix) for y in years]
+        if r.judgement == NO_DATA and target is not None:
+            # No result for the last year (a province merged on 01/07/2025
+            # reports 2024 last): the target is judged against the latest
+            # year of the period that has one, and the table says which.
+            latest = max((y for y in years if r.series.get(y) is not None), default=None)
+            if latest is not None:
+                row.judgement = judging.judge(r.series[latest], target.comparator, target.value, target.value_max,
+                                              r.direction)
+                row.judged_year = latest
         return row
 
     return Table(_rows(results, line), results, last, f"Năm {common} (cơ sở)")
 
 
+def judged_elsewhere(table):
+    """The mid-term review's rows judged on an earlier year's result (see mid_term_table)."""
+    return [r for r in table.rows if r.judged_year is not None and r.judgement in (MET, EXCEEDED, NOT_MET)]
+
+
+def years_text(years):
+    """'năm 2024', 'năm 2023, 2024'."""
+    return "năm " + ", ".join(str(y) for y in sorted(set(years)))
+
+
 def mid_term_sentences(table, last):
-    counts = status_counts(table.results)
+    # Counted on the rows as printed: a row judged on an earlier year counts with its judgement.
+    counts = {j: 0 for j in (MET, EXCEEDED, NOT_MET)}
+    for row in table.rows:
+        if not row.heading and row.judgement in counts:
+            counts[row.judgement] += 1
     judged = counts[MET] + counts[EXCEEDED] + counts[NOT_MET]
     word, whole = counted(table.results)
+    earlier = judged_elsewhere(table)
     out = []
-    if judged:
+    if judged and len(earlier) == judged:
+        out.append(f"Chưa có số liệu năm {last}; theo số liệu của năm gần nhất có số liệu "
+                   f"({years_text(r.judged_year for r in earlier)}), {whole + '; ' if whole else ''}"
+                   f"{counts[MET] + counts[EXCEEDED]}/{judged} {word} có mục tiêu và số liệu đạt và vượt mục tiêu "
+                   f"năm {last}; {counts[NOT_MET]} {word} không đạt.")
+    elif judged:
         out.append(f"Đến năm {last}, {whole + '; ' if whole else ''}{counts[MET] + counts[EXCEEDED]}/{judged} "
                    f"{word} có mục tiêu và số liệu đạt và vượt mục tiêu năm {last}; {counts[NOT_MET]} {word} "
                    f"không đạt.")
+        if earlier:
+            out.append(f"Trong đó, {len(earlier)} {word} chưa có số liệu năm {last} được đánh giá theo số liệu "
+                       f"của năm gần nhất có số liệu ({years_text(r.judged_year for r in earlier)}).")
     ways = trajectory_counts(table.results)
     if ways[ON_TRACK] + ways[AT_RISK] + ways[OFF_TRACK]:
         out.append(f"Theo xu hướng giai đoạn vừa qua, {ways[ON_TRACK]} {word} có khả năng đạt mục tiêu năm 2030, "

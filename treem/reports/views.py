@@ -86,6 +86,17 @@ def source_text(source, count):
     return _("no approved report yet")
 
 
+def form_label(form):
+    """A form's name in the user's language: the names the loader gives
+    ("Phụ lục 7", "Báo cáo") are the appendices' official names, stored in
+    Vietnamese; a name typed in the admin is shown as typed."""
+    if form.code == "BC" and form.name == "Báo cáo":
+        return _("Report (text)")
+    if form.code in CODES and form.name == f"Phụ lục {form.code[2:]}":
+        return _("Appendix %(n)s") % {"n": form.code[2:]}
+    return form.name
+
+
 def report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     sources = []
@@ -94,16 +105,17 @@ def report(request, plan_pk, unit_pk, period_code):
         if form is None:
             continue
         if code == "BC":
-            sources.append({"form": form, "text": ""})
+            sources.append({"form": form, "label": form_label(form), "text": ""})
             continue
         _values, source, count = unit_values(form, period, unit)
-        sources.append({"form": form, "text": source_text(source, count), "missing": not source})
+        sources.append({"form": form, "label": form_label(form), "text": source_text(source, count),
+                        "missing": not source})
     issuer = issuer_for(plan, unit)
     return render(request, "reports/report.html", {
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,
-        "number_suffix": f"/BC-{issuer_code(issuer)}", "period_phrase": period_phrase(period),
+        "number_suffix": f"/BC-{issuer_code(issuer)}",
         "is_review": period.code.endswith("MTR"), "today": timezone.localdate(),
-        "recipients": "\n".join(default_recipients(unit, period)),
+        "recipients": "\n".join(default_recipients(unit)),
         "periods": _periods(plan), "units": _units(request, plan),
     })
 
@@ -139,6 +151,9 @@ def _file_name(kind, unit, period, extension):
 def download_report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     options = _options(request)
+    if options.recipients == default_recipients(unit):
+        # The page's list for today, left as it was: the default of the report's own date instead.
+        options.recipients = []
     if period.code.endswith("MTR"):
         body = build_mid_term_review(plan, unit, period, options)
         name = _file_name("Báo cáo sơ kết giữa kỳ", unit, period, "docx")

@@ -1,7 +1,9 @@
 // The data-entry page: checks each figure as it is typed, saves the changed
 // cells a moment after typing stops (with the figure the officer saw, so a
 // colleague's change is never overwritten), shows the server's problems and
-// totals, and moves through a column with Enter and the arrow keys.
+// totals, and moves through a column with Enter and the arrow keys. A figure
+// that fails the checks is not sent: its message goes under the row, as the
+// server's do, once the cell is left. Submitting a mostly empty report asks first.
 // Without JavaScript the page still works with its Save buttons.
 (function () {
   "use strict";
@@ -27,33 +29,98 @@
     return isFinite(n) ? n : null;
   }
 
-  function quickCheck(input) {
-    var type = input.getAttribute("data-type"), raw = input.value.trim(), msg = "";
-    if (raw && type && type !== "text") {
-      var n = parseVn(raw);
-      if (n === null) msg = text.not_a_number;
-      else if ((type === "count" || type === "money") && n < 0) msg = text.negative;
-      else if (type === "count" && Math.floor(n) !== n) msg = text.whole;
-      else if (type === "percent" && (n < 0 || n > 100)) msg = text.percent;
+  // "%(n)s figures…" with n filled in.
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+
+  // The cell as the server's checks name it: "Dòng II.1 “Tổng số” (nam)", the
+  // column only when the row has several.
+  function where(input) {
+    var tr = input.closest("tr"), label = input.getAttribute("aria-label") || "";
+    if (!tr || !tr.hasAttribute("data-label")) return label;
+    var ref = tr.getAttribute("data-ref"), name = tr.getAttribute("data-label");
+    var out = ref ? fmt(text.row, {row: ref, label: name}) : fmt(text.row_unnumbered, {label: name});
+    if (Number(tr.getAttribute("data-columns")) > 1) {
+      // The input's label is "<row's own number> <column>".
+      var own = tr.getAttribute("data-ref-short") + " ", column = "";
+      if (label.indexOf(own) === 0) column = label.slice(own.length);
+      else {
+        var head = form.querySelectorAll("table.entry thead th")[input.closest("td").cellIndex];
+        column = head ? head.textContent.trim() : "";
+      }
+      if (column) out += " (" + column.toLowerCase() + ")";
     }
+    return out;
+  }
+
+  // What is wrong with the typed figure, in the server's words; "" when nothing.
+  function problemOf(input) {
+    var type = input.getAttribute("data-type"), raw = input.value.trim(), kind = "";
+    if (!raw || !type || type === "text") return "";
+    var n = parseVn(raw);
+    if (n === null) kind = "not_a_number";
+    else if (type === "count" && Math.floor(n) !== n) kind = "whole";
+    else if ((type === "count" || type === "money") && n < 0) kind = "negative";
+    else if (type === "percent" && (n < 0 || n > 100)) kind = "percent";
+    return kind ? fmt(text[kind], {where: where(input), value: raw}) : "";
+  }
+
+  function messageId(input) {
+    return "check-" + input.name;
+  }
+
+  // The check's message under the row, where the server's are drawn, and
+  // tied to the input for screen readers; removed once the figure is right.
+  function showMessage(input) {
+    var msg = input.getAttribute("data-check") || "", id = messageId(input);
+    var span = document.getElementById(id), tr = input.closest("tr"), th = tr && tr.querySelector("th.label");
+    if (!msg || !th) {
+      if (span) span.remove();
+      input.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!span) {
+      span = document.createElement("span");
+      span.id = id;
+      span.className = "error msg check";
+      th.appendChild(span);
+    }
+    span.textContent = msg;
+    input.setAttribute("aria-describedby", id);
+  }
+
+  // `leaving`: the cell has just been left, the time to draw a new message.
+  function quickCheck(input, leaving) {
+    var msg = problemOf(input);
     input.setCustomValidity(msg);
     input.title = msg;
     if (msg) {
       input.setAttribute("aria-invalid", "true");
-      say(input.getAttribute("aria-label") + ": " + msg, "error");
+      input.setAttribute("data-check", msg);
+      say(msg, "error");
     } else {
       input.removeAttribute("aria-invalid");
+      input.removeAttribute("data-check");
     }
     var td = input.closest("td");
     if (td) td.classList.toggle("typing-error", !!msg);
+    if (leaving || !msg || document.getElementById(messageId(input))) showMessage(input);
     return !msg;
   }
 
   // Figures typed but not sent because they do not pass the checks.
   function invalidUnsaved() {
     return Array.prototype.filter.call(fields(), function (f) {
-      return f.name.indexOf("v:") === 0 && f.value !== f.getAttribute("data-saved") && f.title;
+      return f.name.indexOf("v:") === 0 && f.value !== f.getAttribute("data-saved") && f.hasAttribute("data-check");
     });
+  }
+
+  // "1 figure not saved until corrected, first: Row II.1 “…” (male): …"
+  function heldText(held) {
+    return fmt(text.held[held.length === 1 ? 0 : 1], {n: held.length}) + " " + held[0].getAttribute("data-check");
   }
 
   function say(message, level) {
@@ -66,13 +133,14 @@
       td.classList.remove("error", "warning");
     });
     // The problems drawn with the page too: the server has just checked the whole form again.
-    form.querySelectorAll("th.label .msg").forEach(function (el) { el.remove(); });
+    // Not the page's own checks of the figures it holds back: the server has not seen those.
+    form.querySelectorAll("th.label .msg:not(.check)").forEach(function (el) { el.remove(); });
     problems.forEach(function (p) {
       var input = p.cell && form.querySelector("[name='v:" + p.cell + "']");
       var td = input ? input.closest("td") : null;
       if (td) {
         td.classList.add(p.level === "error" ? "error" : "warning");
-        input.title = p.message;
+        if (!input.hasAttribute("data-check")) input.title = p.message;
         if (p.level !== "error" && !form.querySelector("[name='c:" + p.cell + "']")) {
           var comment = document.createElement("input");
           comment.name = "c:" + p.cell;
@@ -123,8 +191,7 @@
     });
     if (!sent.length) {
       var held = invalidUnsaved();
-      if (held.length) say(text.held.replace("%(n)s", held.length) + " " + held[0].getAttribute("aria-label") + ": "
-                           + held[0].title, "error");
+      if (held.length) say(heldText(held), "error");
       return;
     }
     inFlight = true;
@@ -146,10 +213,9 @@
           var held = invalidUnsaved();
           if (held.length) {
             // Saying "saved" alone would hide that these figures were not.
-            say(text.saved.replace("%(time)s", data.saved_at) + " " + text.held.replace("%(n)s", held.length) + " "
-                + held[0].getAttribute("aria-label") + ": " + held[0].title, "error");
+            say(fmt(text.saved, {time: data.saved_at}) + " " + heldText(held), "error");
           } else {
-            say(text.saved.replace("%(time)s", data.saved_at), "ok");
+            say(fmt(text.saved, {time: data.saved_at}), "ok");
           }
         } else {
           // A colleague's change: show their figure, keep ours in the title.
@@ -187,6 +253,9 @@
     schedule(1500);
   });
   form.addEventListener("change", function () { schedule(200); });
+  form.addEventListener("focusout", function (e) {
+    if (e.target.matches("input[name^='v:']")) quickCheck(e.target, true);
+  });
 
   // Enter or ↓ to the next row's cell in the same column, ↑ back up.
   function move(input, step) {
@@ -217,7 +286,17 @@
     });
     if (unsaved || inFlight) { e.preventDefault(); e.returnValue = ""; }
   });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (e) {
+    // A report mostly empty is asked about before it goes up (the notes beside the rows not counted).
+    if (e.submitter && e.submitter.value === "submit") {
+      var cells = form.querySelectorAll("input[name^='v:'], textarea[name^='v:']:not(.side)");
+      var filled = Array.prototype.filter.call(cells, function (f) { return f.value.trim() !== ""; }).length;
+      if (filled * 2 < cells.length && !window.confirm(fmt(text.few_filled, {
+        filled: filled.toLocaleString("vi-VN"), total: cells.length.toLocaleString("vi-VN")}))) {
+        e.preventDefault();
+        return;
+      }
+    }
     // The Save buttons post the whole form: nothing left to autosave.
     fields().forEach(function (f) { f.setAttribute("data-saved", f.value); });
   });
