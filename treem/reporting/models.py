@@ -322,7 +322,9 @@ class DataValue(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who changed it last, as its change log says: not checked row by row either.
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
