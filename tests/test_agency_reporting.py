@@ -253,6 +253,7 @@ def test_an_agency_sees_its_own_rate_as_its_coordinator_does(client, health_repo
     c = client_for(client, health_reporter)
     page = c.get(url).content.decode()
     assert _own_rate(page, "PL7_CT22_r:actual") == ""  # nothing typed: nothing shown
+    assert '"few_filled": ""' in page  # an agency fills its own rows: no question about the empty ones
     c.post(url, {"action": "save", "v:PL7_CT22:actual": "1.234", "v:PL7_CT22_d:actual": "1.300",
                  "v:PL7_CT18:actual": "45", "v:PL7_CT18_d:actual": "0"})
     page = c.get(url).content.decode()

@@ -175,3 +175,12 @@ def test_a_projection_stays_between_0_and_the_whole():
     assert trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97)).projected > 100
     falling = trajectory([(2022, 3), (2023, 2), (2024, 1)], 2030, "<", D(1), direction="decrease")
     assert falling.status == ON_TRACK and falling.projected == 0
+
+
+def test_a_plan_equal_to_the_result_as_printed_is_met():
+    # The trial: a district planned 12 of 17 communes and reached 12 of 17; the plan came
+    # from its report unrounded (70,588…%), the result as printed (70,59%): "exceeded".
+    plan = D(12) * 100 / D(17)
+    assert judge(plan, "", plan) == MET
+    assert judge(D("70.59"), "", plan) == MET and judge(D("70.6"), "", plan) == EXCEEDED
+    assert judge(D("57.14"), "", D(4) * 100 / D(7)) == MET

@@ -43,7 +43,9 @@ def test_appendix_6_keeps_every_group_and_sub_group(forms):
     assert [r.number for r in orphans.children.order_by("order")] == ["1.1", "1.2", "1.3", "1.4"]
     assert pl6.rows.get(code="II.3").children.count() == 15
     types = pl6.rows.get(code="II.4.4")
-    assert types.computed and types.children.count() == 7  # six types and "of which: autism"
+    assert types.computed and types.children.count() == 6  # six types; "of which: autism" is not one of them
+    autism = pl6.rows.get(element__code="PL6_II_4_4_7")
+    assert autism.parent == types.parent and not autism.computed  # an "of which" of the disabled children
     assert pl6.rows.get(code="IV.2.2.1").label.endswith("đuối nước")
     assert pl6.rows.get(code="I.1").disaggregation.code == "sex"
     assert pl6.rows.get(code="I.1r").element.value_type == "percent"

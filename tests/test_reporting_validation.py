@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from treem.reporting.validation import ERROR, WARNING, validate_form_values
+from treem.reporting.validation import ERROR, WARNING, parse_values, validate_form_values
 
 from .reporting_helpers import forms, pl6  # noqa: F401
 
@@ -86,3 +86,12 @@ def test_a_rate_needs_both_its_numerator_and_its_denominator(forms):
     assert "mẫu số bằng 0" in zero[0].message
     assert validate_form_values(pl7, {("PL7_CT22", "actual"): "0", ("PL7_CT22_d", "actual"): "0"}) == []
     assert validate_form_values(pl7, {("PL7_CT22", "actual"): "95", ("PL7_CT22_d", "actual"): "100"}) == []
+
+
+def test_autism_is_an_of_which_of_the_disabled_children_not_a_kind_added_up(pl6):
+    """The trial: "Các dạng tật" added "Trong đó: Trẻ em tự kỷ" to the kinds of disability, counting it twice."""
+    kinds = {(f"PL6_II_4_4_{i}", "total"): "10" for i in range(1, 7)}
+    parsed = parse_values(pl6, {**kinds, ("PL6_II_4_4_7", "total"): "4", ("PL6_II_4", "total"): "60"})
+    assert parsed[("PL6_II_4_4", "total")] == 60
+    too_many = validate_form_values(pl6, {("PL6_II_4", "total"): "60", ("PL6_II_4_4_7", "total"): "61"})
+    assert [(p.cell, p.kind) for p in too_many] == [(("PL6_II_4_4_7", "total"), "sub_item")]

@@ -318,6 +318,11 @@ def test_mid_term_review_shows_every_year_and_the_2025_target(reported, forms, c
     assert line[10] in ("Đạt (số liệu năm 2024)", "Vượt (số liệu năm 2024)")
     # The wide table has its own landscape pages.
     assert any(s.page_width > s.page_height for s in doc.sections)
+    # The review's appendices print its latest year with figures, and say so.
+    ws = load_workbook(BytesIO(build_appendices(review, bac_kan, plan=bac_kan_plan)))["Phụ lục 7"]
+    assert ws["A3"].value.endswith("NĂM 2024")
+    lines = pl7_lines(ws, forms["PL7"])
+    assert lines["PL7_CT1"][4].value == 2 and lines["PL7_CT1_d"][4].value == 2
 
 
 def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan, bac_kan_plan):  # noqa: F811

@@ -69,9 +69,11 @@ def test_rare_harms_stay_rare_and_deaths_below_injuries(coordinator, forms, y202
 # Sub-items that are a second breakdown of the same total (by reason and by
 # care; by severity and by kind of disability): each breakdown within it.
 OVERLAPPING = {"PL6_II_3": [[f"PL6_II_3_{i}" for i in range(1, 13)], ["PL6_II_3_13", "PL6_II_3_14", "PL6_II_3_15"]],
-               "PL6_II_4": [["PL6_II_4_1", "PL6_II_4_2", "PL6_II_4_3"], ["PL6_II_4_4"]],
+               "PL6_II_4": [["PL6_II_4_1", "PL6_II_4_2", "PL6_II_4_3"], ["PL6_II_4_4"], ["PL6_II_4_4_7"]],
                "PL6_IV_2_2": [["PL6_IV_2_2_1"], ["PL6_IV_2_2_2"]]}
 CHILDREN_DENOMINATORS = ["PL7_CT14_d", "PL7_CT16_d", "PL7_CT18_d", "PL7_CT19_d", "PL7_CT33_d"]
+# Appendix 6's abused children (violence, sexual abuse, trafficking): Appendix 7's CT16.
+ABUSED = ["PL6_II_9", "PL6_II_11", "PL6_II_12"]
 AGE_GROUP_DENOMINATORS = ["PL7_CT2_d", "PL7_CT17_d", "PL7_CT22_d", "PL7_CT23_d", "PL7_CT27_d", "PL7_CT32_d",
                           "PL7_CT34_d"]
 
@@ -206,6 +208,7 @@ def test_a_communes_forms_share_its_child_population(coordinator, forms, y2023, 
             # Children in special circumstances: Appendix 6's total, Appendix 7's numerator and denominator.
             assert v[("PL7_CT15_d", option)] == v[("PL6_II", "total")]
         assert v[("PL7_CT14", "actual")] == v[("PL6_II", "total")]
+        assert v[("PL7_CT16", "actual")] == sum(v[(code, "total")] for code in ABUSED)
         assert v[("PL7_CT18", "actual")] == v[("PL6_IV_2", "total")]
         assert v[("PL7_CT19", "actual")] == v[("PL6_IV_2_2", "total")]
 
@@ -219,3 +222,97 @@ def test_figures_are_the_same_for_a_seed(forms):
     one = figures(plan, rows, random.Random(7), profile=commune_profile(random.Random(3)))
     assert one == figures(plan, rows, random.Random(7), profile=commune_profile(random.Random(3)))
     assert one != figures(plan, rows, random.Random(8), profile=commune_profile(random.Random(3)))
+
+
+# The second trial (Bắc Kạn, 2024, the province's sums in the appendices):
+# Appendix 7 counted 11 abused children against Appendix 6's 99 sexually
+# abused, 59 victims of violence and 23 trafficked; 76 boys against 116
+# girls violating the law, 18 boys against 5 girls trafficked, 5 boys against
+# 2 girls raped; 23 children in sex tourism and 9 in pornography in one small
+# province in one year; the kinds of disability 790 against 1.778 disabled
+# children (autism, an "of which" of the disabled, summed into the kinds).
+
+@pytest.fixture
+def province_communes(coordinator):
+    return list(coordinator.unit.descendants().filter(level="commune").order_by("code"))
+
+
+def test_a_provinces_sums_are_what_an_official_would_believe(coordinator, forms, y2023, province_communes):
+    assert len(province_communes) > 100
+    generate(province_communes, [forms["PL6"], forms["PL7"]], [y2023], approver=coordinator)
+    values = _by_unit(y2023, province_communes)
+    for v in values.values():
+        # Appendix 7's abused children are Appendix 6's, commune by commune.
+        assert v[("PL7_CT16", "actual")] == sum(v[(code, "total")] for code in ABUSED)
+        for sex in ("male", "female", "total"):  # autism: of the disabled, within the kinds
+            assert v[("PL6_II_4_4_7", sex)] <= v[("PL6_II_4_4", sex)] <= v[("PL6_II_4", sex)]
+    p = {**rollup_form(forms["PL6"], y2023, coordinator.unit), **rollup_form(forms["PL7"], y2023, coordinator.unit)}
+    abused = [p[(code, "total")] for code in ABUSED]
+    assert p[("PL7_CT16", "actual")] == sum(abused) and all(a <= sum(abused) for a in abused)
+    assert 0 < sum(abused) < 40  # a few dozen at most in 80.000 children
+    # Mostly boys violate the law.
+    assert Decimal("0.8") * p[("PL6_II_6", "total")] <= p[("PL6_II_6", "male")] < p[("PL6_II_6", "total")]
+    # Sex tourism, pornography, trafficking: a handful in the province, almost every commune none.
+    for code in ("PL6_II_10_2", "PL6_II_10_3", "PL6_II_12"):
+        assert p[(code, "total")] <= 3, code
+        assert sum(1 for v in values.values() if v[(code, "total")]) <= 3, code
+    # Every disabled child has a kind of disability; autism a few in a hundred of them.
+    disabled = p[("PL6_II_4", "total")]
+    assert Decimal("0.95") * disabled <= p[("PL6_II_4_4", "total")] <= disabled
+    assert 0 < p[("PL6_II_4_4_7", "total")] <= Decimal("0.08") * disabled
+    severity = sum(p[(f"PL6_II_4_{i}", "total")] for i in (1, 2, 3))
+    assert Decimal("0.95") * disabled <= severity <= disabled
+
+
+def _many_communes(form, n, scale):
+    """Appendix 6's figures summed over n made-up communes, each with its own profile."""
+    import random
+    from collections import Counter
+
+    from treem.demo.synthetic import cell_plan, commune_profile, figures
+
+    plan, rows = cell_plan(form)
+    summed, communes = Counter(), Counter()
+    for i in range(n):
+        values = figures(plan, rows, random.Random(i), scale, commune_profile(random.Random(-1 - i), scale))
+        for (code, option), value in values.items():
+            if value is not None and option in ("male", "female", "total"):
+                summed[(code, option)] += value
+                communes[(code, option)] += value > 0
+        for (code, option), value in values.items():
+            if option == "total" and (code, "male") in values and value is not None:
+                assert values[(code, "male")] + values[(code, "female")] == value, code
+    return summed, communes
+
+
+def test_sub_items_have_the_sexes_of_what_they_count(forms):
+    # Many large communes, so that even rare rows have enough children to judge.
+    summed, _communes = _many_communes(forms["PL6"], 300, 20)
+
+    def boys(code):
+        assert summed[(code, "total")] > 15, code
+        return float(summed[(code, "male")] / summed[(code, "total")])
+
+    for code in ("PL6_II_6", "PL6_II_6_1", "PL6_II_6_2", "PL6_II_6_3", "PL6_II_7"):  # law, drugs
+        assert 0.8 <= boys(code) <= 0.95, code
+    assert 0.55 <= boys("PL6_II_10_1") <= 0.8  # child labour
+    for code in ("PL6_II_11", "PL6_II_11_1", "PL6_II_11_2", "PL6_II_11_3", "PL6_II_11_5", "PL6_II_12",
+                 "PL6_II_10_2", "PL6_II_10_3"):  # sexual abuse, prostitution, trafficking
+        assert boys(code) <= 0.3, code
+    for code in ("PL6_II_1", "PL6_II_13", "PL6_III"):  # orphans, the sick, at risk: as the children are
+        assert 0.4 <= boys(code) <= 0.6, code
+
+
+def test_rare_harms_are_a_handful_a_year_in_a_province(forms):
+    summed, communes = _many_communes(forms["PL6"], 1000, 1.0)  # some ten provinces like Bắc Kạn
+    children = summed[("PL6_I_1", "total")]
+    assert 600_000 < children < 1_000_000
+    for code in ("PL6_II_10_2", "PL6_II_10_3", "PL6_II_12", "PL6_IV_1"):  # pornography, sex tourism,
+        assert summed[(code, "total")] <= 30, code  # trafficked, kidnapped: 0–3 a province
+        assert communes[(code, "total")] <= 30, code
+    # Abused (violence, sexual abuse): some ten to twenty a province.
+    assert 50 <= summed[("PL6_II_9", "total")] + summed[("PL6_II_11", "total")] <= 300
+    # Every disabled child has a kind; autism a few in a hundred of them.
+    disabled = summed[("PL6_II_4", "total")]
+    assert Decimal("0.96") * disabled <= summed[("PL6_II_4_4", "total")] <= disabled
+    assert Decimal("0.01") * disabled <= summed[("PL6_II_4_4_7", "total")] <= Decimal("0.07") * disabled

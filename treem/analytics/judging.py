@@ -80,9 +80,11 @@ def judge(actual, comparator, value, value_max=None, direction="increase", not_c
         return NO_DATA
     if value is None:
         return NO_TARGET
-    actual, value = rounded(actual), as_decimal(value)
+    # Both as printed: a year's plan computed from a report (12/17 = 70,588…)
+    # and a result of 70,59 read the same, and are judged the same.
+    actual, value = rounded(actual), rounded(value)
     if comparator == "range":
-        low, high = sorted([value, as_decimal(value_max if value_max is not None else value)])
+        low, high = sorted([value, rounded(value_max if value_max is not None else value)])
         if low <= actual <= high:
             return MET
         better_end = low if lower_is_better(direction) else high

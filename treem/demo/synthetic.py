@@ -29,8 +29,11 @@ from treem.reporting.validation import form_rows, structure
 BASE = {"count": 900, "number": 20, "money": 150_000}
 # Communes sharing one set of figures per form and period (a unit's set
 # follows from its code): as varied as a benchmark or a demo needs, without
-# computing every commune's figures one by one.
-VARIANTS = 40
+# computing every commune's figures one by one. Enough of them that a
+# province's communes seldom share one: a rare harm (a child trafficked) in
+# a set counts once for every commune that has the set (with 40 sets, seven
+# of Bắc Kạn's 108 communes shared one, and one child became seven).
+VARIANTS = 400
 
 # A commune's children under 16 (the demo's Bắc Kạn: some 80.000 in 108
 # communes), before `scale`.
@@ -54,6 +57,14 @@ INJURED = (0.003, 0.007)
 INJURY_DEATHS = (0.00005, 0.00015)
 KIDNAPPED = 0.00002
 CHILD_MARRIAGE_COUPLES = (0.001, 0.0025)
+# Abuse, counted on one's fingers in a province of 80.000 children (some 10
+# to 20 a year, most of them sexually abused; a child trafficked every year or
+# two): per child a year (low, high) and the boys' share. Appendix 6's rows
+# of violence, sexual abuse and trafficking are the commune's abused
+# children, Appendix 7's CT16 their number ("xâm hại": violence, sexual
+# abuse, trafficking…): the same in both appendices.
+ABUSE = {"PL6_II_9": (0.00004, 0.0001, 0.5), "PL6_II_11": (0.00007, 0.00015, 0.12),
+         "PL6_II_12": (0.000005, 0.00002, 0.2)}
 
 # How the sub-items of a total split it: relative weights (missing: 1), the
 # sub-items of one total adding up to 85–100 % of it. A total described in
@@ -61,20 +72,21 @@ CHILD_MARRIAGE_COUPLES = (0.001, 0.0025)
 # by kind of disability): each breakdown on its own within the total.
 WEIGHTS = {
     # Children in special circumstances, by group: most are disabled or
-    # seriously ill in poor households; trafficking and drugs are rare.
+    # seriously ill in poor households; drugs are rare (the abused: ABUSE).
     "PL6_II_1": 4, "PL6_II_2": 0.5, "PL6_II_3": 6, "PL6_II_4": 40, "PL6_II_5": 1, "PL6_II_6": 4,
-    "PL6_II_7": 0.5, "PL6_II_8": 5, "PL6_II_9": 1, "PL6_II_10": 3, "PL6_II_11": 1.5, "PL6_II_12": 0.3,
-    "PL6_II_13": 10, "PL6_II_14": 0.5,
+    "PL6_II_7": 0.5, "PL6_II_8": 5, "PL6_II_10": 3, "PL6_II_13": 10, "PL6_II_14": 0.15,
     "PL6_II_1_1": 0.5, "PL6_II_1_2": 1.5, "PL6_II_1_3": 7, "PL6_II_1_4": 1,
     "PL6_II_2_1": 4, "PL6_II_2_2": 6,
     "PL6_II_3_13": 6, "PL6_II_3_14": 1.5, "PL6_II_3_15": 2,
     "PL6_II_4_1": 2, "PL6_II_4_2": 4, "PL6_II_4_3": 4,
     "PL6_II_4_4_1": 3, "PL6_II_4_4_2": 1.5, "PL6_II_4_4_3": 1, "PL6_II_4_4_4": 1.5, "PL6_II_4_4_5": 2,
-    "PL6_II_4_4_6": 0.5, "PL6_II_4_4_7": 0.5,
+    "PL6_II_4_4_6": 0.5,
     "PL6_II_5_1": 8.5, "PL6_II_5_2": 1.5,
     "PL6_II_6_1": 7, "PL6_II_6_2": 2, "PL6_II_6_3": 1,
     "PL6_II_7_1": 3, "PL6_II_7_2": 7,
-    "PL6_II_10_1": 7,
+    # Exploited: nearly all of them child labour; pornography and sex
+    # tourism a child or two a year in a province.
+    "PL6_II_10_1": 7, "PL6_II_10_2": 0.05, "PL6_II_10_3": 0.05, "PL6_II_10_4": 0.6, "PL6_II_10_5": 0.3,
     "PL6_II_11_1": 1, "PL6_II_11_2": 0.5, "PL6_II_11_3": 3.5, "PL6_II_11_4": 4.5, "PL6_II_11_5": 0.5,
     "PL6_II_12_1": 8, "PL6_II_12_2": 2,
     "PL6_II_13_1": 6, "PL6_II_13_2": 4,
@@ -83,11 +95,32 @@ WEIGHTS = {
     "PL6_III_1": 45, "PL6_III_2": 3, "PL6_III_3": 12, "PL6_III_4": 6, "PL6_III_5": 4, "PL6_III_6": 20,
     "PL6_III_7": 10,
 }
-# A lone sub-item ("of which …") is this share of its total.
-OF_WHICH = {"PL6_III_1_1": (0.45, 0.65), "PL6_IV_2_2_1": (0.35, 0.6), "PL6_IV_2_2_2": (0.15, 0.35)}
+# The boys' share of a group (missing: half): its total's boys and girls
+# are split among the sub-items by these, so that the sub-items' sexes
+# differ as real ones do (law, drugs, labour: mostly boys; sexual abuse,
+# prostitution, trafficking: mostly girls), male + female still the total.
+BOYS_SHARE = {
+    "PL6_II_4": 0.56, "PL6_II_6": 0.88, "PL6_II_7": 0.9, "PL6_II_8": 0.6, "PL6_II_10": 0.65,
+    "PL6_II_10_1": 0.65, "PL6_II_10_2": 0.2, "PL6_II_10_3": 0.1, "PL6_II_10_5": 0.8,
+    "PL6_II_11_1": 0.05, "PL6_II_11_2": 0.05, "PL6_II_11_3": 0.05, "PL6_II_11_4": 0.2, "PL6_II_11_5": 0.1,
+}
+# The boys among the children in special circumstances: as their groups make them.
+SPECIAL_BOYS = (sum(WEIGHTS[f"PL6_II_{i}"] * BOYS_SHARE.get(f"PL6_II_{i}", 0.5) for i in range(1, 15)
+                    if f"PL6_II_{i}" in WEIGHTS) / sum(WEIGHTS.get(f"PL6_II_{i}", 0) for i in range(1, 15)))
+# How much of a total its sub-items cover (missing: 85–100 %): every
+# disabled child has a severity and a kind of disability.
+COVER = {"PL6_II_4": (0.97, 1.0), "PL6_II_4_4": (0.97, 1.0)}
+# A lone sub-item ("of which …") is this share of its total: the kinds of
+# disability (a computed row) all the disabled children, autism a few in a
+# hundred of them.
+OF_WHICH = {"PL6_III_1_1": (0.45, 0.65), "PL6_IV_2_2_1": (0.35, 0.6), "PL6_IV_2_2_2": (0.15, 0.35),
+            "PL6_II_4_4": (1.0, 1.0), "PL6_II_4_4_7": (0.02, 0.05)}
+# An "of which" not above another row besides its total: autism (of the
+# disabled children) is one of the kinds of disability.
+CAPS = {"PL6_II_4_4_7": "PL6_II_4_4"}
 BREAKDOWNS = {
     "PL6_II_3": [[f"PL6_II_3_{i}" for i in range(1, 13)], ["PL6_II_3_13", "PL6_II_3_14", "PL6_II_3_15"]],
-    "PL6_II_4": [["PL6_II_4_1", "PL6_II_4_2", "PL6_II_4_3"], ["PL6_II_4_4"]],
+    "PL6_II_4": [["PL6_II_4_1", "PL6_II_4_2", "PL6_II_4_3"], ["PL6_II_4_4"], ["PL6_II_4_4_7"]],
     "PL6_IV_2_2": [["PL6_IV_2_2_1"], ["PL6_IV_2_2_2"]],  # of which drowned; of which on the roads
 }
 
@@ -103,8 +136,10 @@ DENOMINATORS = {
     "PL7_CT28_d": "schools", "PL7_CT29_d": "schools", "PL7_CT30_d": "disabled_learning",
 }
 # Numerators that are the commune's own figures of Appendix 6 (its total of
-# children in special circumstances, its injured, its injury deaths).
-PROFILE_NUMERATORS = {"PL7_CT14": "special", "PL7_CT18": "injured", "PL7_CT19": "injury_deaths"}
+# children in special circumstances, its abused children, its injured, its
+# injury deaths).
+PROFILE_NUMERATORS = {"PL7_CT14": "special", "PL7_CT16": "abused", "PL7_CT18": "injured",
+                      "PL7_CT19": "injury_deaths"}
 # The other rates: the commune's level, as a share of the denominator
 # (Bắc Kạn's results and targets for 2020–2030; for a count of communes the
 # chance that the commune counts itself).
@@ -112,7 +147,6 @@ RATE_SHARES = {
     "PL7_CT1_r": (0.45, 0.85),  # child-friendly commune
     "PL7_CT2_r": (0.72, 0.9),
     "PL7_CT15_r": (0.85, 0.98),
-    "PL7_CT16_r": (0.0001, 0.0004),  # abused
     "PL7_CT17_r": (0.005, 0.02),  # child labour, 5 to 17
     "PL7_CT20_r": (0.95, 1.0),
     "PL7_CT22_r": (0.96, 1.0),  # birth registration
@@ -160,6 +194,8 @@ def _allocate(n, shares, rng):
     n = int(n)
     if n <= 0 or not shares:
         return [0] * len(shares)
+    if len(shares) == 1 and shares[0] >= 1:
+        return [n]
     if n <= 60:
         out = [0] * len(shares)
         cumulative = list(accumulate(shares))
@@ -210,7 +246,18 @@ def commune_profile(rng, scale=1.0, children=None):
                           "injury_deaths": rng.uniform(*INJURY_DEATHS),
                           "couples": rng.uniform(*CHILD_MARRIAGE_COUPLES)}
     special = _sround(u16 * rates["special"], rng)
-    p["special"], p["PL6_II"] = special, _split(special, 0.55, rng)
+    p["special"], p["PL6_II"] = special, _split(special, SPECIAL_BOYS, rng)
+    # The abused, among the children in special circumstances.
+    boys_left, girls_left = p["PL6_II"]
+    rates["abused"] = p["abused"] = 0
+    for code, (low, high, boys) in ABUSE.items():
+        rate = rng.uniform(low, high)
+        male, female = _split(_sround(u16 * rate, rng), boys, rng)
+        male, female = min(male, boys_left), min(female, girls_left)
+        boys_left, girls_left = boys_left - male, girls_left - female
+        p[code] = (male, female)
+        p["abused"] += male + female
+        rates["abused"] += rate
     p["disabled_learning"] = round(special * rng.uniform(0.25, 0.4))
     p["PL6_III"] = _split(round(u16 * rng.uniform(*AT_RISK)), 0.5, rng)
     injured = _sround(u16 * rates["injured"], rng)
@@ -225,7 +272,7 @@ def commune_profile(rng, scale=1.0, children=None):
 
 
 # Appendix 6's rows whose figures come from the commune's profile, by sex.
-ANCHORS = {*AGE_GROUPS, "PL6_I_1", "PL6_II", "PL6_III", "PL6_IV", "PL6_IV_1", "PL6_IV_2", "PL6_IV_2_1",
+ANCHORS = {*AGE_GROUPS, *ABUSE, "PL6_I_1", "PL6_II", "PL6_III", "PL6_IV", "PL6_IV_1", "PL6_IV_2", "PL6_IV_2_1",
            "PL6_IV_2_2"}
 
 
@@ -286,13 +333,24 @@ def _groups(code, children):
     return [g for g in groups + [[c for c in children if c not in listed]] if g]
 
 
-def _shares(group, rng):
+def _shares(group, rng, cover=None):
     if len(group) == 1:
         low, high = OF_WHICH.get(group[0], (0.3, 0.7))
         return [rng.uniform(low, high)]
     weights = [WEIGHTS.get(c, 1) * rng.uniform(0.7, 1.3) for c in group]
-    cover = rng.uniform(0.85, 1.0) / sum(weights)
+    cover = rng.uniform(*(cover or (0.85, 1.0))) / sum(weights)
     return [w * cover for w in weights]
+
+
+def _sexed(shares, group, option):
+    """The shares of a group for the boys ("male") or the girls ("female") of
+    its total, by the sub-items' BOYS_SHARE: covering as much of the total."""
+    if option not in ("male", "female") or len(group) == 1:
+        return shares
+    leaning = [BOYS_SHARE.get(c, 0.5) for c in group]
+    weights = [s * (b if option == "male" else 1 - b) for s, b in zip(shares, leaning)]
+    added = sum(weights)
+    return [w * sum(shares) / added for w in weights] if added else shares
 
 
 def _plan_figure(level, direction, rng, cap=None):
@@ -308,7 +366,7 @@ def _plan_figure(level, direction, rng, cap=None):
 class _Step:
     """A numeric row of a form, as figures() needs it, in plain data."""
     __slots__ = ("code", "kind", "own", "sums", "depth", "population", "value_type", "unit", "direction",
-                 "groups", "rate")
+                 "groups", "anchored", "rate")
 
 
 _SPECS = {}
@@ -348,8 +406,9 @@ def _spec(plan, rows):
                   else "computed" if row.computed else "skip" if e.code in rate_parts or e.code in MARRIAGE.values()
                   else "typed" if e.code in TYPED or e.value_type == "percent" or e.unit_label in ("%", "‰")
                   else "plain")
-        s.groups = _groups(e.code, [c.element.code for c in children.get(row.pk, [])
-                                    if _splits_into(row, c) and c.element.code not in ANCHORS])
+        parts = [c.element.code for c in children.get(row.pk, []) if _splits_into(row, c)]
+        s.groups = _groups(e.code, [c for c in parts if c not in ANCHORS])
+        s.anchored = tuple(c for c in parts if c in ANCHORS)  # given by the profile, not split
         steps.append(s)
     computed = [(row.element.code, [c.element.code for c in parts], [o.code for o in row.options])
                 for row, parts in structure(rows).computed]
@@ -364,8 +423,9 @@ def _spec(plan, rows):
                       [(o.code, list(o.sum_of)) for o in parent.options if o.sum_of]))
     codes = {r.element.code for r in rows if r.element_id}
     marriage = [o.code for r in rows if r.element_id and r.element.code == MARRIAGE["persons"] for o in r.options]
+    caps = [(s.code, CAPS[s.code], s.own, s.sums) for s in steps if CAPS.get(s.code) in codes]
     spec = {"steps": steps, "rates": rates, "computed": computed, "lifts": lifts, "codes": codes,
-            "marriage": marriage}
+            "marriage": marriage, "caps": caps}
     _SPECS[id(plan)] = (plan, spec)
     return spec
 
@@ -383,9 +443,7 @@ def figures(plan, rows, rng, scale=1.0, profile=None):
     for s in spec["steps"]:
         code, own, kind = s.code, s.own, s.kind
         if kind == "anchor":  # Appendix 6's figures that other forms share, by sex
-            anchor = profile[code]
-            given = dict(zip(("male", "female"), anchor)) if own == ("male", "female") else {
-                o: sum(anchor) for o in own}
+            given = _anchor(profile[code], own)
         elif kind == "population_share":
             group = profile[SHARES_OF_POPULATION[code]]
             share = (Decimal(sum(group) * 100) / Decimal(profile["population"])).quantize(Decimal("0.1"))
@@ -419,11 +477,15 @@ def figures(plan, rows, rng, scale=1.0, profile=None):
         source = allotted.get(code) if kind == "computed" else given
         if not source or not s.groups:
             continue
+        if s.anchored:  # what the profile gives some sub-items, the others share the rest of
+            taken = [_anchor(profile[a], own) for a in s.anchored]
+            source = {o: max(0, n - sum(t.get(o, 0) for t in taken)) if isinstance(n, int) else n
+                      for o, n in source.items()}
         for group in s.groups:
-            shares = _shares(group, rng)
+            shares = _shares(group, rng, COVER.get(code))
             for option, total in source.items():
                 if isinstance(total, int):
-                    for child, n in zip(group, _allocate(total, shares, rng)):
+                    for child, n in zip(group, _allocate(total, _sexed(shares, group, option), rng)):
                         allotted.setdefault(child, {})[option] = n
 
     _marriage_rows(spec, values, profile, rng)
@@ -436,8 +498,20 @@ def figures(plan, rows, rng, scale=1.0, profile=None):
                 values[key] = value
     values = {k: v if isinstance(v, Decimal) else Decimal(v) for k, v in values.items()}
     _compute(spec, values)
+    for code, cap, own, sums in spec["caps"]:  # autism within the kinds of disability
+        for o in own:
+            if values.get((code, o)) is not None and values.get((cap, o)) is not None:
+                values[(code, o)] = min(values[(code, o)], values[(cap, o)])
+        for o, of in sums:
+            if values.get((code, o)) is not None:
+                values[(code, o)] = sum((values.get((code, p), 0) for p in of), Decimal(0))
     _lift_totals(spec, values)
     return values
+
+
+def _anchor(figure, own):
+    """A profile's figure, (male, female), as the options of a row."""
+    return dict(zip(("male", "female"), figure)) if own == ("male", "female") else {o: sum(figure) for o in own}
 
 
 def _compute(spec, values):

@@ -222,7 +222,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             "held": [ngettext("%(n)s figure not saved until corrected, first:",
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
-                            "Submit it to the level above all the same?"),
+                            "Submit it to the level above all the same?") if agency is None else "",
         },
         "previous_period": actions.previous_period(period),
         "events": submission.events.select_related("user") if submission else [],

@@ -113,6 +113,7 @@ class Sheet:
     unit_note: str = ""  # "Đơn vị tính: 1000đ"
     lead_key: str = ""  # the column whose equal cells merge down a group of rows
     lead_blocks: list = field(default_factory=list)  # (first line index, last line index)
+    period: object = None  # the period of its figures, when not the report's own (the mid-term review's year)
 
 
 def _format_for(element):
@@ -352,8 +353,10 @@ def appendix_sheets(period, unit):
         f = form_figures(code, period, unit, with_previous=code in WITH_PREVIOUS_YEAR)
         if f is None:
             continue
-        cols, lines = BUILDERS[code](f, period)
-        sheet = Sheet(code, f.form.title.upper(), cols, lines, unit_note="Đơn vị tính: 1000đ" if code == "PL4" else "")
+        shown = f.period or period  # the mid-term review prints its latest year with figures
+        cols, lines = BUILDERS[code](f, shown)
+        sheet = Sheet(code, f.form.title.upper(), cols, lines, unit_note="Đơn vị tính: 1000đ" if code == "PL4" else "",
+                      period=shown)
         if any(c.key == "lead" for c in _leaves(cols)) and code in ("PL6", "PL7"):
             sheet.lead_key = "lead"
             sheet.lead_blocks = _lead_blocks(f.rows)
@@ -433,7 +436,7 @@ def _write_sheet(ws, sheet, period, issuer, report_ref):
     banner(1, f"PHỤ LỤC {number_of}", "title", 18)
     banner(2, f"TÊN ĐƠN VỊ: {issuer.upper()}", "subtitle", 16)
     total_width = sum(c.width for c in leaves)
-    title = f"{sheet.title} {period_phrase(period).upper()}"
+    title = f"{sheet.title} {period_phrase(sheet.period or period).upper()}"
     banner(3, title, "title", _row_height([(title, total_width * 0.65)], 18))  # 13 pt bold capitals
     banner(4, f"(Kèm theo {report_ref})", "note", 16)
     row = 5

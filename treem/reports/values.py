@@ -27,6 +27,7 @@ class FormFigures:
     source: str = ""  # OWN, ROLLUP, MIXED or "" (nothing approved)
     below: int = 0  # approved commune reports added up (0 for OWN, or for former communes)
     previous: dict = field(default_factory=dict)  # the same period one year earlier
+    period: object = None  # the period the figures are of (for the mid-term review, its latest year with any)
 
 
 def same_period_last_year(period):
@@ -98,15 +99,33 @@ def unit_values(form, period, unit, rows=None):
     return values, MIXED, count
 
 
+def _latest_year_within(form, period, unit, rows):
+    """For a one-off period (the mid-term review 2021–2025): the figures of
+    the latest year within it that has any, and that year's period; the
+    review's own period when none has (a unit that ceased in 2025 has no
+    2025, so its review prints 2024)."""
+    for year in range(period.end.year, period.start.year - 1, -1):
+        annual = Period.objects.filter(code=str(year), type=Period.Type.ANNUAL).first()
+        if annual is not None:
+            values, source, below = unit_values(form, annual, unit, rows)
+            if source:
+                return (values, source, below), annual
+    return ({}, "", 0), period
+
+
 def form_figures(code, period, unit, with_previous=True):
     """The figures of one form (by code) for a unit and period, or None when
-    the form is not loaded."""
+    the form is not loaded. A one-off period's are those of its latest year
+    with figures (FormFigures.period says which)."""
     form = current_form(code)
     if form is None:
         return None
     rows = form_rows(form)
-    values, source, below = unit_values(form, period, unit, rows)
+    if period is not None and period.type == Period.Type.ONE_OFF:
+        (values, source, below), period = _latest_year_within(form, period, unit, rows)
+    else:
+        values, source, below = unit_values(form, period, unit, rows)
     previous = {}
     if with_previous:
         previous = unit_values(form, same_period_last_year(period), unit, rows)[0]
-    return FormFigures(form, rows, values, source, below, previous)
+    return FormFigures(form, rows, values, source, below, previous, period)

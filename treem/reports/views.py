@@ -15,8 +15,8 @@ from treem.units.sorting import by_name
 
 from .appendices import CODES, build_appendices
 from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
-from .values import MIXED, OWN, ROLLUP, current_form, unit_values
-from .wording import ascii_name, issuer_code, issuer_for, period_phrase
+from .values import MIXED, OWN, ROLLUP, current_form, form_figures
+from .wording import ascii_name, issuer_code, issuer_for, lower_first, period_phrase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -107,9 +107,11 @@ def report(request, plan_pk, unit_pk, period_code):
         if code == "BC":
             sources.append({"form": form, "label": form_label(form), "text": ""})
             continue
-        _values, source, count = unit_values(form, period, unit)
-        sources.append({"form": form, "label": form_label(form), "text": source_text(source, count),
-                        "missing": not source})
+        f = form_figures(code, period, unit, with_previous=False)
+        text = source_text(f.source, f.below)
+        if f.source and f.period != period:  # the mid-term review: its latest year with figures
+            text += " " + _("(figures of %(period)s)") % {"period": lower_first(str(f.period))}
+        sources.append({"form": form, "label": form_label(form), "text": text, "missing": not f.source})
     issuer = issuer_for(plan, unit)
     return render(request, "reports/report.html", {
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,

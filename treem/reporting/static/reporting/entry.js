@@ -287,11 +287,12 @@
     if (unsaved || inFlight) { e.preventDefault(); e.returnValue = ""; }
   });
   form.addEventListener("submit", function (e) {
-    // A report mostly empty is asked about before it goes up (the notes beside the rows not counted).
+    // A report mostly empty is asked about before it goes up (the notes beside the rows not counted;
+    // not an agency's, which fills its own rows of the form).
     if (e.submitter && e.submitter.value === "submit") {
       var cells = form.querySelectorAll("input[name^='v:'], textarea[name^='v:']:not(.side)");
       var filled = Array.prototype.filter.call(cells, function (f) { return f.value.trim() !== ""; }).length;
-      if (filled * 2 < cells.length && !window.confirm(fmt(text.few_filled, {
+      if (text.few_filled && filled * 2 < cells.length && !window.confirm(fmt(text.few_filled, {
         filled: filled.toLocaleString("vi-VN"), total: cells.length.toLocaleString("vi-VN")}))) {
         e.preventDefault();
         return;
