@@ -170,11 +170,13 @@ def test_trajectory_range_and_no_target():
 
 def test_a_projection_stays_between_0_and_the_whole():
     # The trial: 97,2 %, 98,5 %, 99,6 % a year projected 2030 at 101,4 %, more than every child.
-    rising = trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97), ceiling=100)
+    rising = trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97), bounds=(0, 100))
     assert rising.status == ON_TRACK and rising.projected == 100
     assert trajectory([(2022, 97.2), (2023, 98.5), (2024, 99.6)], 2030, ">=", D(97)).projected > 100
-    falling = trajectory([(2022, 3), (2023, 2), (2024, 1)], 2030, "<", D(1), direction="decrease")
+    falling = trajectory([(2022, 3), (2023, 2), (2024, 1)], 2030, "<", D(1), direction="decrease", bounds=(0, 100))
     assert falling.status == ON_TRACK and falling.projected == 0
+    # A yearly reduction may be negative (child marriage rose): not bounded, its line goes on.
+    assert trajectory([(2022, 3), (2023, 1), (2024, -1)], 2030, "range", D(2), D(3)).projected == -13
 
 
 def test_a_plan_equal_to_the_result_as_printed_is_met():

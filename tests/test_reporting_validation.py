@@ -85,6 +85,7 @@ def test_a_rate_needs_both_its_numerator_and_its_denominator(forms):
     assert [(p.cell, p.kind) for p in zero] == [(("PL7_CT22_d", "actual"), "rate_part")]
     assert "mẫu số bằng 0" in zero[0].message
     assert validate_form_values(pl7, {("PL7_CT22", "actual"): "0", ("PL7_CT22_d", "actual"): "0"}) == []
+    assert validate_form_values(pl7, {("PL7_CT22_d", "actual"): "0"}) == []  # no child, none counted
     assert validate_form_values(pl7, {("PL7_CT22", "actual"): "95", ("PL7_CT22_d", "actual"): "100"}) == []
 
 

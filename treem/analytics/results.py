@@ -608,8 +608,11 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         if t is None:
             return None, Projection(UNKNOWN)
         prog = judging.progress(baseline, actual, t.comparator, t.value, t.value_max, direction)
-        return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction,
-                                ceiling=100 if sub.unit == MeasureUnit.PERCENT else None)
+        return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction, bounds=bounds)
+
+    # A share in % stays within 0–100; a yearly reduction in % does not (a rise is negative).
+    share = sub.unit == MeasureUnit.PERCENT and not (source and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION)
+    bounds = (0, 100) if share else None
 
     progress_2025, trajectory_2025 = toward(target_2025)
     progress_2030, trajectory_2030 = toward(target_2030)

@@ -60,11 +60,11 @@ def linear_trend(points):
     return slope, mean_y - slope * mean_x
 
 
-def trajectory(points, target_year, comparator, value, value_max=None, direction="increase", ceiling=None):
+def trajectory(points, target_year, comparator, value, value_max=None, direction="increase", bounds=None):
     """The Projection toward a target in `target_year` from `points`,
     [(year, value)] the yearly results (not the baseline). See the module
-    docstring for the rule. A line is not projected below 0, nor above
-    `ceiling` (100 for a percentage: a share cannot pass the whole)."""
+    docstring for the rule. `bounds` (low, high) keeps the line within what
+    the measure can be: (0, 100) for a share in %."""
     pts = sorted((y, as_decimal(v)) for y, v in points if v is not None)
     if value is None or not pts:
         return Projection(UNKNOWN)
@@ -78,9 +78,9 @@ def trajectory(points, target_year, comparator, value, value_max=None, direction
     if trend is None:
         return Projection(UNKNOWN)
     slope, intercept = trend
-    projected = max(intercept + slope * Decimal(target_year), Decimal(0))
-    if ceiling is not None:
-        projected = min(projected, Decimal(ceiling))
+    projected = intercept + slope * Decimal(target_year)
+    if bounds is not None:
+        projected = min(max(projected, Decimal(bounds[0])), Decimal(bounds[1]))
     fitted = {"projected": projected, "slope": slope, "first_year": pts[0][0], "last_year": pts[-1][0]}
     if meets(projected, comparator, value, value_max, direction):
         return Projection(ON_TRACK, **fitted)

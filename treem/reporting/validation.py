@@ -299,8 +299,10 @@ def _rate_parts(rows, rate, options, parsed):
     parts = (rate.numerator.code, rate.denominator.code)
     for option in options:
         num, den = (parsed.get((code, option.code)) for code in parts)
-        if (num is None) == (den is None) and not (den == 0 and num):
+        if num is None and den is None or num is not None and den is not None and not (den == 0 and num):
             continue
+        if num is None and den == 0:
+            continue  # none to count among none: nothing to rate
         given, missing = (parts[0], parts[1]) if den is None or den == 0 else (parts[1], parts[0])
         row = rows.cells[missing][0]
         where = _where(row, rows.options_of[row.pk].get(option.code))
