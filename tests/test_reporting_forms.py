@@ -58,6 +58,12 @@ def test_appendix_7_rates_have_numerator_and_denominator(forms):
     assert DataElement.objects.get(code="PL7_CT14_r").direction == "decrease"
 
 
+def test_every_count_of_appendix_7_says_what_it_counts(forms):
+    # The trial: CT16 ("Số trẻ em bị xâm hại") printed no unit in the web form and the appendix.
+    counts = FormRow.objects.filter(form=forms["PL7"], element__value_type=DataElement.ValueType.COUNT)
+    assert counts.count() > 20 and [r.element.code for r in counts if not r.element.unit_label] == []
+
+
 def test_a_province_adds_a_row_without_a_programmer(forms):
     """A row is data: added here as the admin would, it shows on the entry page."""
     pl2 = forms["PL2"]
