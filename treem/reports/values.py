@@ -104,12 +104,12 @@ def _latest_year_within(form, period, unit, rows):
     the latest year within it that has any, and that year's period; the
     review's own period when none has (a unit that ceased in 2025 has no
     2025, so its review prints 2024)."""
-    for year in range(period.end.year, period.start.year - 1, -1):
-        annual = Period.objects.filter(code=str(year), type=Period.Type.ANNUAL).first()
-        if annual is not None:
-            values, source, below = unit_values(form, annual, unit, rows)
-            if source:
-                return (values, source, below), annual
+    years = [str(y) for y in range(period.end.year, period.start.year - 1, -1)]
+    annuals = {p.code: p for p in Period.objects.filter(code__in=years, type=Period.Type.ANNUAL)}
+    for annual in (annuals[y] for y in years if y in annuals):
+        values, source, below = unit_values(form, annual, unit, rows)
+        if source:
+            return (values, source, below), annual
     return ({}, "", 0), period
 
 
