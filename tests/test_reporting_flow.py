@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,6 +152,19 @@ def test_every_change_leaves_a_change_row_and_one_audit_row(commune_officer, pl6
         ("", "10", commune_officer), ("10", "12", commune_officer), ("12", "", commune_officer)]
     assert audits.count() == 3
     assert all(a.user == commune_officer and a.unit == commune_officer.unit for a in audits)
+
+
+def test_a_reported_values_element_option_and_submission_cannot_be_deleted(commune_officer, pl6, y2023):
+    """The database does not check a value's element and option row by row
+    (see DataValue): Django's PROTECT keeps them, and the submission, from
+    being deleted under reported figures."""
+    submitted_pl6(commune_officer, pl6, y2023)
+    value = DataValue.objects.select_related("element", "option", "submission").get(
+        element__code="PL6_I_1", option__code="male")
+    for referenced in (value.element, value.option, value.submission):
+        with pytest.raises(ProtectedError):
+            referenced.delete()
+    assert DataValue.objects.filter(pk=value.pk, value=Decimal("600")).exists()
 
 
 def test_unreadable_numbers_save_nothing(commune_officer, pl6, y2023):

@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from treem.accounts.access import can_edit_unit, get_visible_or_404, unit_scope
+from treem.accounts.access import can_edit_unit, can_view_unit, get_visible_or_404, unit_scope
 from treem.agencies.models import Agency
 from treem.core.numbers import format_number
 from treem.plans.models import Plan, Scope, SubIndicator
@@ -64,6 +66,9 @@ def _default_year(plan, unit):
     year = latest_year_with_data(plan, unit)
     if year is None:
         year = min(max(timezone.localdate().year - 1, plan.period_start), plan.period_end)
+        if unit.valid_to:
+            # A unit that ceased opens on its last whole year, not on one its successor reports.
+            year = max(min(year, _last_whole_year(unit)), plan.period_start)
     return year
 
 
@@ -106,24 +111,49 @@ def _indicator_count(results):
     return len({r.indicator.pk for r in results})
 
 
+def _last_whole_year(unit):
+    """The last year `unit` existed through to 31/12; None if it has not ceased."""
+    if not unit.valid_to:
+        return None
+    return unit.valid_to.year - (unit.valid_to < date(unit.valid_to.year, 12, 31))
+
+
 def _years(plan):
     """The plan's years up to this one; for a unit that ceased (Bắc Kạn on
     30/06/2025), the years that ended while it existed, as its calendar."""
     last = min(plan.period_end, timezone.localdate().year)
     if plan.unit.valid_to:
-        last = min(last, plan.unit.valid_to.year - (plan.unit.valid_to < date(plan.unit.valid_to.year, 12, 31)))
+        last = min(last, _last_whole_year(plan.unit))
     return list(range(plan.period_start, last + 1))
 
 
-def _ceased(unit, year):
+def _ceased(user, plan, unit, year, sub=None):
     """What to say when `unit` ceased before the end of `year`: its figures
-    for that year are reported under the units that took its place."""
+    for that year are reported under the units that took its place, each
+    linked to its page of the same plan and year (of `sub`, on an indicator's
+    page) when the plan covers it and the user may see it. "" otherwise."""
     if not unit.valid_to or unit.valid_to >= date(year, 12, 31):
         return ""
-    successors = ", ".join(s.successor.name for s in unit.successions_out.select_related("successor"))
-    return _("%(unit)s ceased on %(date)s: its figures for %(year)s are reported under %(successors)s.") % {
-        "unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y"), "year": year,
-        "successors": successors or _("the new unit")}
+    links = []
+    for succession in unit.successions_out.select_related("successor").order_by("successor__name"):
+        successor = succession.successor
+        if successor.is_within(plan.unit) and can_view_unit(user, successor):
+            args = [plan.pk, successor.pk, year] + ([sub.pk] if sub is not None else [])
+            url = reverse("analytics:indicator" if sub is not None else "analytics:overview", args=args)
+            links.append(format_html('<a href="{}">{}</a>', url, successor.name))
+        else:
+            links.append(conditional_escape(successor.name))
+    successors = mark_safe(", ".join(links)) if links else _("the new unit")
+    message = _("%(unit)s ceased on %(date)s: its figures for %(year)s are reported under %(successors)s.")
+    return mark_safe(conditional_escape(message) % {
+        "unit": conditional_escape(unit), "date": unit.valid_to.strftime("%d/%m/%Y"), "year": year,
+        "successors": conditional_escape(successors)})
+
+
+def _any_figure(results):
+    """Whether any result holds a figure (or says it was not collected): a
+    unit that ceased may still have values entered by hand for its last year."""
+    return any(r.actual is not None or r.not_collected for r in results)
 
 
 def _crumbs(plan, unit):
@@ -153,7 +183,17 @@ def _own_not_approved(unit, year):
 
 def overview(request, plan_pk, unit_pk, year):
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
+    public = None
+    if actions.can_publish(request.user, unit):
+        public = {"on": PublicResults.objects.filter(unit=unit, enabled=True).exists()}
+    page = {"plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
+            "public": public, "awaiting": awaiting_review(request.user).count()}
     results = _labelled(indicator_results(plan, unit, year))
+    ceased = _ceased(request.user, plan, unit, year)
+    if ceased and not _any_figure(results):
+        # The year's figures are the successor's: the page says where they are
+        # instead of judging an empty table.
+        return render(request, "analytics/overview.html", {**page, "ceased": ceased, "only_note": True})
     agencies = sorted({r.lead_agency for r in results if r.lead_agency}, key=lambda a: a.name)
     selected = request.GET.get("agency", "")
     if selected:
@@ -162,25 +202,22 @@ def overview(request, plan_pk, unit_pk, year):
     trajectories = trajectory_counts(results)
     reported, expected = completeness(unit, year)[0]
     children = units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []
-    public = None
-    if actions.can_publish(request.user, unit):
-        public = {"on": PublicResults.objects.filter(unit=unit, enabled=True).exists()}
     return render(request, "analytics/overview.html", {
-        "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
-        "groups": by_objective(results), "result_count": len(results),
-        "indicator_count": _indicator_count(results), "public": public,
-        "awaiting": awaiting_review(request.user).count(),
+        **page, "groups": by_objective(results), "result_count": len(results),
+        "indicator_count": _indicator_count(results),
         "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
         "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
         "agencies": agencies, "selected": selected, "children": children,
         "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
-        "own_pending": _own_not_approved(unit, year), "ceased": _ceased(unit, year),
+        "own_pending": _own_not_approved(unit, year), "ceased": ceased,
     })
 
 
 def indicator(request, plan_pk, unit_pk, year, sub_pk):
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
     sub = get_object_or_404(SubIndicator.objects.select_related("indicator"), pk=sub_pk, indicator__plan=plan)
+    page = {"plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
+            "sub": sub, "indicator": sub.indicator}
     results = _labelled(indicator_results(plan, unit, year, only=[sub.pk]))
     comparison = {}
     if unit.level != Unit.Level.COMMUNE:
@@ -195,9 +232,12 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
                  "lower_first": lower_is_better(r.direction),
                  "shared_target": bool(r.target and r.target.source == "plan"),
                  "trend_fit": _trend_fit(r)} for r in results]
+    ceased = _ceased(request.user, plan, unit, year, sub)
+    if ceased and not _any_figure(results + [c for rows in comparison.values() for c in rows]):
+        # As on the overview: where the year's figures are, no empty result, chart or entry form.
+        return render(request, "analytics/indicator.html", {**page, "ceased": ceased, "only_note": True})
     return render(request, "analytics/indicator.html", {
-        "plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
-        "sub": sub, "indicator": sub.indicator, "sections": sections,
+        **page, "sections": sections, "ceased": ceased,
         "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
         "can_enter": can_edit_unit(request.user, unit),
     })

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,14 +68,22 @@ def may_review(user, submission):
 
 def awaiting_review(user):
     """The submitted reports this user decides: those of the units right
-    below theirs (deeper, for the units they may edit), and for a
-    coordinator the reports of their own unit's agencies."""
+    below theirs, and deeper ones where no one in between could (a province
+    without district officers decides its communes' reports); for a
+    coordinator also the reports of their own unit's agencies. A ministry
+    coordinator thus finds the provinces' reports here, not every commune's
+    of the country, which the provinces decide."""
     qs = Submission.objects.filter(status=S.SUBMITTED).select_related("form", "unit", "period", "agency")
     if user.is_system_admin:
         return qs
     if user.role not in EDITOR_ROLES or not user.unit_id:
         return qs.none()
-    mine = Q(agency__isnull=True, unit__parent__path__startswith=user.unit.path)
+    # Someone who may decide it, at a unit between this user's and the report's.
+    nearer = User.objects.filter(is_active=True, role__in=EDITOR_ROLES, unit__path__startswith=user.unit.path).exclude(
+        unit_id=user.unit_id).exclude(unit_id=OuterRef("unit_id")).alias(
+        below=ExpressionWrapper(OuterRef("unit__path"), output_field=CharField())).filter(
+        below__startswith=F("unit__path"))
+    mine = Q(agency__isnull=True, unit__parent__path__startswith=user.unit.path) & ~Exists(nearer)
     if user.role == User.Role.COORDINATOR:
         mine |= Q(agency__isnull=False, unit_id=user.unit_id)
     return qs.filter(mine)
@@ -145,6 +153,26 @@ def reporting_refusal(unit, period, today=None):
 @transaction.atomic
 def open_submission(user, form, unit, period, agency=None):
     """The submission of a form for a unit and period, created on first use."""
+    return _open(user, form, unit, period, agency)[0]
+
+
+def lock_or_open(user, form, unit, period, agency=None):
+    """Inside the caller's transaction: the submission of a form for a unit
+    and period, locked and checked as save_values checks it, or created on
+    first use. Returns (submission, created). With `save_locked_values` an
+    import saves a whole form with no savepoint and no second lock, which
+    each cost a round trip to PostgreSQL for every one of hundreds of files."""
+    submission = Submission.objects.select_for_update().filter(form=form, unit=unit, period=period,
+                                                               agency=agency).first()
+    if submission is None:
+        return _open(user, form, unit, period, agency)
+    # The caller's objects, not a join to read them again.
+    submission.form, submission.unit, submission.period, submission.agency = form, unit, period, agency
+    _check_editable(user, submission)
+    return submission, False
+
+
+def _open(user, form, unit, period, agency):
     if not may_report(user, unit, agency):
         raise PermissionDenied
     refusal = reporting_refusal(unit, period)
@@ -155,7 +183,7 @@ def open_submission(user, form, unit, period, agency=None):
         SubmissionEvent.objects.create(submission=submission, version=1, action="created", status=S.DRAFT, user=user)
         audit(user, "reporting.submission_created", submission, unit=unit, form=form.code, period=period.code,
               agency=agency.name if agency else "")
-    return submission
+    return submission, created
 
 
 @transaction.atomic
@@ -179,12 +207,23 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
 
 def _lock_editable(user, submission):
     submission = _lock(submission)
+    _check_editable(user, submission)
+    return submission
+
+
+def _check_editable(user, submission):
     if not may_report(user, submission.unit, submission.agency):
         raise PermissionDenied
     if not submission.is_editable:
         raise ReportingError(_("This report is %(status)s and can no longer be changed.")
                              % {"status": submission.get_status_display()})
-    return submission
+
+
+def save_locked_values(user, submission, values, comments=None, expected=None, rows=None):
+    """save_values inside the caller's transaction, on a submission from
+    `lock_or_open`. Returns the problems of the whole form after saving;
+    the caller ends its transaction on a refusal (ReportingError)."""
+    return _save_locked(user, submission, values, comments, expected, rows)[0]
 
 
 def _save_locked(user, submission, values, comments=None, expected=None, rows=None, save_submission=True):

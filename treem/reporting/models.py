@@ -303,14 +303,20 @@ class SubmissionEvent(models.Model):
 
 
 class DataValue(models.Model):
+    # Keys the database does not check row by row: at COMMIT, PostgreSQL
+    # checks each key of each new row one by one (an imported workbook writes
+    # some 300 values: 900 checks, a tenth of its import). Values are written
+    # by one function only (actions._save_locked), with the element and
+    # option of the form's own rows and the locked submission's unit, period
+    # and agency; Django protects all of them on delete. The submission is
+    # the one key still checked by the database.
     # No index of its own: data_value_element_period starts with it.
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
-    option = models.ForeignKey(DisaggregationOption, on_delete=models.PROTECT, related_name="values")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False,
+                                db_constraint=False)
+    option = models.ForeignKey(DisaggregationOption, on_delete=models.PROTECT, related_name="values",
+                               db_constraint=False)
     # Unit, period and agency are the submission's, copied here for the
-    # roll-up's indexes. The submission's own keys guard them, so the database
-    # does not check them again for every value: at COMMIT, PostgreSQL checks
-    # each key of each row one by one, and an imported workbook writes
-    # hundreds of rows (Django still protects them on delete).
+    # roll-up's indexes.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values", db_constraint=False)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_values", db_constraint=False)
     # No index of its own: nearly every value has no agency, and SQLite would
@@ -322,9 +328,10 @@ class DataValue(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     text = models.TextField(blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    # Who changed it last, as its change log says: not checked row by row either.
+    # Who changed it last, as its change log says: not checked row by row
+    # either, and not indexed (no page looks values up by their editor).
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   db_constraint=False)
+                                   db_constraint=False, db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -349,8 +356,9 @@ class DataValueChange(models.Model):
     # database row by row (as for the submission's copies in DataValue).
     data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes", db_constraint=False)
     version = models.PositiveIntegerField()
+    # Not indexed: the history is read by value, never by user.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                             db_constraint=False)
+                             db_constraint=False, db_index=False)
     at = models.DateTimeField(auto_now_add=True)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)

@@ -50,6 +50,31 @@ def _reportable_agencies(user):
     return []
 
 
+def _returned_to(user):
+    """The returned reports this user is expected to correct: their own
+    unit's (an agency reporter: their agency's), and those they submitted
+    themselves for a unit or agency they may report for (a report sent on
+    paper and typed in by the level above). Not every returned report of the
+    units below: those were returned to the units' own officers, by the
+    district or province that decides them, and a coordinator who may edit
+    them all would otherwise find the whole country's corrections here."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    mine = Q(pk__in=[])
+    if user.unit_id and (user.is_system_admin or user.role in EDITOR_ROLES):
+        mine |= Q(agency__isnull=True, unit_id=user.unit_id)
+    if user.unit_id and user.role == user.Role.REPORTER and user.agency_id:
+        mine |= Q(agency_id=user.agency_id, unit_id=user.unit_id)
+    # Those they typed in, as long as they still may (as actions.may_report decides).
+    if user.is_system_admin:
+        typed = Q()
+    else:
+        typed = editable_unit_scope(user) & Q(agency__isnull=True)
+        if user.role == user.Role.COORDINATOR:
+            typed |= Q(agency__isnull=False, unit_id=user.unit_id)  # an agency's report sent on paper
+    return Submission.objects.filter(status=Submission.Status.RETURNED).filter(mine | (Q(submitted_by=user) & typed))
+
+
 def index(request):
     user = request.user
     forms = Form.objects.filter(is_active=True).order_by("code")
@@ -58,10 +83,7 @@ def index(request):
     if user.unit_id and user.unit.valid_to:
         # A commune merged on 01/07/2025 reports the periods it lived in; later ones under its successor.
         periods = periods.filter(start__lte=user.unit.valid_to)
-    # Reports the level above sent back to this user's units, to correct.
-    returned = Submission.objects.filter(status=Submission.Status.RETURNED).filter(
-        editable_unit_scope(user) & Q(agency__isnull=True) | Q(agency_id__isnull=False, agency_id=user.agency_id,
-                                                               unit_id=user.unit_id))
+    returned = _returned_to(user)
     recent = Paginator(Submission.objects.filter(unit_scope(user, ancestors=False))
                        .select_related("form", "unit", "period", "agency").order_by("-updated_at", "-pk"), 50)
     units, agencies = _reportable_units(user), _reportable_agencies(user)
@@ -73,7 +95,8 @@ def index(request):
         "reviews": user.is_system_admin or user.role == user.Role.COORDINATOR or to_review.exists(),
         "to_review": to_review[:100], "due": calendar.due_reports(user),
         "recent": recent.get_page(request.GET.get("page")),
-        "returned": returned.select_related("form", "unit", "period", "agency")[:100],
+        "returned": returned.select_related("form", "unit", "period", "agency", "decided_by")
+                            .order_by("-decided_at", "-pk")[:100],
     })
 
 

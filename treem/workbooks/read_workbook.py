@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from treem.agencies.models import Agency
 from treem.core.models import audit
 from treem.reporting import actions
-from treem.reporting.models import DataValueChange, Form, Period, Submission
+from treem.reporting.models import DataValueChange, Form, Period
 from treem.reporting.validation import ERROR, WARNING, form_rows, validate_form_values
 from treem.units.models import Unit
 
@@ -456,18 +456,15 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         raise WorkbookError("formula", message, parsed.formulas + cell_problems(parsed, others))
     try:
         with transaction.atomic():
-            submission = Submission.objects.select_for_update(of=("self",)).filter(
-                form=form, unit=unit, period=period, agency=agency).first()
+            submission, created = actions.lock_or_open(user, form, unit, period, agency)
             stored_comments, seen = {}, {}
-            if submission is None:
-                submission = actions.open_submission(user, form, unit, period, agency)
-            else:
+            if not created:
                 stored_comments = actions.stored_comments(submission)
                 seen = _seen_at_download(user, submission, parsed.changes_upto)
             comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
-            after = actions.save_values(user, submission, parsed.values, comments=comments, rows=parsed.rows,
-                                        expected=seen)
+            after = actions.save_locked_values(user, submission, parsed.values, comments=comments, rows=parsed.rows,
+                                               expected=seen)
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
