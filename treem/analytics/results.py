@@ -9,8 +9,12 @@ Where an actual comes from:
 * **reported**: the sub-indicator (or the national sub-indicator it carries
   out) is mapped to a data element in `IndicatorSource` (loaded from
   data/indicator_sources.json). The unit's own approved report is used when it
-  has one; otherwise the roll-up of the approved commune reports below it,
-  rates recomputed from the summed numerator and denominator, never averaged.
+  has one; otherwise the roll-up of the approved reports below it, rates
+  recomputed from the summed numerator and denominator, never averaged. The
+  roll-up adds up each unit right below as its own results page shows it: a
+  province (under the nation) or a district (under a province of the old
+  structure) gives its own approved report where it has the cell, and its
+  communes' sum where it has not; each commune gives its report.
   A percentage or per-mille typed directly (no numerator/denominator) cannot
   be added up: only the unit's own report gives it.
 * **entered**: where no data element defines the sub-indicator, or no
@@ -144,9 +148,9 @@ def _scopes(sub):
 class _Values:
     """Approved values of the mapped elements for one unit and several years:
     `own` the unit's own reports {year: {(element id, option code): value}},
-    `rolled` the roll-up of the reports below {year: {(element code, option
-    code): value}}, `entered` the values typed by hand {(sub id, year, scope):
-    IndicatorValue}."""
+    `rolled` the roll-up of the reports below (see _below_sums) {year:
+    {(element code, option code): value}}, `entered` the values typed by
+    hand {(sub id, year, scope): IndicatorValue}."""
 
     def __init__(self, elements, own, rolled, entered):
         self.elements, self.own, self.rolled, self.entered = elements, own, rolled, entered
@@ -220,10 +224,10 @@ def _approved(**filters):
 
 
 def _load_values(unit, years, sources, subs):
-    """One query for the unit's own reports, one for the roll-up of the
-    communes' reports below it over all the years (rates recomputed from
-    summed parts, as `rollup_form` does; cached until the approved data
-    changes), one for the values entered by hand."""
+    """One query for the unit's own reports, one to four for the roll-up
+    of the reports below it over all the years (see _below_sums; rates
+    recomputed from summed parts, as `rollup_form` does; cached until the
+    approved data changes), one for the values entered by hand."""
     elements, parts = _elements(sources)
     periods = _annual_periods(years)
     own, rolled = {}, {}
@@ -274,13 +278,44 @@ WHERE u.path LIKE %s AND u.level = %s
   AND {plus}dv.agency_id IS NULL AND dv.value IS NOT NULL AND {plus}dv.element_id IN ({elements})
 GROUP BY s.period_id, dv.element_id, dv.option_id
 """
-# What changes whenever the set of approved reports below a unit changes:
+# The own approved reports of the units between a unit and its communes
+# (the provinces and districts under the nation, the districts under a
+# province of the old structure), unit by unit: a few hundred reports at
+# most, read in the same order as above.
+BETWEEN_OWN_SQL = """
+SELECT u.id, s.period_id, dv.element_id, dv.option_id, SUM(dv.value)
+FROM units_unit u
+CROSS JOIN reporting_submission s
+CROSS JOIN reporting_datavalue dv
+WHERE u.path LIKE %s AND u.id <> %s AND u.level <> %s
+  AND s.unit_id = u.id AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
+  AND dv.submission_id = s.id AND {plus}dv.unit_id = u.id AND {plus}dv.period_id = s.period_id
+  AND {plus}dv.agency_id IS NULL AND dv.value IS NOT NULL AND {plus}dv.element_id IN ({elements})
+GROUP BY u.id, s.period_id, dv.element_id, dv.option_id
+"""
+# The communes' sums as BELOW_SQL reads them, apart for each commune's
+# parent (its district, or its province in the 2025 structure): as fast as
+# BELOW_SQL on both databases (a CASE naming the units, or a join to the
+# parent, was not), some 80.000 rows for the nation.
+BY_PARENT_SQL = """
+SELECT u.parent_id, s.period_id, dv.element_id, dv.option_id, SUM(dv.value)
+FROM units_unit u
+CROSS JOIN reporting_submission s
+CROSS JOIN reporting_datavalue dv
+WHERE u.path LIKE %s AND u.level = %s
+  AND s.unit_id = u.id AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
+  AND dv.submission_id = s.id AND {plus}dv.unit_id = u.id AND {plus}dv.period_id = s.period_id
+  AND {plus}dv.agency_id IS NULL AND dv.value IS NOT NULL AND {plus}dv.element_id IN ({elements})
+GROUP BY u.parent_id, s.period_id, dv.element_id, dv.option_id
+"""
+# What changes whenever the set of approved reports below a unit changes
+# (the communes', and the own reports of the units between, see above):
 # approving, returning or reopening a report saves it (a new updated_at).
 FINGERPRINT_SQL = """
 SELECT s.period_id, COUNT(*), MAX(s.updated_at)
 FROM units_unit u
 CROSS JOIN reporting_submission s
-WHERE u.path LIKE %s AND u.level = %s
+WHERE u.path LIKE %s AND (u.level = %s OR u.id <> %s)
   AND s.unit_id = u.id AND s.status = %s AND {plus}s.period_id IN ({periods}) AND {plus}s.form_id IN ({forms})
 GROUP BY s.period_id
 """
@@ -298,13 +333,16 @@ def _query(sql, params, **lists):
 
 
 def _by_option_code(rows):
-    """{period id: {(element id, option code): sum}} from rows of (period id,
-    element id, option id, sum), adding up options of the same code."""
-    codes = _option_codes({r[2] for r in rows})
+    """{key: {(element id, option code): sum}} from rows of (*key, element
+    id, option id, sum), adding up options of the same code. The key is the
+    first column (the period id), or a tuple of the columns before the
+    element."""
+    codes = _option_codes({r[-2] for r in rows})
     sums = {}
-    for period_id, element_id, option_id, total in rows:
-        into, key = sums.setdefault(period_id, {}), (element_id, codes[option_id])
-        into[key] = into[key] + _decimal(total) if key in into else _decimal(total)
+    for *key, element_id, option_id, total in rows:
+        into = sums.setdefault(key[0] if len(key) == 1 else tuple(key), {})
+        cell = (element_id, codes[option_id])
+        into[cell] = into[cell] + _decimal(total) if cell in into else _decimal(total)
     return sums
 
 
@@ -325,13 +363,81 @@ def _own_sums(unit, periods, forms, element_ids):
 
 
 def _below_sums(unit, periods, forms, element_ids):
-    """{period id: {(element id, option code): sum}} over the approved
-    reports of the communes below `unit`, agencies' reports left out, as in
-    `rollup_form`."""
+    """{period id: {(element id, option code): sum}}: what the units below
+    `unit` add up to, agencies' reports left out, as in `rollup_form`. Each
+    unit right below counts as its own results page shows it: under the
+    nation, a province's own approved report where it gives the cell, else
+    its communes' sum (and a district's own report likewise, in a province
+    of the old structure). A rate's parts are taken so, part by part, and
+    the rate recomputed from them (_rolled).
+
+    One query while no unit between `unit` and its communes has an approved
+    report of its own (the communes' sums, BELOW_SQL); else three: those
+    reports, the units between (their paths), and the communes' sums apart
+    under each of their parents."""
     period_ids = [p.pk for p in periods]
-    rows = _query(BELOW_SQL, [unit.path + "%", Unit.Level.COMMUNE, Submission.Status.APPROVED, *period_ids, *forms,
-                              *element_ids], periods=period_ids, forms=forms, elements=element_ids)
-    return {p: {} for p in period_ids} | _by_option_code(rows)
+    lists = {"periods": period_ids, "forms": forms, "elements": element_ids}
+    tail = [Submission.Status.APPROVED, *period_ids, *forms, *element_ids]
+    between = {}
+    if _has_units_between(unit):
+        between = _by_option_code(_query(BETWEEN_OWN_SQL, [unit.path + "%", unit.pk, Unit.Level.COMMUNE, *tail],
+                                          **lists))  # {(unit id, period id): sums}
+    if not between:
+        rows = _query(BELOW_SQL, [unit.path + "%", Unit.Level.COMMUNE, *tail], **lists)
+        return {p: {} for p in period_ids} | _by_option_code(rows)
+    paths = dict(Unit.objects.filter(path__startswith=unit.path).exclude(level=Unit.Level.COMMUNE)
+                 .values_list("pk", "path"))
+    reporting = {uid for uid, _p in between} | {unit.pk}
+    # Each unit with an own report: its depth and the unit it is under,
+    # `unit` or another of them.
+    units = {uid: (paths[uid].count("/"), _anchor(_path_ids(paths[uid])[:-1], reporting))
+             for uid in reporting - {unit.pk}}
+    rolled = {p: {} for p in period_ids}  # {period id: {unit id: sums}}
+    by_parent = _query(BY_PARENT_SQL, [unit.path + "%", Unit.Level.COMMUNE, *tail], **lists)
+    for (parent, p), sums in _by_option_code(by_parent).items():
+        # The communes' sums go to the nearest unit with an own report above them, or to `unit`.
+        anchor = _anchor(_path_ids(paths.get(parent, unit.path)), reporting)
+        into = rolled[p].setdefault(anchor, {})
+        for cell, value in sums.items():
+            into[cell] = into[cell] + value if cell in into else value
+    return {p: _roll_through(units, {uid: sums for (uid, q), sums in between.items() if q == p},
+                             rolled[p]).get(unit.pk, {})
+            for p in period_ids}
+
+
+def _has_units_between(unit):
+    """Whether units report between `unit` and its communes: provinces and
+    districts under the nation, districts under a province of the old
+    structure."""
+    return unit.level == Unit.Level.NATION or (
+        unit.level == Unit.Level.PROVINCE and unit.structure == Unit.Structure.LEGACY)
+
+
+def _path_ids(path):
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+def _anchor(ancestor_ids, candidates):
+    """The nearest of `ancestor_ids` (from the root down) among
+    `candidates`, or None."""
+    return next((i for i in reversed(ancestor_ids) if i in candidates), None)
+
+
+def _roll_through(units, own, rolled):
+    """Adds each unit's figure into the unit it is under, the deepest
+    first: its own report's value where it gives the cell, else what
+    `rolled` holds for it (its communes' sums, plus the figures of the
+    units under it added before). `units` {id: (depth, id of the unit it is
+    under)}, `own` {id: sums}, `rolled` {id: sums}, completed in place and
+    returned."""
+    for uid, (_depth, anchor) in sorted(units.items(), key=lambda u: -u[1][0]):
+        if anchor is None:
+            continue
+        figure = rolled.get(uid, {}) | own.get(uid, {})
+        into = rolled.setdefault(anchor, {})
+        for cell, value in figure.items():
+            into[cell] = into[cell] + value if cell in into else value
+    return rolled
 
 
 def _decimal(value):
@@ -394,10 +500,10 @@ def _new_data_version():
 
 
 def _fingerprint(unit, period_ids, forms):
-    """{period id: (approved reports, latest saved)} of the communes below `unit`."""
+    """{period id: (approved reports, latest saved)} of the units below `unit`."""
     return {p: (n, str(at)) for p, n, at in _query(
-        FINGERPRINT_SQL, [unit.path + "%", Unit.Level.COMMUNE, Submission.Status.APPROVED, *period_ids, *forms],
-        periods=period_ids, forms=forms)}
+        FINGERPRINT_SQL, [unit.path + "%", Unit.Level.COMMUNE, unit.pk, Submission.Status.APPROVED, *period_ids,
+                          *forms], periods=period_ids, forms=forms)}
 
 
 def _cached_below_sums(unit, periods, forms, element_ids):
@@ -421,28 +527,66 @@ def _cached_below_sums(unit, periods, forms, element_ids):
     return sums
 
 
+def rollup_through(form, period, unit):
+    """What the approved reports below `unit` add up to for `form` in
+    `period`, as this page adds them up: {(element code, option code):
+    value}. Under the nation and a province of the old structure, each unit
+    right below counts as its own page shows it (its own report where it
+    gives the cell, else its communes'); elsewhere it is the communes' sum,
+    as `rollup_form_for` gives it. The official report's appendices read it,
+    so that they print what the results page shows."""
+    if not _has_units_between(unit):
+        return rollup_form_for(form, period, unit)[0]
+    elements = [r.element for r in form.rows.select_related("element") if r.element_id]
+    ids = added_element_ids(elements)
+    forms = _forms_asking(ids) if ids else []
+    if not forms:
+        return {}
+    sums = _cached_below_sums(unit, [period], forms, ids)[period.pk]
+    return with_rates(elements, sums) if sums else {}
+
+
 def _load_children_values(unit, children, years, sources, subs):
     """{child id: _Values} for the units right below `unit`, with one query
-    for every approved value under `unit` and one for the entered values."""
+    for every approved value under `unit` and one for the entered values.
+    Each child's roll-up is what its own results page shows (_below_sums):
+    its communes' reports, a district's own report taking the place of its
+    communes' where it gives the cell."""
     elements, parts = _elements(sources)
     periods = _annual_periods(years)
     own = {c.pk: {} for c in children}
     below = {c.pk: {} for c in children}
-    by_path = sorted(((c.path, c.pk) for c in children), key=lambda pc: -len(pc[0]))
     if parts and periods:
         rows = (_approved(unit__path__startswith=unit.path, period__in=periods.values(), element_id__in=parts)
                 .values("period__code", "unit_id", "unit__path", "unit__level", "element_id", "option__code")
                 .annotate(total=Sum("value")))
+        between, paths, communes = {}, {}, []
         for r in rows:
             year, key = int(r["period__code"]), (r["element_id"], r["option__code"])
             if r["unit_id"] in own:
                 own[r["unit_id"]].setdefault(year, {})[key] = r["total"]
-            if r["unit__level"] != Unit.Level.COMMUNE:
-                continue  # the roll-up adds the communes' reports, as rollup_form does
-            child = next((pk for path, pk in by_path if r["unit__path"].startswith(path)), None)
-            if child is not None:
-                sums = below[child].setdefault(year, {})
-                sums[key] = sums.get(key, 0) + r["total"]
+            if r["unit__level"] == Unit.Level.COMMUNE:
+                communes.append((r["unit__path"], year, key, r["total"]))
+            elif r["unit_id"] not in own and r["unit_id"] != unit.pk:
+                # A district's own report, under a child province of the old structure.
+                between.setdefault(r["unit_id"], {}).setdefault(year, {})[key] = r["total"]
+                paths[r["unit_id"]] = r["unit__path"]
+        candidates = set(own) | set(between)
+        anchors = {}  # the nearest child or district with a report above each commune (or the commune itself)
+        rolled = {}  # {year: {unit id: sums}}
+        for path, year, key, total in communes:
+            if path not in anchors:
+                anchors[path] = _anchor(_path_ids(path), candidates)
+            if anchors[path] is not None:
+                sums = rolled.setdefault(year, {}).setdefault(anchors[path], {})
+                sums[key] = sums.get(key, 0) + total
+        units = {uid: (path.count("/"), _anchor(_path_ids(path)[:-1], candidates)) for uid, path in paths.items()}
+        for year in {y for sums in between.values() for y in sums} | set(rolled):
+            at = _roll_through(units, {uid: sums.get(year, {}) for uid, sums in between.items()},
+                               rolled.setdefault(year, {}))
+            for child in below:
+                if at.get(child):
+                    below[child][year] = at[child]
     entered = {}
     for v in IndicatorValue.objects.filter(sub_indicator__in=subs, unit__in=children, year__in=list(years)):
         entered.setdefault(v.unit_id, {})[(v.sub_indicator_id, v.year, v.scope)] = v

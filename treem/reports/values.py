@@ -1,16 +1,17 @@
 """The figures an official report prints for a unit and period, cell by cell
 as the results page (treem.analytics.results) reads them: the unit's own
 approved report where it gives the cell, otherwise the roll-up of the
-approved reports of the communes below (rates recomputed from their summed
-parts, never averaged). A province whose own report holds only what its
+approved reports below (rates recomputed from their summed parts, never
+averaged; under the nation, each province as its own page shows it). A province whose own report holds only what its
 agencies reported thus keeps the communes' figures in the other cells, and
 the appendices agree with the report's indicator table. Read-only."""
 
 from dataclasses import dataclass, field
 
+from treem.analytics.results import rollup_through
 from treem.reporting.actions import stored_values
 from treem.reporting.models import Period, Submission
-from treem.reporting.rollup import own_rates, rollup_form_for
+from treem.reporting.rollup import own_rates
 from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 
@@ -66,9 +67,11 @@ def _below(form, period, unit):
     """(roll-up of the approved reports below `unit`, how many commune reports)."""
     if unit.level == Unit.Level.COMMUNE:
         return {}, 0
-    # A 2025 unit asked for a period before the reform gets its former
+    # As the results page adds up: a province's (a district's) own report
+    # counts for the nation (the old province) where it gives the cell; a
+    # 2025 unit asked for a period before the reform gets its former
     # communes' reports through the succession links.
-    values, _split = rollup_form_for(form, period, unit)
+    values = rollup_through(form, period, unit)
     if not values:
         return {}, 0
     count = Submission.objects.filter(form=form, period=period, status=Submission.Status.APPROVED,

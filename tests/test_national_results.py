@@ -1,0 +1,184 @@
+"""The national figure adds up the provinces as each province's own results
+page shows it: the province's own approved Appendix 7 where it gives the
+cell, else its communes' roll-up; rates recomputed from the summed parts,
+each province giving its own parts. The same one level down: a district's
+own report counts for a province of the old structure. The nation's own
+report still comes first, and a province's report reopened changes the
+national figure at once, cached or not."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from treem.analytics.results import OWN, ROLLUP, indicator_results, unit_comparison
+from treem.reporting import actions
+from treem.reporting.models import Period, Submission
+
+from .conftest import client_for, make_user, unit
+from .reporting_helpers import forms  # noqa: F401
+from .test_analytics_pages import approved_pl7, forms_pl7, result_for, sub_of, two_communes_in_two_districts
+
+pytestmark = pytest.mark.django_db
+
+BIRTHS, BIRTHS_D = ("PL7_CT22", "actual"), ("PL7_CT22_d", "actual")
+DEATHS, DEATHS_D = ("PL7_CT19", "actual"), ("PL7_CT19_d", "actual")
+
+
+@pytest.fixture
+def sources(forms):  # noqa: F811
+    from treem.analytics.loading import load_indicator_sources
+
+    load_indicator_sources()
+    return forms
+
+
+@pytest.fixture
+def nation(bac_kan):
+    return bac_kan.parent
+
+
+@pytest.fixture
+def ministry(nation):
+    return make_user("ministry", "coordinator", nation, is_staff=True)
+
+
+@pytest.fixture
+def ninh_binh(db):
+    return unit("legacy", "province", "37")
+
+
+def own_report(unit_, approver, values, year=2023):
+    """The unit's own approved Appendix 7, typed in by its coordinator and
+    approved by the level above."""
+    officer = make_user(f"own-{unit_.pk}-{year}", "coordinator", unit_, is_staff=True)
+    submission = actions.open_submission(officer, forms_pl7(), unit_, Period.objects.get(code=str(year)))
+    problems = actions.save_values(officer, submission, values)
+    assert [p.message for p in problems if p.is_error] == []
+    actions.submit(officer, submission)
+    return actions.approve(approver, submission)
+
+
+def figure(plan, unit_, sub, year=2023):
+    r = result_for(indicator_results(plan, unit_, year), sub)
+    return r.actual, r.actual_from
+
+
+def test_a_provinces_own_figure_no_commune_reports_counts_for_the_nation(
+        client, sources, coordinator, ministry, nation, bac_kan, ninh_binh, national_plan):
+    injury_deaths, births = sub_of(national_plan, "11", 1), sub_of(national_plan, "14")
+    # A Ninh Bình commune reports births; no commune reports injury deaths.
+    commune, _ = two_communes_in_two_districts(ninh_binh)
+    approved_pl7(ministry, commune, 2023, {BIRTHS: "90", BIRTHS_D: "100"})
+    assert figure(national_plan, nation, injury_deaths) == (None, "")
+    # Bắc Kạn's Department of Health counted 3 deaths among 20.000 children: the province's own report.
+    own_report(bac_kan, ministry, {DEATHS: "3", DEATHS_D: "20.000"})
+    # 3/20.000 children is 15 per 100.000, for the province and for the nation.
+    assert figure(national_plan, bac_kan, injury_deaths) == (Decimal(15), OWN)
+    assert figure(national_plan, nation, injury_deaths) == (Decimal(15), ROLLUP)
+    assert figure(national_plan, nation, births) == (Decimal(90), ROLLUP)  # the communes' part unchanged
+    page = client_for(client, ministry).get(
+        reverse("analytics:indicator", args=[national_plan.pk, nation.pk, 2023, injury_deaths.pk])).content.decode()
+    assert ("<dt>Kết quả năm 2023</dt><dd><strong>15/100.000</strong> "
+            "(từ báo cáo, tổng hợp từ các đơn vị trực thuộc)</dd>") in page
+
+
+def test_a_rate_adds_each_provinces_own_parts(sources, coordinator, ministry, nation, bac_kan, ninh_binh,
+                                              national_plan):
+    births = sub_of(national_plan, "14")
+    bk1, _ = two_communes_in_two_districts(bac_kan)
+    nb1, nb2 = two_communes_in_two_districts(ninh_binh)
+    approved_pl7(coordinator, bk1, 2023, {BIRTHS: "10", BIRTHS_D: "50"})
+    approved_pl7(ministry, nb1, 2023, {BIRTHS: "289", BIRTHS_D: "300"})
+    approved_pl7(ministry, nb2, 2023, {BIRTHS: "50", BIRTHS_D: "100"})
+    assert figure(national_plan, nation, births)[0] == Decimal(349) * 100 / 450
+    # Bắc Kạn gives the rate in its own report (90 of 100 children): its communes' 10 of 50 no longer count.
+    own_report(bac_kan, ministry, {BIRTHS: "90", BIRTHS_D: "100"})
+    assert figure(national_plan, bac_kan, births) == (Decimal(90), OWN)
+    assert figure(national_plan, ninh_binh, births) == (Decimal(339) * 100 / 400, ROLLUP)
+    # The nation: (90 + 339) / (100 + 400) = 85,8 %, the ratio of the summed parts (not 87,4 %, the mean).
+    assert figure(national_plan, nation, births) == (Decimal("85.8"), ROLLUP)
+    # The provinces compared on the national page: each as its own page shows it.
+    ranked = {r.unit.pk: r.actual for r in unit_comparison(national_plan, nation, 2023, births)[""]}
+    assert ranked[bac_kan.pk] == 90 and ranked[ninh_binh.pk] == Decimal(339) * 100 / 400
+
+    # The nation's own report still comes first.
+    own_report(nation, make_user("admin", "admin", nation, is_superuser=True, is_staff=True),
+               {BIRTHS: "95", BIRTHS_D: "100"})
+    assert figure(national_plan, nation, births) == (Decimal(95), OWN)
+
+
+def test_a_provinces_own_report_reopened_changes_the_national_figure(sources, coordinator, ministry, nation,
+                                                                     bac_kan, ninh_binh, national_plan):
+    births = sub_of(national_plan, "14")
+    nb1, _ = two_communes_in_two_districts(ninh_binh)
+    approved_pl7(ministry, nb1, 2023, {BIRTHS: "300", BIRTHS_D: "400"})
+    report = own_report(bac_kan, ministry, {BIRTHS: "90", BIRTHS_D: "100"})
+    assert figure(national_plan, nation, births)[0] == Decimal(390) * 100 / 500
+    assert figure(national_plan, nation, births)[0] == Decimal(390) * 100 / 500  # the second time from the cache
+
+    # Reopened for correction: Bắc Kạn's figures leave the national one at once.
+    officer = make_user("bk-corrector", "coordinator", bac_kan, is_staff=True)
+    report = actions.reopen_after_approval(officer, report, "sai số")
+    assert figure(national_plan, nation, births)[0] == Decimal(75)
+    actions.save_values(officer, report, {BIRTHS: "95", BIRTHS_D: "100"})
+    actions.submit(officer, report)
+    assert figure(national_plan, nation, births)[0] == Decimal(75)  # submitted, not yet approved
+    actions.approve(ministry, report)
+    assert figure(national_plan, nation, births)[0] == Decimal(395) * 100 / 500
+
+    # Returned to draft by another process (no signal reaches this one's cache).
+    Submission.objects.filter(pk=report.pk).update(status=Submission.Status.DRAFT, updated_at=timezone.now())
+    assert figure(national_plan, nation, births)[0] == Decimal(75)
+
+
+def test_a_districts_own_report_counts_for_its_province_of_the_old_structure_and_the_nation(
+        sources, coordinator, ministry, nation, bac_kan, bac_kan_plan, national_plan):
+    a, b = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2023, {BIRTHS: "90", BIRTHS_D: "100"})
+    approved_pl7(coordinator, b, 2023, {BIRTHS: "289", BIRTHS_D: "300"})
+    births = sub_of(bac_kan_plan, "14")
+    assert figure(bac_kan_plan, bac_kan, births)[0] == Decimal(379) * 100 / 400
+    # The district of b reports for all its communes: 570 of 600 children, in place of b's 289 of 300.
+    own_report(b.parent, coordinator, {BIRTHS: "570", BIRTHS_D: "600"})
+    assert figure(bac_kan_plan, b.parent, births) == (Decimal(95), OWN)
+    assert figure(bac_kan_plan, bac_kan, births) == (Decimal(660) * 100 / 700, ROLLUP)
+    ranked = {r.unit.pk: r.actual for r in unit_comparison(bac_kan_plan, bac_kan, 2023, births)[""]}
+    assert ranked[b.parent_id] == 95 and ranked[a.parent_id] == 90
+    # The nation adds Bắc Kạn as Bắc Kạn's page shows it, and so does the provinces' comparison.
+    national_births = sub_of(national_plan, "14")
+    assert figure(national_plan, nation, national_births) == (Decimal(660) * 100 / 700, ROLLUP)
+    ranked = {r.unit.pk: r.actual for r in unit_comparison(national_plan, nation, 2023, national_births)[""]}
+    assert ranked[bac_kan.pk] == Decimal(660) * 100 / 700
+    # Bắc Kạn's own report gives the cell: it replaces its districts' and communes' figures.
+    own_report(bac_kan, ministry, {BIRTHS: "700", BIRTHS_D: "800"})
+    assert figure(national_plan, nation, national_births) == (Decimal("87.5"), ROLLUP)
+
+
+def test_a_typed_rate_of_one_province_is_not_the_nations(sources, ministry, nation, bac_kan, national_plan):
+    """Infant mortality is typed as a ‰ in Appendix 7, with no numerator or
+    denominator: one province's rate says nothing of the nation's, and rates
+    are never averaged. It stays the province's own figure."""
+    infant_mortality = sub_of(national_plan, "3", 1)
+    own_report(bac_kan, ministry, {("PL7_CT4", "actual"): "12,5"})
+    assert figure(national_plan, bac_kan, infant_mortality) == (Decimal("12.5"), OWN)
+    assert figure(national_plan, nation, infant_mortality) == (None, "")
+
+
+def test_the_national_reports_appendix_prints_what_the_results_page_shows(
+        sources, coordinator, ministry, nation, bac_kan, ninh_binh, national_plan):
+    from treem.reports.values import ROLLUP as REPORT_ROLLUP
+    from treem.reports.values import form_figures
+
+    births = sub_of(national_plan, "14")
+    nb1, nb2 = two_communes_in_two_districts(ninh_binh)
+    approved_pl7(ministry, nb1, 2023, {BIRTHS: "289", BIRTHS_D: "300"})
+    approved_pl7(ministry, nb2, 2023, {BIRTHS: "50", BIRTHS_D: "100"})
+    own_report(bac_kan, ministry, {BIRTHS: "90", BIRTHS_D: "100", DEATHS: "3", DEATHS_D: "20.000"})
+    figures = form_figures("PL7", Period.objects.get(code="2023"), nation, with_previous=False)
+    assert figures.source == REPORT_ROLLUP
+    # Bắc Kạn's own figures count, as on the results page: (90 + 339) / (100 + 400) births, its 3 deaths.
+    assert figures.values[BIRTHS] == Decimal("429") and figures.values[BIRTHS_D] == Decimal("500")
+    assert figures.values[("PL7_CT19", "actual")] == Decimal("3")
+    assert figure(national_plan, nation, births)[0] == Decimal("85.8")
