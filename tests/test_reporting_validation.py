@@ -89,6 +89,22 @@ def test_a_rate_needs_both_its_numerator_and_its_denominator(forms):
     assert validate_form_values(pl7, {("PL7_CT22", "actual"): "95", ("PL7_CT22_d", "actual"): "100"}) == []
 
 
+def test_a_shares_numerator_cannot_exceed_its_denominator(forms):
+    """The trial: 5 communes with a plan among 1 was taken, "500 %", on the
+    web and in Excel, and would have been summed into the province."""
+    pl7 = forms["PL7"]
+    over = validate_form_values(pl7, {("PL7_CT1", "actual"): "5", ("PL7_CT1_d", "actual"): "1"})
+    assert [(p.level, p.cell, p.kind) for p in over] == [(ERROR, ("PL7_CT1", "actual"), "rate_part")]
+    assert over[0].message.startswith("Dòng Chỉ tiêu 1 ")
+    assert over[0].message.endswith(": 5 lớn hơn mẫu số ở dòng “Mẫu số: tổng số xã (P,TT)” (1): tỷ lệ sẽ là 500 %.")
+    # Per 1.000 children as well: 30 injury deaths among 20 children.
+    deaths = validate_form_values(pl7, {("PL7_CT19", "actual"): "30", ("PL7_CT19_d", "actual"): "20"})
+    assert [(p.cell, p.kind) for p in deaths] == [(("PL7_CT19", "actual"), "rate_part")]
+    assert deaths[0].message.endswith("tỷ lệ sẽ là 1.500 ‰.")
+    # All of them is a whole share.
+    assert validate_form_values(pl7, {("PL7_CT1", "actual"): "7", ("PL7_CT1_d", "actual"): "7"}) == []
+
+
 def test_autism_is_an_of_which_of_the_disabled_children_not_a_kind_added_up(pl6):
     """The trial: "Các dạng tật" added "Trong đó: Trẻ em tự kỷ" to the kinds of disability, counting it twice."""
     kinds = {(f"PL6_II_4_4_{i}", "total"): "10" for i in range(1, 7)}

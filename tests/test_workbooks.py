@@ -199,6 +199,17 @@ def test_a_formula_is_listed_with_the_files_other_errors(commune_officer, commun
     assert not DataValue.objects.filter(unit=commune).exists()
 
 
+def test_a_cells_own_error_in_the_row_of_a_formula_is_listed_too(commune_officer, commune, pl6, y2023):
+    """The trial: a formula in E9 hid "1.234,5" typed in G9 of the same row,
+    found only at the second upload. A cell's own error is listed; the
+    row's sums, which lack the formula's figure, are not."""
+    refs = input_cell_refs(pl6, y2023)
+    data = filled(pl6, commune, y2023, {**VALUES, ("PL6_II_1", "total"): "=1+2", ("PL6_II_1", "male"): "1,5"})
+    error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
+    assert [p.cell for p in error.problems] == [refs[("PL6_II_1", "total")], refs[("PL6_II_1", "male")]]
+    assert "số nguyên" in error.problems[1].message
+
+
 def test_a_template_of_another_unit_period_or_form_is_refused_naming_it(client, coordinator, commune, sibling,
                                                                        forms, pl6, y2023):
     client_for(client, coordinator)

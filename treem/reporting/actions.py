@@ -116,7 +116,13 @@ def stored_comments(submission):
 
 
 def previous_period(period):
-    return Period.objects.filter(type=period.type, end__lt=period.start).order_by("-end").first()
+    """The period of the same type just before `period`, or None. Kept on
+    the instance: a page asks it several times, and a batch of workbooks of
+    one period once per file."""
+    if not hasattr(period, "_previous_period"):
+        period._previous_period = Period.objects.filter(type=period.type, end__lt=period.start).order_by(
+            "-end").first()
+    return period._previous_period
 
 
 def previous_values(form, unit, period, agency=None, rows=None):

@@ -65,6 +65,13 @@ class DataElement(models.Model):
     def is_rate(self):
         return self.numerator_id is not None and self.denominator_id is not None
 
+    @property
+    def is_share(self):
+        """A rate of a part among a whole, in % or ‰ (children vaccinated
+        among the children, deaths per 1.000 children): its numerator
+        cannot exceed its denominator. A ratio (boys per 100 girls) can."""
+        return self.is_rate and (self.value_type == self.ValueType.PERCENT or self.unit_label.strip() in ("%", "‰"))
+
 
 class Disaggregation(models.Model):
     """The columns of a row: sex (total, male, female), plan and result, staff

@@ -293,12 +293,24 @@ def validate_form_values(form, values, previous=None, rows=None):
 
 
 def _rate_parts(rows, rate, options, parsed):
-    """Errors where only one part of `rate` is given, or the denominator is 0
-    under a numerator."""
+    """Errors where only one part of `rate` is given, the denominator is 0
+    under a numerator, or a share's numerator exceeds its denominator (5
+    children vaccinated among 1 is 500 %)."""
     problems = []
     parts = (rate.numerator.code, rate.denominator.code)
     for option in options:
         num, den = (parsed.get((code, option.code)) for code in parts)
+        if rate.is_share and num is not None and den and num > den:
+            row = rows.cells[parts[0]][0]
+            other = rows.cells[parts[1]][0]
+            problems.append(Problem(ERROR, row, option.code, _(
+                "%(where)s: %(value)s is more than the denominator in row %(other)s (%(whole)s): the rate would be "
+                "%(rate)s %(unit)s.") % {
+                "where": _where(row, rows.options_of[row.pk].get(option.code)), "value": format_number(num),
+                "other": other.display_ref or f"“{other.label}”", "whole": format_number(den),
+                "rate": format_number(round(num * (rate.factor or 100) / den, 1)),
+                "unit": rate.unit_label.strip() or "%"}, kind="rate_part"))
+            continue
         if num is None and den is None or num is not None and den is not None and not (den == 0 and num):
             continue
         if num is None and den == 0:

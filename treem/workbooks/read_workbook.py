@@ -426,6 +426,9 @@ def cell_problems(parsed, problems):
 
 # --- the import -----------------------------------------------------------
 
+# The errors of a cell read alone, whatever the other cells of its row hold.
+CELL_ALONE = {"not_a_number", "negative", "whole", "percent"}
+
 def import_workbook(user, data, filename="", expected=None, submit=False, cache=None, batch=None):
     """Import a filled template, all or nothing, as a draft (and submit it if
     `submit`). Raises WorkbookError; nothing is saved then."""
@@ -442,10 +445,12 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         raise WorkbookError("period", refusal)
     if parsed.formulas:
         # The other errors of the file too, so that one round of corrections
-        # does (not those of a row holding a formula: its figure is missing).
+        # does: in a row holding a formula, only those of a cell read alone
+        # (text, a fraction, a negative figure): the row's sums and rates
+        # lack the figure the formula stands for.
         with_formula = {p.row for p in parsed.formulas}
         others = [p for p in validate_form_values(form, parsed.values, rows=parsed.rows)
-                  if p.level == ERROR and _row_name(p.row) not in with_formula]
+                  if p.level == ERROR and (_row_name(p.row) not in with_formula or p.kind in CELL_ALONE)]
         message = ngettext("Nothing was imported: %(n)s cell holds a formula instead of a figure.",
                            "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
                            len(parsed.formulas)) % {"n": len(parsed.formulas)}
