@@ -127,22 +127,53 @@ def _years(plan):
     return list(range(plan.period_start, last + 1))
 
 
+def _successor_plan(user, plan, successor, year):
+    """The plan under which `user` may open `successor`'s results for `year`:
+    `plan` when it covers the successor; else the nearest plan running that
+    year from the successor up: its own plan, else the national programme
+    (Bắc Kạn's plan does not cover Thái Nguyên). None when there is none or
+    the user may not see the successor: no link that would answer 404."""
+    if not can_view_unit(user, successor):
+        return None
+    if successor.is_within(plan.unit):
+        return plan
+    nearest_first = [successor.pk, *reversed(successor.ancestor_ids())]
+    covering = (Plan.objects.filter(unit_scope(user), unit_id__in=nearest_first, period_start__lte=year,
+                                    period_end__gte=year, indicators__isnull=False).distinct())
+    return min(covering, key=lambda p: (nearest_first.index(p.unit_id), -p.period_start, p.pk), default=None)
+
+
+def _counterpart(sub, plan):
+    """`sub` in `plan`: itself, or the sub-indicator of `plan` that carries
+    out the same national one. None when the plan has no such indicator."""
+    if sub.indicator.plan_id == plan.pk:
+        return sub
+    national = sub.national_sub_indicator_id or sub.pk
+    return SubIndicator.objects.filter(
+        Q(pk=national) | Q(national_sub_indicator_id=national), indicator__plan=plan).first()
+
+
 def _ceased(user, plan, unit, year, sub=None):
     """What to say when `unit` ceased before the end of `year`: its figures
     for that year are reported under the units that took its place, each
-    linked to its page of the same plan and year (of `sub`, on an indicator's
-    page) when the plan covers it and the user may see it. "" otherwise."""
+    linked to its page of the same year (of `sub`'s indicator, on an
+    indicator's page) under a plan that covers it and the user may see. ""
+    otherwise."""
     if not unit.valid_to or unit.valid_to >= date(year, 12, 31):
         return ""
     links = []
     for succession in unit.successions_out.select_related("successor").order_by("successor__name"):
         successor = succession.successor
-        if successor.is_within(plan.unit) and can_view_unit(user, successor):
-            args = [plan.pk, successor.pk, year] + ([sub.pk] if sub is not None else [])
-            url = reverse("analytics:indicator" if sub is not None else "analytics:overview", args=args)
-            links.append(format_html('<a href="{}">{}</a>', url, successor.name))
-        else:
+        there = _successor_plan(user, plan, successor, year)
+        if there is None:
             links.append(conditional_escape(successor.name))
+            continue
+        same = _counterpart(sub, there) if sub is not None else None
+        if same is not None:
+            url = reverse("analytics:indicator", args=[there.pk, successor.pk, year, same.pk])
+        else:  # an overview, or a plan without this indicator: the successor's results of the year
+            url = reverse("analytics:overview", args=[there.pk, successor.pk, year])
+        links.append(format_html('<a href="{}">{}</a>', url, successor.name))
     successors = mark_safe(", ".join(links)) if links else _("the new unit")
     message = _("%(unit)s ceased on %(date)s: its figures for %(year)s are reported under %(successors)s.")
     return mark_safe(conditional_escape(message) % {

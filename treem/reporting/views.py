@@ -270,6 +270,14 @@ def _int(value):
         return None
 
 
+def _tracking_plans(user):
+    """The plans whose tracking pages a user may open. They list the reports
+    of the plan's unit and those below it, with contacts: not for the units
+    below the plan's (a commune reads the provincial plan, not who in the
+    province is late). The calendar links to the tracking only through this."""
+    return Plan.objects.select_related("unit").filter(unit_scope(user, ancestors=False))
+
+
 @require_http_methods(["GET", "POST"])
 def plan_calendar(request, plan_pk):
     """A plan's reporting calendar: its lines, and for each the current
@@ -317,6 +325,8 @@ def plan_calendar(request, plan_pk):
     return render(request, "reporting/calendar.html", {
         "plan": plan, "lines": lines, "may_edit": may_edit, "forms": forms,
         "years": years, "year": year,
+        # Links only where they open: plain text for a commune officer.
+        "may_track": _tracking_plans(request.user).filter(pk=plan.pk).exists(),
         "regime": plan.reporting.all(), "period_types": Period.Type.choices,
         "reporter_choices": Schedule.Reporters.choices,
         "unit_agencies": by_name(Agency.objects.filter(unit=plan.unit)) if may_edit else [],
@@ -327,7 +337,7 @@ def plan_calendar(request, plan_pk):
 def schedule_tracking(request, plan_pk, line_pk, period_code):
     """Who has submitted, who is late, who has not started, with contacts
     (for the plan's unit and those above it, not for the units below)."""
-    plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, ancestors=False, pk=plan_pk)
+    plan = get_object_or_404(_tracking_plans(request.user), pk=plan_pk)
     line = get_object_or_404(Schedule.objects.select_related("form", "plan__unit"), plan=plan, pk=line_pk)
     periods = calendar.periods_for(line)
     period = next((p for p in periods if p.code == period_code), None)
