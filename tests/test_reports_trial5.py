@@ -88,12 +88,12 @@ def test_mid_term_review_of_a_unit_with_2025_results_judges_2025(reported, forms
 
 def test_appendix_7_judges_the_rate_not_its_numerator_and_denominator(reported, forms, coordinator,  # noqa: F811
                                                                       commune_officer, bac_kan):
-    """Chỉ tiêu 2: 85 of 80 children against a plan of 90 of 100: the count
-    alone is below its plan, the rate (106,25 % against 90 %) exceeds it."""
+    """Chỉ tiêu 2: 85 of 90 children against a plan of 90 of 100: the count
+    alone is below its plan, the rate (94,4 % against 90 %) exceeds it."""
     y2024 = Period.objects.get(code="2024")
     approved(commune_officer, coordinator, forms["PL7"], y2024,
              {("PL7_CT2", "plan"): "90", ("PL7_CT2_d", "plan"): "100",
-              ("PL7_CT2", "actual"): "85", ("PL7_CT2_d", "actual"): "80",
+              ("PL7_CT2", "actual"): "85", ("PL7_CT2_d", "actual"): "90",
               ("PL7_CT1", "plan"): "1", ("PL7_CT1_d", "plan"): "1",
               ("PL7_CT1", "actual"): "0", ("PL7_CT1_d", "actual"): "1"})
     ws = load_workbook(BytesIO(build_appendices(y2024, bac_kan)))["Phụ lục 7"]
