@@ -3,6 +3,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
+
+from treem.plans.models import Comparator, Direction, SubIndicator, Target
+from treem.plans.summary import format_target
 
 from .conftest import client_for
 from .summary_table import SummaryTable
@@ -75,6 +79,29 @@ def test_national_target_stands_beside_the_provincial_one(table):
     assert table.rows[("3", 1)]["national"] == {2025: "< 9,5‰", 2030: "< 9‰"}
     # Chỉ tiêu 11: national 550/100.000 and 500/100.000, provincial per 1.000
     assert table.rows[("11", 1)]["national"] == {2025: "550/100.000", 2030: "500/100.000"}
+
+
+def test_a_target_to_hold_reads_as_the_plan_words_it(client, coordinator, table, national_plan):
+    # Chỉ tiêu 7: national "Phấn đấu 100% … vào năm 2025 và duy trì 100% đến năm
+    # 2030", stored as "= 100" for 2030; no one writes "= 100%".
+    assert table.rows[("7", 1)]["national"] == {2025: "100%", 2030: "duy trì 100%"}
+    client_for(client, coordinator)
+    url = reverse("plans:detail", args=[national_plan.pk])
+    national = SummaryTable(client.get(url).content.decode())
+    assert national.rows[("7", 1)]["targets"] == {2025: "100%", 2030: "duy trì 100%"}
+    shown = [text for row in national.rows.values() for text in row["targets"].values()]
+    assert not [text for text in shown if text.startswith("=")]
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert SummaryTable(client.get(url).content.decode()).rows[("7", 1)]["targets"][2030] == "maintain 100%"
+
+
+def test_an_eliminate_target_of_zero_is_the_zero():
+    # "Chấm dứt …" with no figure is stored as "= 0" for an eliminate indicator: not "duy trì 0%".
+    sub = SubIndicator(direction=Direction.ELIMINATE)
+    with override("vi"):
+        assert format_target(Target(sub_indicator=sub, year=2025, comparator=Comparator.EQ, value=0), "%") == "0%"
+        held = SubIndicator(direction=Direction.DECREASE)  # "… xuống 5% vào năm 2025 và duy trì đến năm 2030"
+        assert format_target(Target(sub_indicator=held, year=2030, comparator=Comparator.EQ, value=5), "%") == "duy trì 5%"
 
 
 def test_lead_agency_column(table):

@@ -281,3 +281,26 @@ class TestYearPicker:
         assert self._picker(page)[1] == [min(max(django_timezone.localdate().year, 2026), 2030)]
         page = c.get(url, {"year": "2028"}).content.decode()
         assert self._picker(page) == ([2026, 2027, 2028, 2029, 2030], [2028]) and "15/11/2028" in page
+
+
+def test_whether_a_line_asks_for_a_period_agrees_with_its_periods(coordinator, successor_coordinator, bac_kan_plan,
+                                                                    pl6):
+    # The deadline of a submission is found without a query per line
+    # (asks_for); it must say what periods_for lists, for a plan of a
+    # province that ceased (Bắc Kạn, 2024) and one of the new structure.
+    new_plan = Plan.objects.create(unit=successor_coordinator.unit, number="1/KH-UBND", title="Kế hoạch",
+                                   issuer="Ủy ban nhân dân tỉnh Thái Nguyên", period_start=2025, period_end=2030)
+    lines = []
+    for plan, user in ((bac_kan_plan, coordinator), (new_plan, successor_coordinator)):
+        for period_type in (Period.Type.ANNUAL, Period.Type.SEMI_ANNUAL):
+            lines += calendar.add_schedule(user, plan, [pl6], period_type, Schedule.Reporters.COMMUNES, 15, 12)
+        lines += calendar.add_schedule(user, plan, [pl6], Period.Type.ONE_OFF, Schedule.Reporters.COMMUNES, 31, 12,
+                                       year=2025)
+    periods = list(Period.objects.all())
+    assert len(periods) > 10
+    asked = 0
+    for line in lines:
+        listed = set(calendar.periods_for(line))
+        assert {p for p in periods if calendar.asks_for(line, p)} == listed, (line.plan, line.period_type)
+        asked += len(listed)
+    assert asked > 0

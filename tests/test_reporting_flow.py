@@ -316,7 +316,8 @@ def test_a_returned_report_refused_again_keeps_the_new_figures_as_a_draft(commun
     submission = submitted_pl6(commune_officer, pl6, y2023, {("PL6_II", "total"): "10"})
     actions.return_submission(coordinator, submission, "Thiếu số trẻ em nam")
     with pytest.raises(actions.ReportingError):
-        actions.save_and_submit(commune_officer, submission, {("PL6_II_1", "total"): "12"})  # above its total
+        actions.save_and_submit(commune_officer, pl6, submission.unit, y2023, None,
+                                {("PL6_II_1", "total"): "12"})  # above its total
     submission.refresh_from_db()
     assert submission.status == "draft" and submission.submitted_at is not None
     assert actions.stored_values(submission)[("PL6_II_1", "total")] == 12

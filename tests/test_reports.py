@@ -351,6 +351,22 @@ def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan
     assert ws["A4"].value.startswith("(Kèm theo Báo cáo số 7/BC-UBND ngày ")
 
 
+def test_the_official_files_are_in_vietnamese_whatever_the_pages_language(client, reported, coordinator, y2023,  # noqa: F811
+                                                                          bac_kan, bac_kan_plan):
+    client_for(client, coordinator)
+    files = {}
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        docx = client.get(reverse("reports:docx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": "15/12/2023"})
+        xlsx = client.get(reverse("reports:xlsx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": "15/12/2023"})
+        doc, book = Document(BytesIO(docx.content)), load_workbook(BytesIO(xlsx.content))
+        texts = [p.text for p in doc.paragraphs] + [c for t in doc.tables for row in table_texts(t) for c in row]
+        files[language] = (texts,
+                           [[c.value for row in ws.iter_rows() for c in row] for ws in book.worksheets])
+    assert files["en"] == files["vi"]
+    assert "BÁO CÁO" in files["en"][0]
+
+
 def test_outsider_and_units_outside_the_plan_get_404(client, reported, outsider, system_admin, y2023,  # noqa: F811
                                                      bac_kan, bac_kan_plan):
     client_for(client, outsider)

@@ -7,15 +7,24 @@ from django.utils.translation import gettext as _
 
 from treem.core.numbers import format_number
 
-from .models import Comparator, Scope, SubIndicator
+from .models import Comparator, Direction, Scope, SubIndicator
 
 COMPARATOR_SIGNS = {"<": "<", "<=": "≤", "=": "=", ">=": "≥", ">": ">", "": ""}
 
 
 def format_target(target, suffix):
-    """'< 5‰', '16,5', '2%–3%', '< 5% (nông thôn)' from a stored target."""
+    """'< 5‰', '16,5', '2%–3%', '< 5% (nông thôn)', 'duy trì 100%' from a stored target."""
     if target.comparator == Comparator.RANGE:
         text = f"{format_number(target.value)}{suffix}–{format_number(target.value_max)}{suffix}"
+    elif target.comparator == Comparator.EQ:
+        # "=" is how a plan's "duy trì 100% đến năm 2030" (hold the figure) is
+        # stored: say it in the plan's words, not with a sign no one writes. An
+        # "eliminate" indicator's "= 0" (no figure written) is just the zero.
+        figure = f"{format_number(target.value)}{suffix}"
+        if target.sub_indicator.direction == Direction.ELIMINATE:
+            text = figure
+        else:
+            text = f"{Direction.MAINTAIN.label} {figure}"
     else:
         sign = COMPARATOR_SIGNS[target.comparator]
         text = f"{sign} {format_number(target.value)}{suffix}".strip()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,25 +115,31 @@ def stored_comments(submission):
             for v in DataValue.objects.filter(submission=submission).exclude(comment="").select_related("element", "option")}
 
 
+def _periods_before(period):
+    return Period.objects.filter(type=period.type, end__lt=period.start).order_by("-end")
+
+
 def previous_period(period):
     """The period of the same type just before `period`, or None. Kept on
     the instance: a page asks it several times, and a batch of workbooks of
     one period once per file."""
     if not hasattr(period, "_previous_period"):
-        period._previous_period = Period.objects.filter(type=period.type, end__lt=period.start).order_by(
-            "-end").first()
+        period._previous_period = _periods_before(period).first()
     return period._previous_period
 
 
 def previous_values(form, unit, period, agency=None, rows=None):
     """Last period's values of the same unit (and agency) for the form's elements."""
-    before = previous_period(period)
-    if before is None:
-        return {}
+    if hasattr(period, "_previous_period"):  # already looked up: a page, a batch of workbooks
+        if period._previous_period is None:
+            return {}
+        before = period._previous_period.pk
+    else:  # within the one query: a submission needs the figures, not the period
+        before = Subquery(_periods_before(period).values("pk")[:1])
     codes = structure(rows if rows is not None else form_rows(form)).codes_by_id
     # All of the unit's figures of that period (one form's worth or a few),
     # kept here: cheaper than asking the database for a hundred elements by id.
-    found = DataValue.objects.filter(unit=unit, period=before, agency=agency, value__isnull=False).values_list(
+    found = DataValue.objects.filter(unit=unit, period_id=before, agency=agency, value__isnull=False).values_list(
         "element_id", "option__code", "value")
     return {(codes[e], o): v for e, o, v in found if e in codes}
 
@@ -154,6 +160,11 @@ def reporting_refusal(unit, period, today=None):
     if unit.valid_from and unit.valid_from > period.end:
         return _("%(unit)s did not exist yet in the period “%(period)s”.") % {"unit": unit, "period": period}
     return None
+
+
+def find_submission(form, unit, period, agency=None):
+    """The unit's (or `agency`'s) submission of a form for a period, or None."""
+    return Submission.objects.filter(form=form, unit=unit, period=period, agency=agency).first()
 
 
 @transaction.atomic
@@ -211,6 +222,16 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     return problems
 
 
+@transaction.atomic
+def save_report_values(user, form, unit, period, agency, values, comments=None, expected=None):
+    """save_values for the web form, whose report may not exist yet: the
+    first save creates it, in the same transaction. Returns (submission,
+    problems)."""
+    submission, _created = lock_or_open(user, form, unit, period, agency)
+    problems, _comments = _save_locked(user, submission, values, comments, expected)
+    return submission, problems
+
+
 def _lock_editable(user, submission):
     submission = _lock(submission)
     _check_editable(user, submission)
@@ -232,10 +253,12 @@ def save_locked_values(user, submission, values, comments=None, expected=None, r
     return _save_locked(user, submission, values, comments, expected, rows)[0]
 
 
-def _save_locked(user, submission, values, comments=None, expected=None, rows=None, save_submission=True):
+def _save_locked(user, submission, values, comments=None, expected=None, rows=None, save_submission=True,
+                 previous=None):
     """save_values on a submission already locked and checked. Returns the
     problems of the whole form after saving, and its comments then. With
-    save_submission=False the caller saves the submission's status and time."""
+    save_submission=False the caller saves the submission's status and time.
+    `previous` (previous_values) may be read before the lock is taken."""
     comments = comments or {}
     rows = structure(rows if rows is not None else form_rows(submission.form))
     unreadable = _unreadable(submission.form, values, rows)
@@ -316,8 +339,9 @@ def _save_locked(user, submission, values, comments=None, expected=None, rows=No
             submission.save(update_fields=["status", "updated_at"])
         audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
               version=submission.version, form=submission.form.code, period=submission.period.code)
-    problems = validate_form_values(submission.form, final, rows=rows, previous=previous_values(
-        submission.form, submission.unit, submission.period, submission.agency, rows=rows))
+    if previous is None:
+        previous = previous_values(submission.form, submission.unit, submission.period, submission.agency, rows=rows)
+    problems = validate_form_values(submission.form, final, rows=rows, previous=previous)
     final_comments = {key: v.comment for key, v in existing.items() if v.comment}  # updated in place above
     final_comments.update({key: change[3] for key, _k, _r, change in created if change[3]})
     return problems, {key: text for key, text in final_comments.items() if text}
@@ -416,14 +440,19 @@ def submit(user, submission):
     return submission
 
 
-def save_and_submit(user, submission, values, comments=None):
+def save_and_submit(user, form, unit, period, agency, values, comments=None):
     """The web form's "Save and submit": the typed figures are saved, and
-    stay saved as a draft when the submission is refused; the report is
-    submitted if nothing blocks it. One transaction, the form read once:
-    at a deadline, fifty communes press the button together."""
+    stay saved as a draft when the submission is refused; the report
+    (created if need be) is submitted if nothing blocks it. One transaction,
+    the form read once: at a deadline, fifty communes press the button
+    together."""
+    # Last period's figures are read before the report is locked: on SQLite
+    # the lock stops every other writer, so it is held for as little as can be.
+    previous = previous_values(form, unit, period, agency)
     with transaction.atomic():
-        submission = _lock_editable(user, submission)
-        problems, comments_now = _save_locked(user, submission, values, comments, save_submission=False)
+        submission, _created = lock_or_open(user, form, unit, period, agency)
+        problems, comments_now = _save_locked(user, submission, values, comments, save_submission=False,
+                                              previous=previous)
         blocking = _blocking(problems, comments_now)
         if blocking:
             submission.save(update_fields=["status", "updated_at"])  # the figures stay, as a draft

@@ -49,6 +49,21 @@ def periods_for(schedule):
     return list(qs.order_by("start"))
 
 
+def asks_for(schedule, period):
+    """Whether `period` is among periods_for(schedule), without a query."""
+    plan, unit = schedule.plan, schedule.plan.unit
+    if period.type != schedule.period_type:
+        return False
+    if schedule.period_type == Period.Type.ONE_OFF:
+        if not (schedule.deadline_year and period.end.year == schedule.deadline_year):
+            return False
+    elif not (plan.period_start <= period.start.year and period.end.year <= plan.period_end) or (
+            schedule.period_type == Period.Type.SEMI_ANNUAL and period.start.month != 1):
+        return False
+    return (not unit.valid_to or period.end <= unit.valid_to) and (
+        not unit.valid_from or period.end >= unit.valid_from)
+
+
 def deadline(schedule, period):
     """The day the reports for `period` are due: the schedule's day and month
     in the year the period ends (a one-off report: in its own year)."""
@@ -258,7 +273,7 @@ def deadline_for(form, unit, period, agency=None):
         lines = lines.filter(reporters=Schedule.Reporters.AGENCIES, plan__unit=unit, agencies=agency)
     else:
         lines = lines.filter(reporters=unit.level, plan__unit_id__in=unit.ancestor_ids())
-    dates = [deadline(s, period) for s in lines if period in periods_for(s)]
+    dates = [deadline(s, period) for s in lines if asks_for(s, period)]
     return min(dates) if dates else None
 
 

@@ -122,9 +122,9 @@ def _posted(request, prefix):
     return out
 
 
-def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
-    """The form (its newest version), the unit the user may see, the period,
-    and the unit's (or `agency`'s) submission if it has one; 404 for anything else."""
+def form_unit_period(user, form_code, period_code, unit_pk):
+    """The form (its newest version), the unit the user may see, and the
+    period; 404 for anything else."""
     if getattr(user, "unit_id", None) is not None and user.unit_id == unit_pk:
         unit = user.unit  # one's own unit needs no scope query: most requests are an officer's own report
     else:
@@ -132,8 +132,7 @@ def form_unit_period(user, form_code, period_code, unit_pk, agency=None):
     form = current_form(form_code)
     if form is None:
         raise Http404
-    period = get_object_or_404(Period, code=period_code)
-    return form, unit, period, Submission.objects.filter(form=form, unit=unit, period=period, agency=agency).first()
+    return form, unit, get_object_or_404(Period, code=period_code)
 
 
 def agency_of(unit_pk, agency_pk):
@@ -151,7 +150,7 @@ def _entry_url(name, form, period, unit, agency):
 def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     user = request.user
     agency = agency_of(unit_pk, agency_pk)
-    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk, agency)
+    form, unit, period = form_unit_period(user, form_code, period_code, unit_pk)
     may_report = actions.may_report(user, unit, agency)
     here = _entry_url("entry", form, period, unit, agency)
     posted, error_problems = None, None
@@ -160,38 +159,30 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         action = request.POST.get("action")
         try:
             if action in ("save", "submit"):
-                if submission is None:
-                    submission = actions.open_submission(user, form, unit, period, agency)
+                # The report is created, if need be, in the transaction that saves it.
                 posted = _posted(request, "v:")
                 if action == "submit":
-                    actions.save_and_submit(user, submission, posted, _posted(request, "c:"))
+                    actions.save_and_submit(user, form, unit, period, agency, posted, _posted(request, "c:"))
                     messages.success(request, _("The report was submitted to the level above."))
                     due = calendar.deadline_for(form, unit, period, agency)
                     if due and timezone.localdate() > due:
                         messages.warning(request, _("It was due on %(date)s: it counts as late in the calendar.")
                                          % {"date": due.strftime("%d/%m/%Y")})
                 else:
-                    actions.save_values(user, submission, posted, _posted(request, "c:"))
+                    actions.save_report_values(user, form, unit, period, agency, posted, _posted(request, "c:"))
                     messages.success(request, _("Saved."))
             elif action == "from_agencies" and agency is None:
-                if submission is None:
-                    submission = actions.open_submission(user, form, unit, period)
+                submission = actions.find_submission(form, unit, period) or actions.open_submission(
+                    user, form, unit, period)
                 filled = actions.fill_from_agencies(user, submission)
                 messages.success(request, ngettext(
                     "%(n)s empty cell was filled with the agencies' figures.",
                     "%(n)s empty cells were filled with the agencies' figures.", filled) % {"n": filled})
-            elif submission is None:
-                raise Http404
-            elif action == "approve":
-                actions.approve(user, submission)
-                messages.success(request, _("The report was approved."))
-            elif action == "return":
-                actions.return_submission(user, submission, request.POST.get("return_comment", ""))
-                messages.success(request, _("The report was returned with your comment."))
-            elif action == "reopen":
-                actions.reopen_after_approval(user, submission, request.POST.get("reason", ""))
-                messages.success(request, _("The report was reopened as version %(version)s.")
-                                 % {"version": submission.version + 1})
+            elif action in ("approve", "return", "reopen"):
+                submission = actions.find_submission(form, unit, period, agency)
+                if submission is None:
+                    raise Http404
+                _decide(request, submission, action)
             else:
                 raise Http404
             return redirect(here)
@@ -200,9 +191,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         except actions.ReportingError as e:
             messages.error(request, e.message)
             error_problems = e.problems
-            if submission is not None:
-                submission.refresh_from_db()
 
+    submission = actions.find_submission(form, unit, period, agency)  # as stored now, after a refusal too
     rows = form_rows(form)
     stored = actions.stored_values(submission) if submission else {}
     comments = actions.stored_comments(submission) if submission else {}
@@ -253,6 +243,21 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         .select_related("data_value__element", "data_value__option", "user").order_by("-at", "-pk")[:200]
         if submission else [],
     }, status=200)
+
+
+def _decide(request, submission, action):
+    """The level above approves or returns a report; an approved one is reopened."""
+    user = request.user
+    if action == "approve":
+        actions.approve(user, submission)
+        messages.success(request, _("The report was approved."))
+    elif action == "return":
+        actions.return_submission(user, submission, request.POST.get("return_comment", ""))
+        messages.success(request, _("The report was returned with your comment."))
+    else:
+        actions.reopen_after_approval(user, submission, request.POST.get("reason", ""))
+        messages.success(request, _("The report was reopened as version %(version)s.")
+                         % {"version": submission.version + 1})
 
 
 def _latest_forms():
@@ -359,15 +364,15 @@ def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
     the whole form and the computed totals, or why nothing was saved."""
     user = request.user
     agency = agency_of(unit_pk, agency_pk)
-    form, unit, period, submission = form_unit_period(user, form_code, period_code, unit_pk, agency)
+    form, unit, period = form_unit_period(user, form_code, period_code, unit_pk)
     try:
-        if submission is None:
-            submission = actions.open_submission(user, form, unit, period, agency)
-        problems = actions.save_values(user, submission, _posted(request, "v:"), _posted(request, "c:"),
-                                       expected=_posted(request, "o:"))
+        submission, problems = actions.save_report_values(
+            user, form, unit, period, agency, _posted(request, "v:"), _posted(request, "c:"),
+            expected=_posted(request, "o:"))
     except actions.ReportingError as e:
         return JsonResponse({"ok": False, "message": e.message, "problems": _problems_json(e.problems),
-                             "values": _values_json(submission)}, status=409 if any(
+                             "values": _values_json(actions.find_submission(form, unit, period, agency))},
+                            status=409 if any(
             p.kind == "conflict" for p in e.problems) else 400)
     return JsonResponse({
         "ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"), "status": submission.status,

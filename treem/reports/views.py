@@ -3,7 +3,7 @@ from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -150,6 +150,7 @@ def _file_name(kind, unit, period, extension):
     return f"{kind} - {unit.name} - {period_phrase(period)}.{extension}"
 
 
+@translation.override("vi")  # the official documents are in Vietnamese, whatever the page's language
 def download_report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     options = _options(request)
@@ -165,6 +166,7 @@ def download_report(request, plan_pk, unit_pk, period_code):
     return _attachment(body, DOCX, name)
 
 
+@translation.override("vi")
 def download_appendices(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     options = _options(request)

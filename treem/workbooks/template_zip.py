@@ -14,7 +14,7 @@ from django.db.models import Q
 from treem.accounts.access import unit_scope
 from treem.core.search import fold
 from treem.reporting import actions
-from treem.reporting.calendar import expected_units, periods_for
+from treem.reporting.calendar import asks_for, expected_units
 from treem.reporting.models import DataElement, DataValue, Schedule
 from treem.units.models import Unit
 
@@ -32,7 +32,7 @@ def units_below(user, form, unit, period):
         reporters=Schedule.Reporters.AGENCIES).select_related("plan__unit")
     found = {}
     for line in lines:
-        if period in periods_for(line):
+        if asks_for(line, period):
             found.update((u.pk, u) for u in expected_units(line, period))
     if not found:
         existing = (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)) & (

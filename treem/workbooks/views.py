@@ -32,7 +32,7 @@ def _page(request, form_code, period_code, unit_pk, agency_pk=None):
     """The form, unit, period and agency (None: the unit's own report) of a
     report page the user may see, as the entry page finds them."""
     agency = agency_of(unit_pk, agency_pk)
-    form, unit, period, _submission = form_unit_period(request.user, form_code, period_code, unit_pk, agency)
+    form, unit, period = form_unit_period(request.user, form_code, period_code, unit_pk)
     return form, unit, period, agency
 
 
