@@ -13,9 +13,9 @@ class AnalyticsConfig(AppConfig):
         from treem.reporting.models import DataValue, Submission
         from treem.units.models import Succession, Unit
 
-        from .results import reported_data_changed
+        from .sums import reported_data_changed
 
-        # The cached roll-ups (results._cached_below_sums) also carry a
+        # The cached roll-ups (sums.cached_below_sums) also carry a
         # fingerprint of the approved reports, which every approval, return
         # or reopening changes; these catch what saves no report: a value
         # changed directly, a report deleted, a unit moved or merged.

@@ -8,7 +8,7 @@ the appendices agree with the report's indicator table. Read-only."""
 
 from dataclasses import dataclass, field
 
-from treem.analytics.results import rollup_through
+from treem.analytics.sums import rollup_through
 from treem.reporting.actions import stored_values
 from treem.reporting.models import Period, Submission
 from treem.reporting.rollup import own_rates
