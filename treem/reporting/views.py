@@ -237,7 +237,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
                             "Submit it to the level above all the same?") if agency is None else "",
         },
-        "previous_period": actions.previous_period(period),
+        # Named only when the unit reported figures for it: a label over empty cells misleads.
+        "previous_period": actions.previous_period(period) if previous else None,
         "events": submission.events.select_related("user") if submission else [],
         "changes": DataValueChange.objects.filter(data_value__submission=submission)
         .select_related("data_value__element", "data_value__option", "user").order_by("-at", "-pk")[:200]
