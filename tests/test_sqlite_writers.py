@@ -31,11 +31,10 @@ def _write(db, value, end="commit"):
         db.close()
 
 
-@pytest.fixture(autouse=True)
-def own_databases(django_db_blocker):
-    # These tests open their own database files, not the test database.
-    with django_db_blocker.unblock():
-        yield
+# These tests open database files of their own; the mark lets them, and
+# runs them with the other database tests, before the browser tests'
+# event loop (which Django's connections refuse to run beside).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
