@@ -58,7 +58,9 @@ def test_a_colleagues_change_is_not_overwritten(client, commune_officer, pl6, y2
     assert response.status_code == 409
     data = response.json()
     assert not data["ok"] and "người khác" in data["message"]
-    assert data["problems"][0]["kind"] == "conflict" and "900" in data["problems"][0]["message"]
+    assert data["problems"][0]["kind"] == "conflict"
+    # Named as every other check names a cell: its row and its column.
+    assert data["problems"][0]["message"] == "Dòng I.1 “Số trẻ em dưới 16 tuổi” (tổng số): vừa được sửa thành “900”."
     assert data["values"]["PL6_I_1:total"] == "900"
     # Nothing of that save was written, not even the cell nobody else touched.
     assert stored(commune, "PL6_I_1") == 900 and stored(commune, "PL6_I_2") is None

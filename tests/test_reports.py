@@ -261,6 +261,11 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
     rows = table_texts(table)
     assert rows[0] == ["TT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm 2023", "Thực hiện năm 2023", "Đánh giá"]
     by_name = {r[1]: r for r in rows[1:]}
+    # Objectives are numbered I, II… and the indicators 1 to 24 in the same column, each number once.
+    objectives = [r[0] for r in rows[1:] if r[1].startswith("Mục tiêu ")]
+    assert objectives == ["I", "II", "III", "IV"][:len(objectives)] and len(objectives) >= 2
+    numbers = [r[0] for r in rows[1:] if r[0] and not r[1].startswith("Mục tiêu ")]
+    assert numbers == [str(n) for n in range(1, 25)]
     judged_text = {MET: "Đạt", EXCEEDED: "Vượt", NOT_MET: "Không đạt"}
     for r in with_actual:
         line = by_name[r.name]

@@ -76,7 +76,7 @@ def test_each_unit_below_shows_its_own_target_and_the_page_says_so(client, sourc
     rule = page.split('<p class="muted ranking-rule">')[1].split("</p>")[0]
     assert "Ranked by result, highest first" in rule
     assert ("Each unit is judged against its own target for 2023: the year's plan in its Appendix 7 report "
-            "(its own report, or added up from its communes' reports); a unit without one has no target "
+            "(its own report, or added up from the reports below it); a unit without one has no target "
             "for the year.") in " ".join(rule.split()).replace("&#x27;", "'")
 
 

@@ -360,8 +360,16 @@ def indicator_results(plan, unit, year, only=None):
             for sub in subs for scope in _scopes(sub)]
 
 
+def _alive_at_end(year):
+    """Units that existed on 31/12 of `year`: those that owe its annual
+    report (a commune merged on 01/07/2025 reports 2025 under the new one)."""
+    end = date(year, 12, 31)
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=end))
+
+
 def units_below(unit, year):
-    """The units right below `unit` that existed in `year`, by code."""
+    """The units right below `unit` that existed in `year`, by code: a
+    district merged in 2025 keeps the figures entered for it that year."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     return list(unit.children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
@@ -396,15 +404,13 @@ def unit_comparison(plan, unit, year, sub_indicator, children=None):
 
 
 def completeness(unit, year, forms=None):
-    """How many communes under `unit` that existed in `year` have an approved
+    """How many communes under `unit` that owe the report of `year` have an approved
     report of the results form (Appendix 7 unless `forms` says otherwise):
     (reported, expected), overall and {child id: (reported, expected)} for
     the units right below. Two queries."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
     forms = forms if forms is not None else list(Form.objects.filter(code="PL7", is_active=True))
     communes = list(Unit.objects.filter(path__startswith=unit.path, level=Unit.Level.COMMUNE)
-                    .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).values_list("pk", "path"))
+                    .filter(_alive_at_end(year)).values_list("pk", "path"))
     reported = set(Submission.objects.filter(form__in=forms, period__code=str(year), status=Submission.Status.APPROVED,
                                              unit__path__startswith=unit.path, unit__level=Unit.Level.COMMUNE)
                    .values_list("unit_id", flat=True))

@@ -212,6 +212,15 @@ def _own_not_approved(unit, year):
             .exclude(status=Submission.Status.APPROVED).select_related("form", "period").first())
 
 
+def _openable(user, units):
+    """Those of `units` whose pages `user` may open. A commune officer on the
+    district's page finds their own commune among the district's, not the
+    neighbours' figures (a commune's rate of abused children may name a child)."""
+    ids = set(Unit.objects.filter(unit_scope(user, field=""), pk__in=[u.pk for u in units])
+              .values_list("pk", flat=True))
+    return [u for u in units if u.pk in ids]
+
+
 def overview(request, plan_pk, unit_pk, year):
     plan, unit = _plan_and_unit(request, plan_pk, unit_pk, year)
     public = None
@@ -232,7 +241,7 @@ def overview(request, plan_pk, unit_pk, year):
     counts = status_counts(results)
     trajectories = trajectory_counts(results)
     reported, expected = completeness(unit, year)[0]
-    children = units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []
+    children = _openable(request.user, units_below(unit, year)) if unit.level != Unit.Level.COMMUNE else []
     return render(request, "analytics/overview.html", {
         **page, "groups": by_objective(results), "result_count": len(results),
         "indicator_count": _indicator_count(results),
@@ -250,9 +259,15 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
     page = {"plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
             "sub": sub, "indicator": sub.indicator}
     results = _labelled(indicator_results(plan, unit, year, only=[sub.pk]))
-    comparison = {}
+    comparison, hidden_below = {}, 0
     if unit.level != Unit.Level.COMMUNE:
-        comparison = {scope: _labelled(rows) for scope, rows in unit_comparison(plan, unit, year, sub).items()}
+        below = units_below(unit, year)
+        children = _openable(request.user, below)
+        hidden_below = len(below) - len(children)
+        # Ranked among all the units below (a commune learns its place), shown for those the user may open.
+        shown = {u.pk for u in children}
+        comparison = {scope: [r for r in _labelled(rows) if r.unit.pk in shown]
+                      for scope, rows in unit_comparison(plan, unit, year, sub).items()}
     (reported, expected), by_child = completeness(unit, year)
     for rows in comparison.values():
         for r in rows:
@@ -268,7 +283,7 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
         # As on the overview: where the year's figures are, no empty result, chart or entry form.
         return render(request, "analytics/indicator.html", {**page, "ceased": ceased, "only_note": True})
     return render(request, "analytics/indicator.html", {
-        **page, "sections": sections, "ceased": ceased,
+        **page, "sections": sections, "ceased": ceased, "hidden_below": hidden_below,
         "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
         "can_enter": can_edit_unit(request.user, unit),
     })

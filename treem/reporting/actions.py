@@ -25,7 +25,7 @@ from .models import (
     SubmissionEvent,
 )
 from .rollup import rollup_agencies
-from .validation import ERROR, Problem, form_rows, parse_cell, parse_values, structure, validate_form_values
+from .validation import ERROR, Problem, cell_name, form_rows, parse_cell, parse_values, structure, validate_form_values
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
@@ -365,13 +365,15 @@ def _conflicts(rows, current, values, expected):
     for key, seen in expected.items():
         if key not in values or key[0] not in cells:
             continue
-        row, element, _options = cells[key[0]]
+        row, element, options = cells[key[0]]
         if _same(element, values[key], current.get(key)):
             continue  # the colleague's figure is the one being saved: nothing is overwritten
         now = _text(element, current.get(key))
         if not _same(element, seen, current.get(key)):
-            problems.append(Problem(ERROR, row, key[1], _("Row “%(label)s”: changed meanwhile to “%(value)s”.") % {
-                "label": row.label, "value": now or "—"}, kind="conflict"))
+            # Named as every other check names a cell: row, and column where the row has several.
+            where = cell_name(row, (options or {}).get(key[1]))
+            problems.append(Problem(ERROR, row, key[1], _("%(where)s: changed meanwhile to “%(value)s”.") % {
+                "where": where, "value": now or "—"}, kind="conflict"))
     return problems
 
 

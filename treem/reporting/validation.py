@@ -149,7 +149,7 @@ def _display_ref(row, by_pk):
     return number
 
 
-def _where(row, option=None):
+def cell_name(row, option=None):
     """ "Dòng 1.1 'Trẻ em mồ côi…'" and, for a column other than the only one, its name."""
     ref = getattr(row, "display_ref", row.number)
     if ref:
@@ -211,7 +211,7 @@ def validate_form_values(form, values, previous=None, rows=None):
         row, element, options = found
         option = options.get(option_code) if options is not None else None
         def where(row=row, option=option):  # worded only when a problem is found
-            return _where(row, option)
+            return cell_name(row, option)
         try:
             value = parse_cell(element, raw)
         except ValueError:
@@ -256,7 +256,7 @@ def validate_form_values(form, values, previous=None, rows=None):
             if len(given) == len(parts) and added != total or added > total:
                 plus = _("plus")
                 problems.append(Problem(ERROR, row, option.code, _("%(where)s: %(parts)s differ from %(total)s.") % {
-                    "where": _where(row),
+                    "where": cell_name(row),
                     "parts": f" {plus} ".join(f"{o.label.lower()} ({format_number(v)})" for o, v in given),
                     "total": f"{option.label.lower()} ({format_number(total)})",
                 }, kind="columns"))
@@ -272,7 +272,7 @@ def validate_form_values(form, values, previous=None, rows=None):
                 if value is not None and total is not None and value > total:
                     problems.append(Problem(ERROR, row, option.code, _(
                         "%(where)s: %(value)s is more than the total in row %(parent)s (%(total)s).") % {
-                        "where": _where(row, option), "value": format_number(value),
+                        "where": cell_name(row, option), "value": format_number(value),
                         "parent": parent.display_ref or f"“{parent.label}”",
                         "total": format_number(total)}, kind="sub_item"))
         # A rate's numerator and denominator go together: summed alone, one
@@ -286,7 +286,7 @@ def validate_form_values(form, values, previous=None, rows=None):
                 problems.append(Problem(WARNING, row, option.code, _(
                     "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more; "
                     "please explain in a comment.") % {
-                    "where": _where(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
+                    "where": cell_name(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
 
     problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
     return problems
@@ -306,7 +306,7 @@ def _rate_parts(rows, rate, options, parsed):
             problems.append(Problem(ERROR, row, option.code, _(
                 "%(where)s: %(value)s is more than the denominator in row %(other)s (%(whole)s): the rate would be "
                 "%(rate)s %(unit)s.") % {
-                "where": _where(row, rows.options_of[row.pk].get(option.code)), "value": format_number(num),
+                "where": cell_name(row, rows.options_of[row.pk].get(option.code)), "value": format_number(num),
                 "other": other.display_ref or f"“{other.label}”", "whole": format_number(den),
                 "rate": format_number(round(num * (rate.factor or 100) / den, 1)),
                 "unit": rate.unit_label.strip() or "%"}, kind="rate_part"))
@@ -317,7 +317,7 @@ def _rate_parts(rows, rate, options, parsed):
             continue  # none to count among none: nothing to rate
         given, missing = (parts[0], parts[1]) if den is None or den == 0 else (parts[1], parts[0])
         row = rows.cells[missing][0]
-        where = _where(row, rows.options_of[row.pk].get(option.code))
+        where = cell_name(row, rows.options_of[row.pk].get(option.code))
         if den == 0:
             message = _("%(where)s: the denominator is 0 while the numerator is %(value)s.") % {
                 "where": where, "value": format_number(num)}

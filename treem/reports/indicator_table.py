@@ -43,14 +43,23 @@ def actual_text(value, suffix=""):
     return f"{format_number(rounded(value))}{suffix or ''}" if value is not None else ""
 
 
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _objective_number(number):
+    """An objective is numbered I, II… in the column where the indicators
+    count 1 to 24, so "1" is never both an objective and an indicator."""
+    return _ROMAN[int(number) - 1] if str(number).isdigit() and 0 < int(number) <= len(_ROMAN) else number
+
+
 def _rows(results, line):
     """Rows in the plan's order, a heading row before each objective, the
     indicator's number on its first sub-indicator only."""
     rows, objective, indicator = [], None, None
     for r in results:
         if r.objective is not None and r.objective.pk != objective:
-            rows.append(Row(r.objective.number, f"Mục tiêu {r.objective.number}: {r.objective.title}",
-                            heading=True))
+            rows.append(Row(_objective_number(r.objective.number),
+                            f"Mục tiêu {r.objective.number}: {r.objective.title}", heading=True))
         objective = r.objective.pk if r.objective is not None else None
         row = line(r)
         row.number = r.indicator_number if r.indicator.pk != indicator else ""

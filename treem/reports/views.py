@@ -119,6 +119,9 @@ def report(request, plan_pk, unit_pk, period_code):
         "is_review": period.code.endswith("MTR"), "today": timezone.localdate(),
         "recipients": "\n".join(default_recipients(unit)),
         "periods": _periods(plan), "units": _units(request, plan),
+        # The forms are linked to those who may open them: a commune officer
+        # reads the district's report, not the district's own entry pages.
+        "entries_open": Unit.objects.filter(unit_scope(request.user, field="", ancestors=False), pk=unit.pk).exists(),
     })
 
 
