@@ -86,7 +86,8 @@ def test_birth_registration_rate_is_recomputed_from_summed_parts(sources, coordi
     assert all(x.actual is None and x.rank is None for x in ranked[2:])
 
 
-def test_own_report_first_percentages_never_added_and_scopes_matched(sources, coordinator, bac_kan, bac_kan_plan):
+def test_own_report_first_percentages_never_added_and_scopes_matched(client, sources, coordinator, bac_kan,
+                                                                    bac_kan_plan):
     a, b = two_communes_in_two_districts(bac_kan)
     approved_pl7(coordinator, a, 2023, {("PL7_CT8", "actual"): "3", ("PL7_CT9", "actual"): "12",
                                         ("PL7_CT3", "actual"): "4", ("PL7_CT3", "plan"): "5"})
@@ -102,6 +103,13 @@ def test_own_report_first_percentages_never_added_and_scopes_matched(sources, co
     at_province = indicator_results(bac_kan_plan, bac_kan, 2023)
     assert result_for(at_province, obesity, "rural").actual is None
     assert result_for(at_province, neonatal).judgement == NO_DATA
+    # …and the province's page says so, and where its figure must come from; the commune's has its figure.
+    assert result_for(at_province, neonatal).typed_rate and not result_for(at_a, neonatal).typed_rate
+    client_for(client, coordinator)
+    page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2023, neonatal.pk]))
+    assert "không cộng được" in page.content.decode()
+    page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, a.pk, 2023, neonatal.pk]))
+    assert "không cộng được" not in page.content.decode()
 
 
 def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coordinator, bac_kan, bac_kan_plan):

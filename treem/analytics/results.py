@@ -109,6 +109,7 @@ class SubIndicatorResult:
     entered: IndicatorValue | None = None
     unit: object = None  # set by unit_comparison: the unit below
     rank: int | None = None  # set by unit_comparison: 1 = best
+    typed_rate: bool = False  # above a commune, no figure: the rate is typed below and cannot be added up
 
     @property
     def trajectory(self):
@@ -356,8 +357,15 @@ def indicator_results(plan, unit, year, only=None):
     years = _years_needed(plan, subs, year)
     values = _load_values(unit, years, mapped.values(), subs)
     # The baseline's year is named only when it is not the year before the plan.
-    return [_result(sub, scope, year, years, values, mapped.get((sub.pk, scope)), plan.period_start - 1)
-            for sub in subs for scope in _scopes(sub)]
+    results = [_result(sub, scope, year, years, values, mapped.get((sub.pk, scope)), plan.period_start - 1)
+               for sub in subs for scope in _scopes(sub)]
+    if unit.level != Unit.Level.COMMUNE:
+        for r in results:
+            element = values.elements.get(r.source.element_code) if r.source else None
+            # A mortality rate in ‰ typed by each commune, with no numerator
+            # and denominator: the page says where the unit's figure must come from.
+            r.typed_rate = r.actual is None and element is not None and not element.is_rate and not summable(element)
+    return results
 
 
 def _alive_at_end(year):
