@@ -104,6 +104,8 @@ def _placeholders(values):
 
 
 def _query(sql, params, **lists):
+    if not all(lists.values()):
+        return []  # "IN ()" matches nothing, and PostgreSQL refuses to parse it
     plus = "+" if connection.vendor == "sqlite" else ""
     with connection.cursor() as cursor:
         cursor.execute(sql.format(plus=plus, **{k: _placeholders(v) for k, v in lists.items()}), params)
