@@ -13,7 +13,7 @@ from django.utils import timezone as django_timezone
 from treem.core.models import AuditEntry
 from treem.plans.models import Plan, ReportingRequirement
 from treem.reporting import actions, calendar
-from treem.reporting.models import Period, Schedule, SubmissionEvent
+from treem.reporting.models import Period, Schedule, Submission, SubmissionEvent
 from treem.units.models import Unit
 
 from .conftest import client_for, make_user, unit
@@ -167,6 +167,29 @@ def test_late_submission_is_told_and_deadline_found_for_the_commune(annual_pl6, 
         "action": "submit", "v:PL6_1:total": "10", "v:PL6_1:male": "6", "v:PL6_1:female": "4"}, follow=True)
     text = response.content.decode()
     assert "15/12/2023" in text and "muộn" in text
+
+
+def test_the_entry_page_gives_the_deadline_and_says_who_is_overdue_or_late(annual_pl6, pl6, y2023, commune_officer,
+                                                                          coordinator, client):
+    url = reverse("reporting:entry", args=["PL6", "2023", commune_officer.unit.pk])
+    officer = client_for(client, commune_officer)
+    assert _deadline(officer.get(url)) == "15/12/2023 · quá hạn: chưa gửi"
+    officer.post(url, {"action": "save", "v:PL6_1:total": "10", "v:PL6_1:male": "6", "v:PL6_1:female": "4"})
+    assert "quá hạn: chưa gửi" in officer.get(url).content.decode()  # a draft is not a report sent
+    officer.post(url, {"action": "submit"})
+    sent = Submission.objects.get(unit=commune_officer.unit, period=y2023).submitted_at
+    # The reviewer sees it came late, as the calendar counts it, not only the officer's passing message.
+    assert _deadline(client_for(client, coordinator).get(url)) == (f"15/12/2023 · gửi ngày {django_timezone.localtime(sent):%d/%m/%Y}: "
+                        "tính là nộp muộn trong lịch báo cáo")
+    # A unit no calendar asks for this form has no deadline to show.
+    district = reverse("reporting:entry", args=["PL6", "2023", commune_officer.unit.parent_id])
+    assert _deadline(client_for(client, coordinator).get(district)) is None
+
+
+def _deadline(response):
+    """The text of the page's deadline, or None when it gives none."""
+    found = re.search(r'<dd id="deadline">(.*?)</dd>', response.content.decode(), re.S)
+    return found and " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
 
 
 class TestPages:

@@ -28,7 +28,15 @@ class AuditEntry(models.Model):
 
 def audit(user, action, obj=None, unit=None, **detail):
     """Write one audit row; call it inside the transaction of the change."""
-    return AuditEntry.objects.create(
+    entry = audit_entry(user, action, obj, unit, **detail)
+    entry.save()
+    return entry
+
+
+def audit_entry(user, action, obj=None, unit=None, **detail):
+    """An audit row not yet written, for an action that writes several
+    together (AuditEntry.objects.bulk_create) inside its transaction."""
+    return AuditEntry(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -4,7 +4,7 @@ row naming the acting user. Views and tests call these and nothing else."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from treem.accounts.access import EDITOR_ROLES, can_edit_unit
 from treem.accounts.models import User
 from treem.core.bulk import db_datetime, insert_rows
-from treem.core.models import audit
+from treem.core.models import AuditEntry, audit, audit_entry
 from treem.core.numbers import format_number
 
 from .models import (
@@ -29,6 +29,27 @@ from .validation import ERROR, Problem, cell_name, form_rows, parse_cell, parse_
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
+
+
+class _Log:
+    """The report-history events and audit rows of one action, written at its
+    end in one statement each: at a deadline fifty communes press "submit"
+    together, and each statement of a submission counts."""
+
+    def __init__(self, user):
+        self.user, self.events, self.audits = user, [], []
+
+    def event(self, submission, action):
+        self.events.append(SubmissionEvent(submission=submission, version=submission.version, action=action,
+                                           status=submission.status, user=self.user))
+
+    def audit(self, action, submission, **detail):
+        self.audits.append(audit_entry(self.user, action, submission, unit=submission.unit, **detail))
+
+    def write(self):
+        SubmissionEvent.objects.bulk_create(self.events)
+        AuditEntry.objects.bulk_create(self.audits)
+        self.events, self.audits = [], []
 
 
 class ReportingError(Exception):
@@ -170,37 +191,65 @@ def find_submission(form, unit, period, agency=None):
 @transaction.atomic
 def open_submission(user, form, unit, period, agency=None):
     """The submission of a form for a unit and period, created on first use."""
-    return _open(user, form, unit, period, agency)[0]
+    _check_may_open(user, unit, period, agency)
+    submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
+    if created:
+        log = _Log(user)
+        _record_created(log, submission)
+        log.write()
+    return submission
 
 
-def lock_or_open(user, form, unit, period, agency=None):
+def lock_or_open(user, form, unit, period, agency=None, log=None):
     """Inside the caller's transaction: the submission of a form for a unit
     and period, locked and checked as save_values checks it, or created on
     first use. Returns (submission, created). With `save_locked_values` an
     import saves a whole form with no savepoint and no second lock, which
-    each cost a round trip to PostgreSQL for every one of hundreds of files."""
+    each cost a round trip to PostgreSQL for every one of hundreds of files.
+    A creation is recorded in `log` (_Log), or at once without one."""
+    submission = _locked(user, form, unit, period, agency)
+    if submission is not None:
+        return submission, False
+    _check_may_open(user, unit, period, agency)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(form=form, unit=unit, period=period, agency=agency)
+    except IntegrityError:
+        # A colleague created it meanwhile (PostgreSQL): theirs, locked once they commit.
+        submission = _locked(user, form, unit, period, agency)
+        if submission is None:
+            raise
+        return submission, False
+    own_log = log or _Log(user)
+    _record_created(own_log, submission)
+    if log is None:
+        own_log.write()
+    return submission, True
+
+
+def _locked(user, form, unit, period, agency):
+    """The existing submission, locked and checked as editable by `user`, or None."""
     submission = Submission.objects.select_for_update().filter(form=form, unit=unit, period=period,
                                                                agency=agency).first()
-    if submission is None:
-        return _open(user, form, unit, period, agency)
-    # The caller's objects, not a join to read them again.
-    submission.form, submission.unit, submission.period, submission.agency = form, unit, period, agency
-    _check_editable(user, submission)
-    return submission, False
+    if submission is not None:
+        # The caller's objects, not a join to read them again.
+        submission.form, submission.unit, submission.period, submission.agency = form, unit, period, agency
+        _check_editable(user, submission)
+    return submission
 
 
-def _open(user, form, unit, period, agency):
+def _check_may_open(user, unit, period, agency):
     if not may_report(user, unit, agency):
         raise PermissionDenied
     refusal = reporting_refusal(unit, period)
     if refusal:
         raise ReportingError(refusal)
-    submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
-    if created:
-        SubmissionEvent.objects.create(submission=submission, version=1, action="created", status=S.DRAFT, user=user)
-        audit(user, "reporting.submission_created", submission, unit=unit, form=form.code, period=period.code,
-              agency=agency.name if agency else "")
-    return submission, created
+
+
+def _record_created(log, submission):
+    log.event(submission, "created")
+    log.audit("reporting.submission_created", submission, form=submission.form.code, period=submission.period.code,
+              agency=submission.agency.name if submission.agency else "")
 
 
 @transaction.atomic
@@ -218,7 +267,9 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     reading the form again when many reports of it are saved in a row.
     """
     submission = _lock_editable(user, submission)
-    problems, _comments = _save_locked(user, submission, values, comments, expected, rows)
+    log = _Log(user)
+    problems, _comments = _save_locked(user, submission, values, log, comments, expected, rows)
+    log.write()
     return problems
 
 
@@ -227,8 +278,10 @@ def save_report_values(user, form, unit, period, agency, values, comments=None, 
     """save_values for the web form, whose report may not exist yet: the
     first save creates it, in the same transaction. Returns (submission,
     problems)."""
-    submission, _created = lock_or_open(user, form, unit, period, agency)
-    problems, _comments = _save_locked(user, submission, values, comments, expected)
+    log = _Log(user)
+    submission, created = lock_or_open(user, form, unit, period, agency, log)
+    problems, _comments = _save_locked(user, submission, values, log, comments, expected, created=created)
+    log.write()
     return submission, problems
 
 
@@ -250,15 +303,19 @@ def save_locked_values(user, submission, values, comments=None, expected=None, r
     """save_values inside the caller's transaction, on a submission from
     `lock_or_open`. Returns the problems of the whole form after saving;
     the caller ends its transaction on a refusal (ReportingError)."""
-    return _save_locked(user, submission, values, comments, expected, rows)[0]
+    log = _Log(user)
+    problems = _save_locked(user, submission, values, log, comments, expected, rows)[0]
+    log.write()
+    return problems
 
 
-def _save_locked(user, submission, values, comments=None, expected=None, rows=None, save_submission=True,
-                 previous=None):
+def _save_locked(user, submission, values, log, comments=None, expected=None, rows=None, save_submission=True,
+                 previous=None, created=False):
     """save_values on a submission already locked and checked. Returns the
     problems of the whole form after saving, and its comments then. With
     save_submission=False the caller saves the submission's status and time.
-    `previous` (previous_values) may be read before the lock is taken."""
+    `previous` (previous_values) may be read before the lock is taken; a
+    submission just `created` holds no figures to read."""
     comments = comments or {}
     rows = structure(rows if rows is not None else form_rows(submission.form))
     unreadable = _unreadable(submission.form, values, rows)
@@ -267,8 +324,9 @@ def _save_locked(user, submission, values, comments=None, expected=None, rows=No
 
     # One read of what is stored: the figures, and the rows to update.
     existing, current = {}, {}
-    for pk, e, o, value_type, value, text, comment in DataValue.objects.filter(submission=submission).values_list(
-            "pk", "element__code", "option__code", "element__value_type", "value", "text", "comment"):
+    stored = () if created else DataValue.objects.filter(submission=submission).values_list(
+        "pk", "element__code", "option__code", "element__value_type", "value", "text", "comment")
+    for pk, e, o, value_type, value, text, comment in stored:
         existing[(e, o)] = DataValue(pk=pk, value=value, text=text, comment=comment)
         current[(e, o)] = text if value_type == DataElement.ValueType.TEXT else value
     conflicts = _conflicts(rows, current, values, expected or {})
@@ -337,8 +395,8 @@ def _save_locked(user, submission, values, comments=None, expected=None, rows=No
             submission.status = S.DRAFT
         if save_submission:
             submission.save(update_fields=["status", "updated_at"])
-        audit(user, "reporting.values_saved", submission, unit=submission.unit, changed=changed,
-              version=submission.version, form=submission.form.code, period=submission.period.code)
+        log.audit("reporting.values_saved", submission, changed=changed, version=submission.version,
+                  form=submission.form.code, period=submission.period.code)
     if previous is None:
         previous = previous_values(submission.form, submission.unit, submission.period, submission.agency, rows=rows)
     problems = validate_form_values(submission.form, final, rows=rows, previous=previous)
@@ -438,7 +496,9 @@ def submit(user, submission):
     blocking = check_before_submit(submission)
     if blocking:
         raise _refused(blocking)
-    _mark_submitted(user, submission)
+    log = _Log(user)
+    _mark_submitted(user, submission, log)
+    log.write()
     return submission
 
 
@@ -451,15 +511,17 @@ def save_and_submit(user, form, unit, period, agency, values, comments=None):
     # Last period's figures are read before the report is locked: on SQLite
     # the lock stops every other writer, so it is held for as little as can be.
     previous = previous_values(form, unit, period, agency)
+    log = _Log(user)
     with transaction.atomic():
-        submission, _created = lock_or_open(user, form, unit, period, agency)
-        problems, comments_now = _save_locked(user, submission, values, comments, save_submission=False,
-                                              previous=previous)
+        submission, created = lock_or_open(user, form, unit, period, agency, log)
+        problems, comments_now = _save_locked(user, submission, values, log, comments, save_submission=False,
+                                              previous=previous, created=created)
         blocking = _blocking(problems, comments_now)
         if blocking:
             submission.save(update_fields=["status", "updated_at"])  # the figures stay, as a draft
         else:
-            _mark_submitted(user, submission)
+            _mark_submitted(user, submission, log)
+        log.write()
     if blocking:
         raise _refused(blocking)
     return submission
@@ -470,13 +532,12 @@ def _refused(blocking):
                           blocking)
 
 
-def _mark_submitted(user, submission):
+def _mark_submitted(user, submission, log):
     submission.status = S.SUBMITTED
     submission.submitted_by, submission.submitted_at = user, timezone.now()
     submission.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    SubmissionEvent.objects.create(submission=submission, version=submission.version, action="submitted",
-                                   status=submission.status, user=user)
-    audit(user, "reporting.submitted", submission, unit=submission.unit, version=submission.version)
+    log.event(submission, "submitted")
+    log.audit("reporting.submitted", submission, version=submission.version)
 
 
 @transaction.atomic

@@ -178,16 +178,21 @@ def parse_cell(element, raw):
     return parse_number(raw)
 
 
-def compute_rows(rows, values):
+def compute_rows(rows, values, unreadable=None):
     """Fill the computed rows (sum of their sub-items) into `values`, deepest
-    first, so a total of totals adds up. Returns the computed cells."""
+    first, so a total of totals adds up. Returns the computed cells. A sum
+    with a cell of `unreadable` (cells that are not numbers) among its parts
+    is unknown: None, and added to `unreadable`."""
     computed = {}
     for row, parts in structure(rows).computed:
         for option in row.options:
-            numbers = [values.get((c.element.code, option.code)) for c in parts]
-            numbers = [n for n in numbers if isinstance(n, Decimal)]
+            keys = [(c.element.code, option.code) for c in parts]
+            numbers = [n for n in (values.get(k) for k in keys) if isinstance(n, Decimal)]
             key = (row.element.code, option.code)
             values[key] = sum(numbers, Decimal(0)) if numbers else None
+            if unreadable and any(k in unreadable for k in keys):
+                values[key] = None
+                unreadable.add(key)
             computed[key] = values[key]
     return computed
 
@@ -202,6 +207,10 @@ def validate_form_values(form, values, previous=None, rows=None):
     rows = structure(rows if rows is not None else form_rows(form))
     previous = previous or {}
     problems, parsed = [], {}
+    # A cell that is not a number is reported once, as such: the checks that
+    # need its figure (sums, columns, a rate's parts) are not made with it
+    # taken for empty.
+    unreadable = set()
     by_code = rows.cells
 
     for (code, option_code), raw in values.items():
@@ -217,6 +226,7 @@ def validate_form_values(form, values, previous=None, rows=None):
         except ValueError:
             problems.append(Problem(ERROR, row, option_code, _("%(where)s: “%(value)s” is not a number.") % {
                 "where": where(), "value": raw}, kind="not_a_number"))
+            unreadable.add((code, option_code))
             continue
         parsed[(code, option_code)] = value
         if value is None or not element.is_numeric:
@@ -232,7 +242,7 @@ def validate_form_values(form, values, previous=None, rows=None):
                                     _("%(where)s: a percentage must be between 0 and 100 (%(value)s).")
                                     % {"where": where(), "value": format_number(value)}, kind="percent"))
 
-    compute_rows(rows, parsed)
+    compute_rows(rows, parsed, unreadable)
 
     by_pk = rows.by_pk
     for row in rows:
@@ -278,7 +288,7 @@ def validate_form_values(form, values, previous=None, rows=None):
         # A rate's numerator and denominator go together: summed alone, one
         # commune's numerator would lift the province's rate.
         if element.is_rate and element.numerator.code in rows.cells and element.denominator.code in rows.cells:
-            problems += _rate_parts(rows, element, row.options, parsed)
+            problems += _rate_parts(rows, element, row.options, parsed, unreadable)
         # A value ten times last period's asks for an explanation.
         for option in row.options if previous else ():
             value, before = parsed.get((code, option.code)), previous.get((code, option.code))
@@ -292,13 +302,16 @@ def validate_form_values(form, values, previous=None, rows=None):
     return problems
 
 
-def _rate_parts(rows, rate, options, parsed):
+def _rate_parts(rows, rate, options, parsed, unreadable=()):
     """Errors where only one part of `rate` is given, the denominator is 0
     under a numerator, or a share's numerator exceeds its denominator (5
-    children vaccinated among 1 is 500 %)."""
+    children vaccinated among 1 is 500 %). A part in `unreadable` (not a
+    number) is neither given nor missing: its column is left alone."""
     problems = []
     parts = (rate.numerator.code, rate.denominator.code)
     for option in options:
+        if any((code, option.code) in unreadable for code in parts):
+            continue
         num, den = (parsed.get((code, option.code)) for code in parts)
         if rate.is_share and num is not None and den and num > den:
             row = rows.cells[parts[0]][0]

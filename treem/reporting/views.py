@@ -163,11 +163,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                 posted = _posted(request, "v:")
                 if action == "submit":
                     actions.save_and_submit(user, form, unit, period, agency, posted, _posted(request, "c:"))
+                    # Whether it came late, the page says under the status (deadline below).
                     messages.success(request, _("The report was submitted to the level above."))
-                    due = calendar.deadline_for(form, unit, period, agency)
-                    if due and timezone.localdate() > due:
-                        messages.warning(request, _("It was due on %(date)s: it counts as late in the calendar.")
-                                         % {"date": due.strftime("%d/%m/%Y")})
                 else:
                     actions.save_report_values(user, form, unit, period, agency, posted, _posted(request, "c:"))
                     messages.success(request, _("Saved."))
@@ -202,6 +199,11 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
 
     refusal = actions.reporting_refusal(unit, period) if submission is None else None
+    # The deadline, for the officer, and for the reviewer whether it came late (as the calendar counts it).
+    due = calendar.deadline_for(form, unit, period, agency)
+    sent = submission.submitted_at if submission and submission.status in (
+        Submission.Status.SUBMITTED, Submission.Status.APPROVED) else None
+    late = due is not None and (timezone.localtime(sent).date() if sent else timezone.localdate()) > due
     editable = may_report and not refusal and (submission is None or submission.is_editable)
     # Above the communes, each cell shows what the approved reports below add up to.
     # A 2025 unit asked for a period before the reform sees what the old
@@ -215,7 +217,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
-        "refusal": refusal, "has_rollup": bool(rolled), "split": split,
+        "refusal": refusal, "has_rollup": bool(rolled), "split": split, "due": due, "sent": sent, "late": late,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
         "may_reopen": submission is not None and submission.status == Submission.Status.APPROVED

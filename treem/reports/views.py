@@ -43,6 +43,19 @@ def _periods(plan):
     return [p for p in periods.order_by("-end", "type") if p.type != Period.Type.ONE_OFF or p.code == "2025MTR"]
 
 
+def _default_period(periods, today):
+    """The period the choice opens on. A coordinator reports on a period
+    that is over: the latest ordinary one (a year or a half-year; the
+    mid-term review is chosen on purpose, never by default) that has ended
+    before today. So from January the last year's annual report, from July
+    the first half-year just ended; a year and its second half end on the
+    same day, and the annual report, which covers both, comes first in
+    `periods`. When none has ended yet (a plan's first half-year), the
+    newest ordinary period. Any other period stays one choice away."""
+    ordinary = [p for p in periods if p.type != Period.Type.ONE_OFF] or periods
+    return next((p for p in ordinary if p.end < today), ordinary[0] if ordinary else None)
+
+
 def _units(request, plan):
     """The plan's unit, the user's own unit where it lies under it, and the units right below."""
     units = [plan.unit]
@@ -63,7 +76,8 @@ def choose(request, plan_pk):
         except ValueError:
             raise Http404 from None
     return render(request, "reports/choose.html", {"plan": plan, "units": _units(request, plan),
-                                                   "periods": periods})
+                                                   "periods": periods,
+                                                   "default_period": _default_period(periods, timezone.localdate())})
 
 
 def source_text(source, count):

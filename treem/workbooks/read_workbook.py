@@ -6,6 +6,7 @@ cell is checked; the import is all or nothing."""
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from treem.agencies.models import Agency
@@ -32,10 +34,12 @@ from .template_workbook import (
     FIRST_ROW,
     FORMATS,
     IDENTITY_SHEET,
+    LABEL_COL,
     ROW_CODE_MARK,
     WITH_AGENCY,
     build_layout,
     fingerprint,
+    label_fingerprint,
 )
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -297,7 +301,7 @@ def _typed(value):
 
 
 def _layout(form, period, comments, cache):
-    """The layout, the fingerprint, the input cells of each sheet row
+    """The layout, the fingerprints (of the codes, of the labels), the input cells of each sheet row
     [(column, key, FormRow, reference)] and the comment cell of each
     {sheet row: (column, FormRow, reference)}, worked out once per batch."""
     key = ("layout", form.pk, period.pk, comments)
@@ -309,7 +313,7 @@ def _layout(form, period, comments, cache):
         for row, cell_key, r, c in layout.input_cells():
             by_row.setdefault(r, []).append((c, cell_key, row, f"{get_column_letter(c)}{r}"))
         comment_cells = {r: (c, row, f"{get_column_letter(c)}{r}") for row, r, c in layout.comment_cells()}
-        cache[key] = (layout, fingerprint(form, rows), by_row, comment_cells)
+        cache[key] = (layout, fingerprint(form, rows), label_fingerprint(rows), by_row, comment_cells)
     return cache[key]
 
 
@@ -347,7 +351,8 @@ def _read(wb, expected, cache):
                 "This file is the template of %(file)s; this page takes %(page)s. Upload it on its own page, or "
                 "download the template of this page.") % {
                 "file": describe(form, unit, period, agency), "page": describe(e_form, e_unit, e_period, e_agency)})
-    layout, current_print, by_row, comment_cells = _layout(form, period, FORMATS[identity["format"]], cache)
+    layout, current_print, current_labels, by_row, comment_cells = _layout(
+        form, period, FORMATS[identity["format"]], cache)
     if identity.get("fingerprint") != current_print:
         raise WorkbookError("outdated", _("The form %(form)s has changed since this template was made. Download a "
                                           "new template and copy your figures into it.") % {"form": form.name})
@@ -355,7 +360,11 @@ def _read(wb, expected, cache):
     if sheet not in wb.sheetnames:
         raise _changed(_("the sheet “%(sheet)s” is missing") % {"sheet": sheet})
     ws = wb[sheet]
-    last_col = max([c.index for c in layout.columns], default=CODE_COL)
+    last_col = max([c.index for c in layout.columns] + [LABEL_COL])
+    # The labels are the form's unless edited in Treem since the template was
+    # made (templates made before the labels were recorded are checked too).
+    check_labels = identity.get("labels", current_labels) == current_labels
+    relabelled = []  # CellProblem: rows whose label is not the form's
     parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet, agency=agency,
                             changes_upto=int(identity["changes_upto"]) if identity.get(
                                 "changes_upto", "").isdigit() else None)
@@ -382,8 +391,12 @@ def _read(wb, expected, cache):
             if code not in (None, ""):
                 raise _changed(_("rows were added below the form (row %(row)s)") % {"row": r})
             continue
+        label = values[LABEL_COL - 1]
         if str(code) != row.code:
-            raise _changed(_("rows were inserted, deleted or moved (from row %(row)s)") % {"row": r})
+            raise _changed(_("rows were inserted, deleted or moved (from row %(row)s)") % {"row": r},
+                           relabelled + [_not_the_row(sheet, r, row, code, label)])
+        if check_labels and _label_key(label) != _label_key(row.label):
+            relabelled.append(_not_the_row(sheet, r, row, code, label))
         seen_rows.add(r)
         for c, key, form_row, ref in by_row.get(r, ()):
             cell = cells[c - 1] if c - 1 < len(cells) else None
@@ -404,14 +417,40 @@ def _read(wb, expected, cache):
                     "where": _where(form_row), "formula": str(cell.value)[:80]}))
                 continue
             parsed.comments[row.code] = str(_typed(values[c - 1]))[:MAX_COMMENT]
+    if relabelled:
+        raise _changed(ngettext("on sheet “%(sheet)s”, %(n)s row no longer has the form's label, so its figures "
+                                "may be under another row's name",
+                                "on sheet “%(sheet)s”, %(n)s rows no longer have the form's labels, so their "
+                                "figures may be under other rows' names", len(relabelled))
+                       % {"sheet": sheet, "n": len(relabelled)}, relabelled)
     if len(seen_rows) != len(expected_rows):
         raise _changed(_("rows were deleted"))
     return parsed
 
 
-def _changed(detail):
+def _changed(detail, problems=()):
     return WorkbookError("changed", _("The structure of the template was changed: %(detail)s. Download a new "
-                                      "template and copy your figures into it.") % {"detail": detail})
+                                      "template and copy your figures into it.") % {"detail": detail}, problems)
+
+
+def _label_key(text):
+    """A label as compared with the form's: spaces, line breaks and case
+    do not matter."""
+    text = unicodedata.normalize("NFC", ILLEGAL_CHARACTERS_RE.sub("", "" if text is None else str(text)))
+    return " ".join(text.split()).casefold()
+
+
+def _not_the_row(sheet, r, row, code, label):
+    """The problem of sheet row `r`, where the form has `row`: its label
+    (column C) reads another, or only its hidden code (column A) changed."""
+    if _label_key(label) == _label_key(row.label):
+        return CellProblem(sheet, f"{get_column_letter(CODE_COL)}{r}", _row_name(row), _(
+            "The hidden code of this row (column A) reads “%(found)s” instead of “%(code)s”, the code of row "
+            "“%(expected)s” of the form.") % {"found": "" if code is None else str(code)[:40], "code": row.code,
+                                             "expected": _row_name(row)})
+    return CellProblem(sheet, f"{get_column_letter(LABEL_COL)}{r}", _row_name(row), _(
+        "The label reads “%(found)s”; the form has row “%(expected)s” here. Rows were moved or the label was "
+        "changed.") % {"found": "" if label is None else str(label)[:80], "expected": _row_name(row)})
 
 
 def cell_problems(parsed, problems):

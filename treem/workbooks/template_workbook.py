@@ -6,7 +6,8 @@ option, last period's value greyed beside each, the text column where the
 form has one, and a comment column for the figures validation warns about.
 Only the input cells are unlocked. Column A and row 7 are hidden
 and hold the row and column codes, so an upload whose rows or columns were
-inserted, deleted or moved is recognised. A "veryHidden" sheet says which
+inserted, deleted or moved is recognised; so is a row whose label (column C)
+no longer is the form's, its figures perhaps moved under another row's name. A "veryHidden" sheet says which
 form, unit and period the file is for (and which of the unit's agencies, for
 an agency's report), with a fingerprint of the form's codes.
 """
@@ -149,6 +150,13 @@ def fingerprint(form, rows):
             ",".join(o.code for o in row.options) if row.element_id else "", "c" if row.computed else "",
         ]))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def label_fingerprint(rows):
+    """A short hash of the rows' labels. An upload's labels are checked
+    against the form's only while it matches: a label edited in Treem since
+    the template was made is not held against the file."""
+    return hashlib.sha256("\n".join(row.label for row in rows).encode()).hexdigest()[:24]
 
 
 def _number(value):
@@ -370,7 +378,8 @@ class TemplateBuilder:
         for key, value in (("format", FORMAT), ("sheet", ws.title), ("form_code", form.code),
                            ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
                            ("unit_code", ""), ("agency_id", ""), ("agency_name", ""), ("period_code", period.code),
-                           ("fingerprint", fingerprint(form, rows)), ("generated_at", ""), ("changes_upto", "")):
+                           ("fingerprint", fingerprint(form, rows)), ("labels", label_fingerprint(rows)),
+                           ("generated_at", ""), ("changes_upto", "")):
             identity.append([key, str(value)])
         self.identity = {identity.cell(r, 1).value: identity.cell(r, 2) for r in range(1, identity.max_row + 1)}
         identity.sheet_state = "veryHidden"
