@@ -1,7 +1,13 @@
-"""The SQLite backend's writers of one process take turns on a lock
-(treem.core.sqlite): nothing is refused or lost when many threads write at
-once, and the lock is given back however a transaction ends."""
+"""The SQLite backend's writers take turns (treem.core.sqlite): the threads
+of a process on a lock, the processes on a lock file; nothing is refused or
+lost when many threads of several processes write at once, and the turn is
+given back however a transaction ends."""
 
+import fcntl
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pytest
@@ -113,3 +119,92 @@ def test_a_writer_waits_for_the_one_before_it_then_fails_with_sqlites_own_error(
     holder.rollback()
     holder.close()
     assert failures == ["database is locked"]
+
+
+# Another process, as a second server worker is: it writes `rows` rows with
+# `threads` threads and prints how many failed and how, as JSON.
+_OTHER_PROCESS = textwrap.dedent("""
+    import json, sys, threading
+    import django
+    django.setup()
+    from tests.test_sqlite_writers import _database, _write
+    path, first, rows, threads, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(
+        sys.argv[5])
+    errors = []
+    def writer(t):
+        db = _database(path, timeout=timeout)
+        try:
+            for j in range(rows):
+                _write(db, first + t * 1000 + j)
+        except Exception as e:
+            errors.append(str(e))
+        finally:
+            db.close()
+    ts = [threading.Thread(target=writer, args=(t,)) for t in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print(json.dumps(errors))
+""")
+
+
+def _other_process(path, first, rows, threads, timeout):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "treem.settings"}
+    return subprocess.Popen([sys.executable, "-c", _OTHER_PROCESS, str(path), str(first), str(rows), str(threads),
+                             str(timeout)], stdout=subprocess.PIPE, text=True, env=env,
+                            cwd=os.path.dirname(os.path.dirname(__file__)))
+
+
+def test_several_processes_write_at_once_and_nothing_is_refused_or_lost(path):
+    others = [_other_process(path, (i + 1) * 100000, 25, 4, 30) for i in range(3)]
+    errors = []
+
+    def writer(t):
+        db = _database(path, timeout=30)
+        try:
+            for j in range(25):
+                _write(db, t * 1000 + j)
+        except Exception as e:  # noqa: BLE001 - any failure is the test's finding
+            errors.append(str(e))
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outputs = [o.communicate(timeout=120)[0].strip() for o in others]
+    db = _database(path)
+    db.ensure_connection()
+    rows = sorted(v for (v,) in db.cursor().execute("SELECT v FROM t").fetchall())
+    db.close()
+    assert errors == [] and outputs == ["[]"] * 3
+    assert rows == sorted(first + t * 1000 + j for first in (0, 100000, 200000, 300000)
+                          for t in range(4) for j in range(25))
+
+
+def test_another_process_waits_for_the_writer_then_fails_with_sqlites_own_error(path):
+    holder = _database(path)
+    holder.ensure_connection()
+    holder._start_transaction_under_autocommit()
+    # The turn among processes is the lock file beside the database, held until the writer is done.
+    other = os.open(f"{path}.writers", os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        refused = _other_process(path, 1, 1, 1, 0.3).communicate(timeout=60)[0].strip()
+    finally:
+        holder.rollback()
+        holder.close()
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # given back
+    fcntl.flock(other, fcntl.LOCK_UN)
+    os.close(other)
+    assert refused == '["database is locked"]'
+    # Once the writer is done, the other process writes.
+    assert _other_process(path, 7, 1, 1, 5).communicate(timeout=60)[0].strip() == "[]"
+    db = _database(path)
+    db.ensure_connection()
+    assert db.cursor().execute("SELECT v FROM t").fetchall() == [(7,)]
+    db.close()
