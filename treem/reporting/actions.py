@@ -31,7 +31,7 @@ S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
 
 
-class _Log:
+class Log:
     """The report-history events and audit rows of one action, written at its
     end in one statement each: at a deadline fifty communes press "submit"
     together, and each statement of a submission counts."""
@@ -194,7 +194,7 @@ def open_submission(user, form, unit, period, agency=None):
     _check_may_open(user, unit, period, agency)
     submission, created = Submission.objects.get_or_create(form=form, unit=unit, period=period, agency=agency)
     if created:
-        log = _Log(user)
+        log = Log(user)
         _record_created(log, submission)
         log.write()
     return submission
@@ -206,7 +206,7 @@ def lock_or_open(user, form, unit, period, agency=None, log=None):
     first use. Returns (submission, created). With `save_locked_values` an
     import saves a whole form with no savepoint and no second lock, which
     each cost a round trip to PostgreSQL for every one of hundreds of files.
-    A creation is recorded in `log` (_Log), or at once without one."""
+    A creation is recorded in `log` (Log), or at once without one."""
     submission = _locked(user, form, unit, period, agency)
     if submission is not None:
         return submission, False
@@ -220,7 +220,7 @@ def lock_or_open(user, form, unit, period, agency=None, log=None):
         if submission is None:
             raise
         return submission, False
-    own_log = log or _Log(user)
+    own_log = log or Log(user)
     _record_created(own_log, submission)
     if log is None:
         own_log.write()
@@ -267,7 +267,7 @@ def save_values(user, submission, values, comments=None, expected=None, rows=Non
     reading the form again when many reports of it are saved in a row.
     """
     submission = _lock_editable(user, submission)
-    log = _Log(user)
+    log = Log(user)
     problems, _comments = _save_locked(user, submission, values, log, comments, expected, rows)
     log.write()
     return problems
@@ -278,7 +278,7 @@ def save_report_values(user, form, unit, period, agency, values, comments=None, 
     """save_values for the web form, whose report may not exist yet: the
     first save creates it, in the same transaction. Returns (submission,
     problems)."""
-    log = _Log(user)
+    log = Log(user)
     submission, created = lock_or_open(user, form, unit, period, agency, log)
     problems, _comments = _save_locked(user, submission, values, log, comments, expected, created=created)
     log.write()
@@ -299,14 +299,12 @@ def _check_editable(user, submission):
                              % {"status": submission.get_status_display()})
 
 
-def save_locked_values(user, submission, values, comments=None, expected=None, rows=None):
+def save_locked_values(user, submission, values, log, comments=None, expected=None, rows=None, created=False):
     """save_values inside the caller's transaction, on a submission from
-    `lock_or_open`. Returns the problems of the whole form after saving;
-    the caller ends its transaction on a refusal (ReportingError)."""
-    log = _Log(user)
-    problems = _save_locked(user, submission, values, log, comments, expected, rows)[0]
-    log.write()
-    return problems
+    `lock_or_open` (`created`: it was just made, and holds no figures yet).
+    Returns the problems of the whole form after saving; the caller ends
+    its transaction on a refusal (ReportingError), and writes `log` (Log)."""
+    return _save_locked(user, submission, values, log, comments, expected, rows, created=created)[0]
 
 
 def _save_locked(user, submission, values, log, comments=None, expected=None, rows=None, save_submission=True,
@@ -496,7 +494,7 @@ def submit(user, submission):
     blocking = check_before_submit(submission)
     if blocking:
         raise _refused(blocking)
-    log = _Log(user)
+    log = Log(user)
     _mark_submitted(user, submission, log)
     log.write()
     return submission
@@ -511,7 +509,7 @@ def save_and_submit(user, form, unit, period, agency, values, comments=None):
     # Last period's figures are read before the report is locked: on SQLite
     # the lock stops every other writer, so it is held for as little as can be.
     previous = previous_values(form, unit, period, agency)
-    log = _Log(user)
+    log = Log(user)
     with transaction.atomic():
         submission, created = lock_or_open(user, form, unit, period, agency, log)
         problems, comments_now = _save_locked(user, submission, values, log, comments, save_submission=False,

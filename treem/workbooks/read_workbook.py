@@ -22,7 +22,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from treem.agencies.models import Agency
-from treem.core.models import audit
 from treem.reporting import actions
 from treem.reporting.models import DataValueChange, Form, Period
 from treem.reporting.validation import ERROR, WARNING, form_rows, validate_form_values
@@ -500,21 +499,22 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         raise WorkbookError("formula", message, parsed.formulas + cell_problems(parsed, others))
     try:
         with transaction.atomic():
-            submission, created = actions.lock_or_open(user, form, unit, period, agency)
+            log = actions.Log(user)  # its history and audit rows, written together at the end
+            submission, created = actions.lock_or_open(user, form, unit, period, agency, log)
             stored_comments, seen = {}, {}
             if not created:
                 stored_comments = actions.stored_comments(submission)
                 seen = _seen_at_download(user, submission, parsed.changes_upto)
             comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
-            after = actions.save_locked_values(user, submission, parsed.values, comments=comments, rows=parsed.rows,
-                                               expected=seen)
+            after = actions.save_locked_values(user, submission, parsed.values, log, comments=comments,
+                                               rows=parsed.rows, expected=seen, created=created)
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
-            audit(user, "workbooks.imported", submission, unit=unit, file=filename[:200], form=form.code,
-                  period=period.code, agency=agency.name if agency else "",
-                  batch=batch.pk if batch is not None else None)
+            log.audit("workbooks.imported", submission, file=filename[:200], form=form.code, period=period.code,
+                      agency=agency.name if agency else "", batch=batch.pk if batch is not None else None)
+            log.write()
     except actions.ReportingError as e:
         if any(p.kind == "conflict" for p in e.problems):
             raise WorkbookError("conflict", _(
