@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from treem.reporting import actions
-from treem.reporting.models import Period, Submission
+from treem.core.models import AuditEntry
+from treem.reporting.models import Period, Submission, SubmissionEvent
 
 from .conftest import client_for, make_user
 from .reporting_helpers import forms, pl6, y2023  # noqa: F401
@@ -82,6 +83,21 @@ def test_approve_from_the_top(client, commune_officer, coordinator, pl6, y2023):
     assert client.post(url, {"action": "approve"}).status_code == 302
     submission.refresh_from_db()
     assert (submission.status, submission.decided_by) == ("approved", coordinator)
+
+
+def test_the_reviewer_may_say_a_word_on_approval_and_the_history_keeps_it(client, commune_officer, coordinator, pl6,
+                                                                         y2023):
+    submitted(commune_officer, pl6, y2023, {("PL6_II_4", "total"): "5"})
+    url = entry_url(pl6, y2023, commune_officer.unit)
+    client_for(client, coordinator)
+    assert 'name="approve_comment"' in top_bar(client.get(url).content.decode())
+    client.post(url, {"action": "approve", "approve_comment": "  Số liệu khớp với sổ theo dõi.  "})
+    event = SubmissionEvent.objects.get(action="approved")
+    assert event.comment == "Số liệu khớp với sổ theo dõi."
+    assert AuditEntry.objects.get(action="reporting.approved").detail["comment"] == "Số liệu khớp với sổ theo dõi."
+    history = re.search(r'<ul class="history">.*?</ul>', client_for(client, commune_officer).get(url).content.decode(),
+                        re.S).group(0)
+    assert "Số liệu khớp với sổ theo dõi." in history  # the commune reads it too
 
 
 def test_no_bar_for_those_who_do_not_decide(client, commune_officer, viewer, pl6, y2023):

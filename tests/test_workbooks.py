@@ -71,7 +71,7 @@ def test_template_shows_the_form_protected_with_last_period_and_identity(client,
     # Input cells are unlocked with a number format; the sheet is protected.
     assert ws.protection.sheet and not total.protection.locked
     assert total.number_format == "#,##0"
-    assert ws[refs[("PL6_I_1r", "total")]].number_format == "#,##0.0#"
+    assert ws[refs[("PL6_I_1r", "total")]].number_format == "#,##0.0###"  # 12,345 ‰ shown whole
     # Last period's value stands greyed right beside the input, locked.
     beside = ws.cell(row, total.column + 1)
     assert beside.value == 1100 and beside.protection.locked and beside.fill.fgColor.rgb.endswith("E7E9EC")

@@ -539,7 +539,8 @@ def _mark_submitted(user, submission, log):
 
 
 @transaction.atomic
-def approve(user, submission):
+def approve(user, submission, comment=""):
+    """The level above accepts the report, with an optional comment kept in its history."""
     submission = _lock(submission)
     if not may_review(user, submission):
         raise PermissionDenied
@@ -551,9 +552,10 @@ def approve(user, submission):
     submission.save()
     snapshot = {f"{e}:{o}": (v if isinstance(v, str) else format_number(v))
                 for (e, o), v in stored_values(submission).items()}
+    comment = (comment or "").strip()[:1000]
     SubmissionEvent.objects.create(submission=submission, version=submission.version, action="approved",
-                                   status=submission.status, user=user, snapshot=snapshot)
-    audit(user, "reporting.approved", submission, unit=submission.unit, version=submission.version)
+                                   status=submission.status, user=user, snapshot=snapshot, comment=comment)
+    audit(user, "reporting.approved", submission, unit=submission.unit, version=submission.version, comment=comment)
     return submission
 
 

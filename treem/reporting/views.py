@@ -252,7 +252,7 @@ def _decide(request, submission, action):
     """The level above approves or returns a report; an approved one is reopened."""
     user = request.user
     if action == "approve":
-        actions.approve(user, submission)
+        actions.approve(user, submission, request.POST.get("approve_comment", ""))
         messages.success(request, _("The report was approved."))
     elif action == "return":
         actions.return_submission(user, submission, request.POST.get("return_comment", ""))

@@ -47,12 +47,13 @@ CODE_COL, NUMBER_COL, LABEL_COL, UNIT_COL, FIRST_VALUE_COL = 1, 2, 3, 4, 5
 ROW_CODE_MARK = "#"  # what column A holds in the code row
 
 # Excel shows these with the separators of the user's own settings: 1.234,5
-# on a Vietnamese Windows.
+# on a Vietnamese Windows. Rates with every decimal Treem keeps (four): an
+# officer who retypes what the sheet shows must not change the figure.
 NUMBER_FORMATS = {
     DataElement.ValueType.COUNT: "#,##0",
     DataElement.ValueType.MONEY: "#,##0",
-    DataElement.ValueType.NUMBER: "#,##0.0#",
-    DataElement.ValueType.PERCENT: "#,##0.0#",
+    DataElement.ValueType.NUMBER: "#,##0.0###",
+    DataElement.ValueType.PERCENT: "#,##0.0###",
     DataElement.ValueType.TEXT: "@",
 }
 
