@@ -181,6 +181,14 @@ def test_the_entry_page_gives_the_deadline_and_says_who_is_overdue_or_late(annua
     # The reviewer sees it came late, as the calendar counts it, not only the officer's passing message.
     assert _deadline(client_for(client, coordinator).get(url)) == (f"15/12/2023 · gửi ngày {django_timezone.localtime(sent):%d/%m/%Y}: "
                         "tính là nộp muộn trong lịch báo cáo")
+    # Returned, then corrected: overdue again, and the reason stays in sight while the commune edits.
+    client_for(client, coordinator).post(url, {"action": "return", "return_comment": "Bổ sung số trẻ em dưới 6 tuổi."})
+    officer = client_for(client, commune_officer)
+    officer.post(url, {"action": "save", "v:PL6_1:total": "12", "v:PL6_1:male": "6", "v:PL6_1:female": "6"})
+    page = officer.get(url)
+    assert _deadline(page) == "15/12/2023 · quá hạn: bị trả lại, chưa gửi lại"
+    meta = re.search(r'<dl class="meta">.*?</dl>', page.content.decode(), re.S).group(0)
+    assert "Bổ sung số trẻ em dưới 6 tuổi." in meta
     # A unit no calendar asks for this form has no deadline to show.
     district = reverse("reporting:entry", args=["PL6", "2023", commune_officer.unit.parent_id])
     assert _deadline(client_for(client, coordinator).get(district)) is None

@@ -92,3 +92,21 @@ def test_the_report_page_keeps_the_period_it_shows(client, monkeypatch, forms, c
     page = client.get(url).content.decode()
     select = re.search(r'<select name="period">(.*?)</select>', page, re.S).group(1)
     assert re.findall(r'<option value="([^"]+)" selected>', select) == ["2023"]
+
+
+def test_it_opens_on_the_latest_ended_period_with_approved_reports(client, monkeypatch, forms,  # noqa: F811
+                                                                  coordinator, commune_officer, bac_kan_plan):
+    """Nobody has reported Bắc Kạn's first half of 2025: the choice opens on
+    2024, whose commune report was approved, not on an empty report."""
+    from treem.reporting import actions
+    from treem.reporting.models import Period
+
+    on(monkeypatch, date(2026, 11, 23))
+    submission = actions.open_submission(commune_officer, forms["PL6"], commune_officer.unit,
+                                         Period.objects.get(code="2024"))
+    actions.save_values(commune_officer, submission, {("PL6_II_4", "total"): "5"})
+    actions.approve(coordinator, actions.submit(commune_officer, submission))
+    client_for(client, coordinator)
+    options, selected = period_choice(client, bac_kan_plan)
+    assert selected == "2024"
+    assert "2025H1" in dict(options)  # still a choice

@@ -28,6 +28,10 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 columns.append({"code": o.code, "name": o.label})
             elif o.disaggregation.code != "default":
                 next(c for c in columns if c["code"] == o.code)["name"] = o.label
+    # A rate's numerator and denominator are judged through the rate, as
+    # the results pages judge the indicator: not as counts of their own.
+    rate_parts = {code for r in rows if r.element_id and r.element.is_rate and r.element.numerator_id
+                  for code in (r.element.numerator.code, r.element.denominator.code)}
     by_row = {}
     for p in problems:
         by_row.setdefault(p.row.pk, []).append(p)
@@ -62,8 +66,11 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                               f"{row.element.factor or 100}" if row.element.is_rate else "",
             })
         assessment = ""
-        if row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric:
-            plan, actual = stored.get((row.element.code, "plan")), stored.get((row.element.code, "actual"))
+        if (row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric
+                and row.element.code not in rate_parts):
+            # A rate typed, or else as its parts give it.
+            plan, actual = (stored[key] if stored.get(key) is not None else rates.get(key) for key in (
+                (row.element.code, "plan"), (row.element.code, "actual")))
             assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
                 assess(plan, actual, row.element.direction)]
         table.append({

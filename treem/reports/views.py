@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from treem.accounts.access import get_visible_or_404, unit_scope
 from treem.plans.models import Plan
-from treem.reporting.models import Period
+from treem.reporting.models import Period, Submission
 from treem.units.models import Unit
 from treem.units.sorting import by_name
 
@@ -43,17 +43,22 @@ def _periods(plan):
     return [p for p in periods.order_by("-end", "type") if p.type != Period.Type.ONE_OFF or p.code == "2025MTR"]
 
 
-def _default_period(periods, today):
+def _default_period(plan, periods, today):
     """The period the choice opens on. A coordinator reports on a period
     that is over: the latest ordinary one (a year or a half-year; the
     mid-term review is chosen on purpose, never by default) that has ended
-    before today. So from January the last year's annual report, from July
-    the first half-year just ended; a year and its second half end on the
-    same day, and the annual report, which covers both, comes first in
-    `periods`. When none has ended yet (a plan's first half-year), the
-    newest ordinary period. Any other period stays one choice away."""
+    before today, and of those, the latest with approved reports under the
+    plan's unit: a report of a period nobody has reported yet is empty. A
+    year and its second half end on the same day, and the annual report,
+    which covers both, comes first in `periods`. When none has ended yet (a
+    plan's first half-year), the newest ordinary period. Any other period
+    stays one choice away."""
     ordinary = [p for p in periods if p.type != Period.Type.ONE_OFF] or periods
-    return next((p for p in ordinary if p.end < today), ordinary[0] if ordinary else None)
+    ended = [p for p in ordinary if p.end < today]
+    reported = set(Submission.objects.filter(
+        status=Submission.Status.APPROVED, unit__path__startswith=plan.unit.path,
+        period__in=ended).values_list("period_id", flat=True).distinct()) if ended else set()
+    return next((p for p in ended if p.pk in reported), ended[0] if ended else (ordinary[0] if ordinary else None))
 
 
 def _units(request, plan):
@@ -77,7 +82,7 @@ def choose(request, plan_pk):
             raise Http404 from None
     return render(request, "reports/choose.html", {"plan": plan, "units": _units(request, plan),
                                                    "periods": periods,
-                                                   "default_period": _default_period(periods, timezone.localdate())})
+                                                   "default_period": _default_period(plan, periods, timezone.localdate())})
 
 
 def source_text(source, count):
