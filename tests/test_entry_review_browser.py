@@ -37,13 +37,15 @@ def test_a_reviewer_returns_a_report_from_the_top_by_keyboard(browser, live_serv
     page.focus("#return-top summary")
     page.keyboard.press("Enter")
     comment.wait_for(state="visible")
-    assert page.evaluate("document.activeElement.id") == "return_comment_top"
+    # The "toggle" event comes after the box is drawn: wait for the cursor, do not race it.
+    page.wait_for_function("document.activeElement.id === 'return_comment_top'", timeout=5000)
     page.keyboard.press("Escape")
     comment.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.keyboard.press("Space")
     comment.wait_for(state="visible")
-    assert page.evaluate("document.activeElement.id") == "return_comment_top"
+    # The "toggle" event comes after the box is drawn: wait for the cursor, do not race it.
+    page.wait_for_function("document.activeElement.id === 'return_comment_top'", timeout=5000)
 
     # No reason: the browser asks for one, nothing is sent.
     page.keyboard.press("Tab")

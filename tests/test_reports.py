@@ -488,3 +488,21 @@ def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client,
     assert ("the unit&#x27;s own approved report, completed where it is empty with the sum of 2 approved commune "
             "reports") in page
     assert "the sum of 2 approved commune reports</td>" in page  # Appendix 6: no report of its own
+
+
+def test_a_year_on_year_comparison_says_when_it_adds_up_different_numbers_of_communes(
+        reported, forms, coordinator, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+    """2022 adds up one commune's report and 2023 two: the change is partly
+    the second commune, and both the report and Appendix 6 say so."""
+    note = ("Số liệu năm 2022 tổng hợp từ báo cáo của 1 đơn vị cấp xã, năm 2023 của 2 đơn vị: mức tăng, giảm có "
+            "phần do số đơn vị báo cáo khác nhau.")
+    doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023, ReportOptions())))
+    texts = paragraphs(doc)
+    comparison = next(i for i, t in enumerate(texts) if t.startswith("Một số chỉ số cơ bản về trẻ em năm 2023"))
+    assert "Ghi chú: " + note in texts[comparison:comparison + 4]
+    ws = load_workbook(BytesIO(build_appendices(y2023, bac_kan, plan=bac_kan_plan)))["Phụ lục 6"]
+    assert note in [c.value for row in ws.iter_rows(max_row=8) for c in row]
+    # The same communes both years: no note.
+    approved(reported["officer_b"], coordinator, forms["PL6"], Period.objects.get(code="2022"), PL6_B)
+    texts = paragraphs(Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023, ReportOptions()))))
+    assert not any("đơn vị cấp xã" in t for t in texts)

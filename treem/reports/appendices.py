@@ -355,7 +355,8 @@ def appendix_sheets(period, unit):
             continue
         shown = f.period or period  # the mid-term review prints its latest year with figures
         cols, lines = BUILDERS[code](f, shown)
-        sheet = Sheet(code, f.form.title.upper(), cols, lines, unit_note="Đơn vị tính: 1000đ" if code == "PL4" else "",
+        unit_note = "Đơn vị tính: 1000đ" if code == "PL4" else f.coverage_note() if code == "PL6" else ""
+        sheet = Sheet(code, f.form.title.upper(), cols, lines, unit_note=unit_note,
                       period=shown)
         if any(c.key == "lead" for c in _leaves(cols)) and code in ("PL6", "PL7"):
             sheet.lead_key = "lead"

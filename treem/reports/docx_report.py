@@ -429,6 +429,8 @@ def _comparison(doc, period, unit):
     _grid_table(doc, ["TT", "Nội dung", "ĐVT", prev[:1].upper() + prev[1:],
                       period_phrase(period)[:1].upper() + period_phrase(period)[1:], "Tăng (+), giảm (-)"],
                 lines, [1.6, 7.0, 1.6, 2.1, 2.1, 2.1])
+    if f.coverage_note():
+        _para(doc, "Ghi chú: " + f.coverage_note(), 12, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _para(doc, "", 6, after=0)
 
 

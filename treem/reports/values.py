@@ -15,6 +15,8 @@ from treem.reporting.rollup import own_rates
 from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 
+from .wording import period_phrase, previous_phrase
+
 # Where a form's figures come from: the unit's own report, the sum of the
 # reports below, or its own report completed with that sum where it is empty.
 OWN, ROLLUP, MIXED = "own", "rollup", "mixed"
@@ -29,6 +31,18 @@ class FormFigures:
     below: int = 0  # approved commune reports added up (0 for OWN, or for former communes)
     previous: dict = field(default_factory=dict)  # the same period one year earlier
     period: object = None  # the period the figures are of (for the mid-term review, its latest year with any)
+    previous_below: int = 0  # approved commune reports added up in `previous`
+
+    def coverage_note(self):
+        """A note when this period and the same one last year add up the
+        reports of different numbers of communes: part of the difference
+        is then the communes counted (a trial: +1.237 children, 1.234 of
+        them one ward's first report). Empty otherwise."""
+        if not (self.below and self.previous_below) or self.below == self.previous_below:
+            return ""
+        return (f"Số liệu {previous_phrase(self.period)} tổng hợp từ báo cáo của {self.previous_below} đơn vị cấp "
+                f"xã, {period_phrase(self.period)} của {self.below} đơn vị: mức tăng, giảm có phần do số đơn vị "
+                f"báo cáo khác nhau.")
 
 
 def same_period_last_year(period):
@@ -128,7 +142,7 @@ def form_figures(code, period, unit, with_previous=True):
         (values, source, below), period = _latest_year_within(form, period, unit, rows)
     else:
         values, source, below = unit_values(form, period, unit, rows)
-    previous = {}
+    previous, previous_below = {}, 0
     if with_previous:
-        previous = unit_values(form, same_period_last_year(period), unit, rows)[0]
-    return FormFigures(form, rows, values, source, below, previous, period)
+        previous, _source, previous_below = unit_values(form, same_period_last_year(period), unit, rows)
+    return FormFigures(form, rows, values, source, below, previous, period, previous_below)
