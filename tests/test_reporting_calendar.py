@@ -186,7 +186,7 @@ def test_the_entry_page_gives_the_deadline_and_says_who_is_overdue_or_late(annua
     officer = client_for(client, commune_officer)
     officer.post(url, {"action": "save", "v:PL6_1:total": "12", "v:PL6_1:male": "6", "v:PL6_1:female": "6"})
     page = officer.get(url)
-    assert _deadline(page) == "15/12/2023 · quá hạn: bị trả lại, chưa gửi lại"
+    assert _deadline(page) == "15/12/2023 · quá hạn: chưa gửi lại"
     meta = re.search(r'<dl class="meta">.*?</dl>', page.content.decode(), re.S).group(0)
     assert "Bổ sung số trẻ em dưới 6 tuổi." in meta
     # A unit no calendar asks for this form has no deadline to show.
