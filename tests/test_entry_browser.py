@@ -22,8 +22,12 @@ def test_a_corrected_error_drawn_with_the_page_goes_once_saved(browser, live_ser
     row = page.locator("tr", has=page.locator("input[name='v:PL6_I_1:female']"))
     assert "khác tổng số (1.200)" in row.locator("th.label").inner_text()
 
+    flags = page.locator("div.flags")
+    assert "khác tổng số (1.200)" in flags.inner_text()  # the list at the top, drawn with the page
     page.fill("input[name='v:PL6_I_1:female']", "500")
     page.wait_for_function("document.getElementById('autosave-status').textContent.includes('Đã lưu')")
     assert "khác tổng số" not in row.locator("th.label").inner_text()
+    # The list at the top follows: the corrected error is gone from it too.
+    assert flags.is_hidden()  # the only problem, corrected
     assert actions.stored_values(submission)[("PL6_I_1", "female")] == 500
     page.context.close()

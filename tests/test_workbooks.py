@@ -406,3 +406,20 @@ def test_a_colleagues_change_since_the_download_is_not_overwritten(coordinator, 
     import_workbook(commune_officer, fill(template, pl6, y2023, {("PL6_II_4", "total"): 7, ("PL6_II", "total"): 14}),
                     "x.xlsx", expected=(pl6, commune, y2023))
     assert actions.stored_values(submission)[("PL6_II_4", "total")] == 7
+
+
+def test_a_problem_on_a_computed_total_names_its_locked_cell(commune_officer, commune, pl6, y2023):
+    """4.4 "Các dạng tật" is the sum of the rows under it, locked in the
+    sheet: above its own total (4, "Trẻ em khuyết tật") it is named by its
+    cell, as typed cells are, so the officer finds where to look."""
+    data = filled(pl6, commune, y2023, {("PL6_II_4", "male"): 7, ("PL6_II_4_4_1", "male"): 6,
+                                        ("PL6_II_4_4_2", "male"): 4})
+    error = refused("invalid", import_workbook, commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023))
+    [problem] = [p for p in error.problems if "Các dạng tật" in p.row]
+    ws = openpyxl.load_workbook(io.BytesIO(data))[pl6.code]
+    # The cell named is the locked one of row 4.4, male column, beside the typed 4.4.1.
+    typed = ws[input_cell_refs(pl6, y2023)[("PL6_II_4_4_1", "male")]]
+    named = ws[problem.cell]
+    assert named.column == typed.column and named.row == typed.row - 1
+    assert ws.cell(named.row, 3).value.endswith("Các dạng tật") and named.protection.locked
+    assert "10" in problem.message and "(7)" in problem.message

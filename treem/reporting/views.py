@@ -236,6 +236,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             # The page counts the held figures: the form for one and the form for several.
             "held": [ngettext("%(n)s figure not saved until corrected, first:",
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
+            # The list of problems at the top, redrawn after each save as the rows are.
+            "flags": [ngettext("%(n)s problem to look at", "%(n)s problems to look at", n) for n in (1, 2)],
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
                             "Submit it to the level above all the same?") if agency is None else "",
         },

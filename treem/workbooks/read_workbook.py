@@ -368,6 +368,14 @@ def _read(wb, expected, cache):
                             changes_upto=int(identity["changes_upto"]) if identity.get(
                                 "changes_upto", "").isdigit() else None)
     expected_rows = {layout.sheet_row(i): row for i, row in enumerate(layout.rows)}
+    # A computed (locked) total is named by its cell too, when a check finds
+    # a problem there ("4.4 Các dạng tật" above its total: E27, not "—").
+    for r, row in expected_rows.items():
+        if row.element_id and row.computed:
+            for o in row.options:
+                col = layout.column(f"v:{o.code}")
+                if col is not None:
+                    parsed.cells[(row.element.code, o.code)] = (f"{get_column_letter(col.index)}{r}", row)
     last_row = FIRST_ROW + len(layout.rows) - 1
     seen_rows = set()
     # Rows below the form are read only when the sheet says it goes on (its

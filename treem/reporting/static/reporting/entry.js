@@ -128,7 +128,26 @@
     status.className = level || "";
   }
 
+  // The list at the top of the page says what the server found last, as the rows do.
+  function showFlags(problems) {
+    var flags = document.querySelector("div.flags");
+    if (!flags) return;
+    flags.hidden = problems.length === 0;
+    flags.querySelector("p strong").textContent = fmt(text.flags[problems.length === 1 ? 0 : 1], {n: problems.length});
+    var list = flags.querySelector("ul");
+    list.textContent = "";
+    problems.forEach(function (p) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      li.className = p.level === "error" ? "error" : "warn";
+      a.href = "#row-" + p.row;
+      a.textContent = p.message;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  }
+
   function showProblems(problems) {
+    showFlags(problems);
     form.querySelectorAll("td.error, td.warning").forEach(function (td) {
       td.classList.remove("error", "warning");
     });
