@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from treem.analytics.judging import EXCEEDED, NO_DATA, NOT_COLLECTED, NOT_MET
 from treem.analytics.loading import load_indicator_sources
@@ -265,8 +266,9 @@ def test_the_overview_says_when_the_provinces_own_report_awaits_approval(client,
     client_for(client, coordinator)
     url = reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])
     page = client.get(url).content.decode()
+    # In the time zone of the page (Hà Nội): between 17:00 and 24:00 UTC it is already the next day there.
     assert (f"Phụ lục 7 năm 2023 của chính {bac_kan} chưa được phê duyệt (đã gửi): số liệu của báo cáo này chỉ được "
-            f"tính ở đây khi cấp trên phê duyệt. Đã gửi ngày {own.submitted_at:%d/%m/%Y}.") in page
+            f"tính ở đây khi cấp trên phê duyệt. Đã gửi ngày {timezone.localtime(own.submitted_at):%d/%m/%Y}.") in page
     actions.approve(system_admin, own)
     assert 'id="own-pending"' not in client.get(url).content.decode()
 
