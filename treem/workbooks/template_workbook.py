@@ -7,9 +7,10 @@ form has one, and a comment column for the figures validation warns about.
 Only the input cells are unlocked. Column A and row 7 are hidden
 and hold the row and column codes, so an upload whose rows or columns were
 inserted, deleted or moved is recognised; so is a row whose label (column C)
-no longer is the form's, its figures perhaps moved under another row's name. A "veryHidden" sheet says which
-form, unit and period the file is for (and which of the unit's agencies, for
-an agency's report), with a fingerprint of the form's codes.
+no longer is the form's, its figures perhaps moved under another row's name.
+A "veryHidden" sheet says which form, unit and period the file is for (and
+which of the unit's agencies, for an agency's report), with a fingerprint of
+the form's codes and one of its labels.
 """
 
 import hashlib
