@@ -52,24 +52,31 @@ def path(tmp_path):
     return tmp_path / "w.sqlite3"
 
 
-def test_many_threads_write_at_once_and_nothing_is_refused_or_lost(path):
+def _write_in_threads(path, first, rows, threads, timeout=30, stride=1000):
+    """`threads` threads each write `rows` rows (first + thread × stride + j);
+    the errors met, as text. The other process of the tests below runs it too."""
     errors = []
 
-    def writer(i):
-        db = _database(path, timeout=30)
+    def writer(t):
+        db = _database(path, timeout=timeout)
         try:
-            for j in range(20):
-                _write(db, i * 100 + j)
+            for j in range(rows):
+                _write(db, first + t * stride + j)
         except Exception as e:  # noqa: BLE001 - any failure is the test's finding
-            errors.append(e)
+            errors.append(str(e))
         finally:
             db.close()
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(12)]
-    for t in threads:
+    started = [threading.Thread(target=writer, args=(t,)) for t in range(threads)]
+    for t in started:
         t.start()
-    for t in threads:
+    for t in started:
         t.join()
+    return errors
+
+
+def test_many_threads_write_at_once_and_nothing_is_refused_or_lost(path):
+    errors = _write_in_threads(path, 0, 20, 12, stride=100)
     db = _database(path)
     db.ensure_connection()
     rows = sorted(v for (v,) in db.cursor().execute("SELECT v FROM t").fetchall())
@@ -124,28 +131,13 @@ def test_a_writer_waits_for_the_one_before_it_then_fails_with_sqlites_own_error(
 # Another process, as a second server worker is: it writes `rows` rows with
 # `threads` threads and prints how many failed and how, as JSON.
 _OTHER_PROCESS = textwrap.dedent("""
-    import json, sys, threading
+    import json, sys
     import django
     django.setup()
-    from tests.test_sqlite_writers import _database, _write
+    from tests.test_sqlite_writers import _write_in_threads
     path, first, rows, threads, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(
         sys.argv[5])
-    errors = []
-    def writer(t):
-        db = _database(path, timeout=timeout)
-        try:
-            for j in range(rows):
-                _write(db, first + t * 1000 + j)
-        except Exception as e:
-            errors.append(str(e))
-        finally:
-            db.close()
-    ts = [threading.Thread(target=writer, args=(t,)) for t in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    print(json.dumps(errors))
+    print(json.dumps(_write_in_threads(path, first, rows, threads, timeout)))
 """)
 
 
@@ -158,23 +150,7 @@ def _other_process(path, first, rows, threads, timeout):
 
 def test_several_processes_write_at_once_and_nothing_is_refused_or_lost(path):
     others = [_other_process(path, (i + 1) * 100000, 25, 4, 30) for i in range(3)]
-    errors = []
-
-    def writer(t):
-        db = _database(path, timeout=30)
-        try:
-            for j in range(25):
-                _write(db, t * 1000 + j)
-        except Exception as e:  # noqa: BLE001 - any failure is the test's finding
-            errors.append(str(e))
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = _write_in_threads(path, 0, 25, 4)
     outputs = [o.communicate(timeout=120)[0].strip() for o in others]
     db = _database(path)
     db.ensure_connection()
