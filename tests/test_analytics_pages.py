@@ -111,6 +111,12 @@ def test_own_report_first_percentages_never_added_and_scopes_matched(client, sou
     assert "không cộng được" in page.content.decode()
     page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, a.pk, 2023, neonatal.pk]))
     assert "không cộng được" not in page.content.decode()
+    # The province's table of results says it too, on the indicator's row, where "No data" alone puzzled.
+    page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])).content.decode()
+    row = page.split(f'id="sub-{neonatal.pk}"')[1].split("</tr>")[0]
+    assert "typed-rate" in row and "không cộng được" in row
+    page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, a.pk, 2023])).content.decode()
+    assert "typed-rate" not in page.split(f'id="sub-{neonatal.pk}"')[1].split("</tr>")[0]
 
 
 def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coordinator, bac_kan, bac_kan_plan):

@@ -176,6 +176,27 @@ def test_a_mostly_empty_report_is_submitted_only_once_confirmed(browser, live_se
     page.context.close()
 
 
+def test_no_question_before_a_report_the_server_will_refuse(browser, live_server, commune_officer,  # noqa: F811
+                                                             pl6, y2023):
+    page = open_pl6(browser, live_server, commune_officer)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    # Male plus female is not the total: an error the page shows under the row.
+    for name, value in [("PL6_I_1:total", "1.234"), ("PL6_I_1:male", "600"), ("PL6_I_1:female", "600")]:
+        type_into(page, name, value)
+        page.keyboard.press("Tab")
+    # The list at the top appears once the error is found, on a form drawn without problems too.
+    page.wait_for_selector("div.flags li.error", timeout=WAIT)
+    assert "khác tổng số (1.234)" in page.inner_text("div.flags")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    # Not asked "submit anyway?": the answer is the refusal and its reason.
+    assert asked == []
+    assert "chưa gửi được báo cáo" in page.inner_text("main").lower()
+    assert Submission.objects.get(form=pl6, unit=commune_officer.unit, period=y2023).status == "draft"
+    page.context.close()
+
+
 def test_a_report_mostly_filled_goes_up_without_a_question(browser, live_server, commune_officer,  # noqa: F811
                                                             pl6, y2023):
     page = open_pl6(browser, live_server, commune_officer)

@@ -4,6 +4,7 @@ never silently overwritten."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from treem.core.models import AuditEntry
 from treem.reporting.models import DataValue, DataValueChange, Submission
@@ -59,8 +60,11 @@ def test_a_colleagues_change_is_not_overwritten(client, commune_officer, pl6, y2
     data = response.json()
     assert not data["ok"] and "người khác" in data["message"]
     assert data["problems"][0]["kind"] == "conflict"
-    # Named as every other check names a cell: its row and its column.
-    assert data["problems"][0]["message"] == "Dòng I.1 “Số trẻ em dưới 16 tuổi” (tổng số): vừa được sửa thành “900”."
+    # Named as every other check names a cell, its row and its column, and saying who changed it and when.
+    changed_at = timezone.localtime(DataValue.objects.get(unit=commune, element__code="PL6_I_1").updated_at)
+    assert data["problems"][0]["message"] == (
+        "Dòng I.1 “Số trẻ em dưới 16 tuổi” (tổng số): vừa được sửa thành “900” bởi colleague lúc "
+        f"{changed_at:%H:%M %d/%m/%Y}.")
     assert data["values"]["PL6_I_1:total"] == "900"
     # Nothing of that save was written, not even the cell nobody else touched.
     assert stored(commune, "PL6_I_1") == 900 and stored(commune, "PL6_I_2") is None

@@ -110,3 +110,30 @@ def test_it_opens_on_the_latest_ended_period_with_approved_reports(client, monke
     options, selected = period_choice(client, bac_kan_plan)
     assert selected == "2024"
     assert "2025H1" in dict(options)  # still a choice
+
+
+def test_in_december_it_opens_on_the_year_once_its_reports_are_approved(client, monkeypatch, forms,  # noqa: F811
+                                                                         successor_coordinator, national_plan):
+    """The annual report is due by 15/12, before the year ends: once a
+    commune's report of the year is approved, the choice opens on the year,
+    not on the first half-year that has ended."""
+    from treem.reporting import actions
+    from treem.reporting.models import Period
+    from treem.units.models import Unit
+
+    from .conftest import make_user
+
+    on(monkeypatch, date(2026, 12, 5))
+    client_for(client, successor_coordinator)
+    assert period_choice(client, national_plan)[1] == "2026H1"  # nothing of 2026 approved yet
+
+    commune = Unit.objects.filter(structure="2025", level="commune", parent=successor_coordinator.unit).first()
+    officer = make_user("tn-commune", "commune_officer", commune)
+    submission = actions.open_submission(officer, forms["PL6"], commune, Period.objects.get(code="2026"))
+    actions.save_values(officer, submission, {("PL6_II_4", "total"): "5"})
+    actions.submit(officer, submission)
+    assert period_choice(client, national_plan)[1] == "2026H1"  # submitted, not yet approved
+    actions.approve(successor_coordinator, submission)
+    options, selected = period_choice(client, national_plan)
+    assert selected == "2026" and dict(options)["2026"] == "Năm 2026"
+    assert "2026H1" in dict(options)  # still a choice

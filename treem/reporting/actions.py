@@ -327,7 +327,7 @@ def _save_locked(user, submission, values, log, comments=None, expected=None, ro
     for pk, e, o, value_type, value, text, comment in stored:
         existing[(e, o)] = DataValue(pk=pk, value=value, text=text, comment=comment)
         current[(e, o)] = text if value_type == DataElement.ValueType.TEXT else value
-    conflicts = _conflicts(rows, current, values, expected or {})
+    conflicts = _conflicts(rows, current, values, expected or {}, lambda keys: _changed_by(submission, keys))
     if conflicts:
         raise ReportingError(_("Nothing was saved: someone else changed these cells after you opened the form. "
                                "Their figures are shown now; check them and type yours again."), conflicts)
@@ -413,24 +413,49 @@ def _unreadable(form, values, rows):
     return []
 
 
-def _conflicts(rows, current, values, expected):
+def _conflicts(rows, current, values, expected, changed_by=lambda keys: {}):
     """Cells the user changed whose stored figure is no longer the one the
-    user saw."""
+    user saw. `changed_by(keys)` tells who last changed those cells, and
+    when, read only when there is a conflict to word."""
     cells = rows.cells
-    problems = []
+    found = []
     for key, seen in expected.items():
         if key not in values or key[0] not in cells:
             continue
         row, element, options = cells[key[0]]
         if _same(element, values[key], current.get(key)):
             continue  # the colleague's figure is the one being saved: nothing is overwritten
-        now = _text(element, current.get(key))
         if not _same(element, seen, current.get(key)):
-            # Named as every other check names a cell: row, and column where the row has several.
-            where = cell_name(row, (options or {}).get(key[1]))
-            problems.append(Problem(ERROR, row, key[1], _("%(where)s: changed meanwhile to “%(value)s”.") % {
-                "where": where, "value": now or "—"}, kind="conflict"))
+            found.append((key, row, element, options))
+    who = changed_by([key for key, *_rest in found]) if found else {}
+    problems = []
+    for key, row, element, options in found:
+        # Named as every other check names a cell: row, and column where the row has several.
+        where = cell_name(row, (options or {}).get(key[1]))
+        words = {"where": where, "value": _text(element, current.get(key)) or "—"}
+        if key in who:
+            words["who"], words["at"] = who[key]
+            message = _("%(where)s: changed meanwhile to “%(value)s” by %(who)s at %(at)s.") % words
+        else:
+            message = _("%(where)s: changed meanwhile to “%(value)s”.") % words
+        problems.append(Problem(ERROR, row, key[1], message, kind="conflict"))
     return problems
+
+
+def _changed_by(submission, keys):
+    """{(element code, option code): (person's name, "HH:MM dd/mm/yyyy")} of
+    the last change of these cells: two officers editing one form learn
+    whom to call before they type again."""
+    wanted = set(keys)
+    found = {}
+    for e, o, first, last, username, at in DataValue.objects.filter(
+            submission=submission, element__code__in={e for e, _o in wanted}, updated_by__isnull=False).values_list(
+            "element__code", "option__code", "updated_by__first_name", "updated_by__last_name",
+            "updated_by__username", "updated_at"):
+        if (e, o) in wanted:
+            name = f"{first} {last}".strip() or username
+            found[(e, o)] = (name, timezone.localtime(at).strftime("%H:%M %d/%m/%Y"))
+    return found
 
 
 def _same(element, seen, stored):

@@ -45,20 +45,24 @@ def _periods(plan):
 
 def _default_period(plan, periods, today):
     """The period the choice opens on. A coordinator reports on a period
-    that is over: the latest ordinary one (a year or a half-year; the
-    mid-term review is chosen on purpose, never by default) that has ended
-    before today, and of those, the latest with approved reports under the
-    plan's unit: a report of a period nobody has reported yet is empty. A
+    that is over, or nearly: the latest ordinary one (a year or a half-year;
+    the mid-term review is chosen on purpose, never by default) with
+    approved reports under the plan's unit, among those that have ended
+    and those under way that already have some. The annual report is due
+    before the year ends (15/12 in Nghệ An), on the communes' annual reports
+    approved in November. Without approved reports, the latest period that
+    has ended: a report of a period nobody has reported yet is empty. A
     year and its second half end on the same day, and the annual report,
     which covers both, comes first in `periods`. When none has ended yet (a
     plan's first half-year), the newest ordinary period. Any other period
     stays one choice away."""
     ordinary = [p for p in periods if p.type != Period.Type.ONE_OFF] or periods
     ended = [p for p in ordinary if p.end < today]
+    begun = [p for p in ordinary if p.start <= today]
     reported = set(Submission.objects.filter(
         status=Submission.Status.APPROVED, unit__path__startswith=plan.unit.path,
-        period__in=ended).values_list("period_id", flat=True).distinct()) if ended else set()
-    return next((p for p in ended if p.pk in reported), ended[0] if ended else (ordinary[0] if ordinary else None))
+        period__in=begun).values_list("period_id", flat=True).distinct()) if begun else set()
+    return next((p for p in begun if p.pk in reported), ended[0] if ended else (ordinary[0] if ordinary else None))
 
 
 def _units(request, plan):

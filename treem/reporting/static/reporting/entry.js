@@ -308,7 +308,10 @@
   form.addEventListener("submit", function (e) {
     // A report mostly empty is asked about before it goes up (the notes beside the rows not counted;
     // not an agency's, which fills its own rows of the form).
-    if (e.submitter && e.submitter.value === "submit") {
+    // Not when the page already shows an error: the server refuses the report and says why, and asking
+    // "submit anyway?" first would promise what will not happen.
+    var refused = form.querySelector("td.error, th.label .msg.check") || document.querySelector("div.flags li.error");
+    if (e.submitter && e.submitter.value === "submit" && !refused) {
       var cells = form.querySelectorAll("input[name^='v:'], textarea[name^='v:']:not(.side)");
       var filled = Array.prototype.filter.call(cells, function (f) { return f.value.trim() !== ""; }).length;
       if (text.few_filled && filled * 2 < cells.length && !window.confirm(fmt(text.few_filled, {
