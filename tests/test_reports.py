@@ -355,6 +355,20 @@ def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan
     ws = load_workbook(BytesIO(xlsx.content))["Phụ lục 6"]
     assert ws["A4"].value.startswith("(Kèm theo Báo cáo số 7/BC-UBND ngày ")
 
+    # A date that is not one (31/02) makes no file dated today without a word: the page again, saying why,
+    # with everything typed still there.
+    for kind in ("reports:docx", "reports:xlsx"):
+        refused = client.get(reverse(kind, args=[bac_kan_plan.pk, bac_kan.pk, "2023"]),
+                             {"number": "7", "day": "31/02/2023", "signer_name": "Trần Thị B"})
+        assert refused.status_code == 302 and refused["Location"].startswith(url + "?")
+        again = client.get(refused["Location"]).content.decode()
+        assert "“31/02/2023” không phải là ngày hợp lệ" in again and "Chưa tải xuống tệp nào" in again
+        assert 'name="day" value="31/02/2023"' in again and 'value="Trần Thị B"' in again
+        assert 'name="number" size="8" maxlength="20" value="7"' in again
+    # An empty date is today's.
+    today = client.get(reverse("reports:docx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": ""})
+    assert today.status_code == 200
+
 
 def test_the_official_files_are_in_vietnamese_whatever_the_pages_language(client, reported, coordinator, y2023,  # noqa: F811
                                                                           bac_kan, bac_kan_plan):

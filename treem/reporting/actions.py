@@ -55,10 +55,11 @@ class Log:
 class ReportingError(Exception):
     """An action refused, with a message for the user."""
 
-    def __init__(self, message, problems=()):
+    def __init__(self, message, problems=(), saved=False):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
+        self.saved = saved  # the figures were saved all the same (a submission refused, its draft kept)
 
 
 def may_report(user, unit, agency=None):
@@ -525,20 +526,21 @@ def submit(user, submission):
     return submission
 
 
-def save_and_submit(user, form, unit, period, agency, values, comments=None):
+def save_and_submit(user, form, unit, period, agency, values, comments=None, expected=None):
     """The web form's "Save and submit": the typed figures are saved, and
     stay saved as a draft when the submission is refused; the report
     (created if need be) is submitted if nothing blocks it. One transaction,
     the form read once: at a deadline, fifty communes press the button
-    together."""
+    together. `expected` as for save_values: a colleague's change since the
+    page was drawn refuses the whole of it."""
     # Last period's figures are read before the report is locked: on SQLite
     # the lock stops every other writer, so it is held for as little as can be.
     previous = previous_values(form, unit, period, agency)
     log = Log(user)
     with transaction.atomic():
         submission, created = lock_or_open(user, form, unit, period, agency, log)
-        problems, comments_now = _save_locked(user, submission, values, log, comments, save_submission=False,
-                                              previous=previous, created=created)
+        problems, comments_now = _save_locked(user, submission, values, log, comments, expected,
+                                              save_submission=False, previous=previous, created=created)
         blocking = _blocking(problems, comments_now)
         if blocking:
             submission.save(update_fields=["status", "updated_at"])  # the figures stay, as a draft
@@ -546,13 +548,13 @@ def save_and_submit(user, form, unit, period, agency, values, comments=None):
             _mark_submitted(user, submission, log)
         log.write()
     if blocking:
-        raise _refused(blocking)
+        raise _refused(blocking, saved=True)
     return submission
 
 
-def _refused(blocking):
+def _refused(blocking, saved=False):
     return ReportingError(_("The report cannot be submitted: correct the errors and explain the warnings."),
-                          blocking)
+                          blocking, saved=saved)
 
 
 def _mark_submitted(user, submission, log):

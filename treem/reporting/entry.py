@@ -11,15 +11,17 @@ from .rollup import own_rates
 from .validation import assess
 
 
-def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None):
+def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None, saved=None):
     """(columns, lines) for the entry template. `stored` holds saved values,
-    `shown` what the inputs show (saved or just typed), `previous` last
+    `shown` what the inputs show (saved or just typed), `saved` the saved
+    values as the inputs write them (default: `shown`), `previous` last
     period's values, `rolled` the roll-up of the units below, `by_agencies`
     what the unit's agencies reported, all keyed by (element code, option code).
     A rate row also shows the rate its own saved numerator and denominator
     give, as the roll-ups and the agencies' sum compute it: an agency or a
     commune sees its own rate as the level above will."""
     rolled, by_agencies = rolled or {}, by_agencies or {}
+    saved = shown if saved is None else saved
     rates = own_rates(rows, stored)
     columns = []
     for row in rows:
@@ -51,7 +53,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             difference = own - below if (own is not None and below is not None and row.element.is_numeric
                                          and not row.element.is_rate and own != below) else None
             cells.append({
-                "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""),
+                "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""), "saved": saved.get(key, ""),
                 "previous": format_number(previous.get(key)) if key in previous else "",
                 "rolled": format_number(rolled[key], 1 if row.element.is_rate else None)
                 if rolled.get(key) is not None else "",
@@ -77,6 +79,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "assessment": assessment,
             "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
             "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
+            "text_saved": saved.get((row.text_element.code, "total"), "") if row.text_element_id else None,
             "text_name": f"{row.text_element.code}:total" if row.text_element_id else "",
         })
     return columns, table

@@ -160,13 +160,17 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         try:
             if action in ("save", "submit"):
                 # The report is created, if need be, in the transaction that saves it.
-                posted = _posted(request, "v:")
+                # With each figure the one the page showed as saved ("o:"): a colleague's change since is
+                # refused, not overwritten, as autosave refuses it.
+                posted, seen = _posted(request, "v:"), _posted(request, "o:")
                 if action == "submit":
-                    actions.save_and_submit(user, form, unit, period, agency, posted, _posted(request, "c:"))
+                    actions.save_and_submit(user, form, unit, period, agency, posted, _posted(request, "c:"),
+                                            expected=seen)
                     # Whether it came late, the page says under the status (deadline below).
                     messages.success(request, _("The report was submitted to the level above."))
                 else:
-                    actions.save_report_values(user, form, unit, period, agency, posted, _posted(request, "c:"))
+                    actions.save_report_values(user, form, unit, period, agency, posted, _posted(request, "c:"),
+                                               expected=seen)
                     messages.success(request, _("Saved."))
             elif action == "from_agencies" and agency is None:
                 submission = actions.find_submission(form, unit, period) or actions.open_submission(
@@ -188,6 +192,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         except actions.ReportingError as e:
             messages.error(request, e.message)
             error_problems = e.problems
+            if e.saved:
+                posted = None  # the figures are saved: the page shows them as stored
 
     submission = actions.find_submission(form, unit, period, agency)  # as stored now, after a refusal too
     rows = form_rows(form)
@@ -196,7 +202,11 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     previous = actions.previous_values(form, unit, period, agency)
     problems = error_problems if error_problems is not None else (
         validate_form_values(form, stored, previous=previous, rows=rows) if stored else [])
-    shown = {**{k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}, **(posted or {})}
+    saved = {k: (v if isinstance(v, str) else format_number(v)) for k, v in stored.items()}
+    # After a refusal the page shows what was typed, except where a colleague's figure came in meanwhile:
+    # theirs, as the message says. What is saved stays apart, so the page knows what is not.
+    conflicts = {p.cell for p in error_problems or () if p.kind == "conflict"}
+    shown = {**saved, **{k: v for k, v in (posted or {}).items() if k not in conflicts}}
 
     refusal = actions.reporting_refusal(unit, period) if submission is None else None
     # The deadline, for the officer, and for the reviewer whether it came late (as the calendar counts it).
@@ -212,11 +222,13 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         unit.level != Unit.Level.COMMUNE or unit.structure == Unit.Structure.Y2025) else ({}, [])
     # The unit's coordinator sees beside each cell what its agencies' approved reports add up to.
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
-    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies)
+    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
+        # A warning explained by its cell's comment says so: a reviewer reads it as answered, not ignored.
+        "flags": [(p, "" if p.is_error or not p.cell else comments.get(p.cell, "")) for p in problems],
         "refusal": refusal, "has_rollup": bool(rolled), "split": split, "due": due, "sent": sent, "late": late,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
@@ -238,6 +250,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
             # The list of problems at the top, redrawn after each save as the rows are.
             "flags": [ngettext("%(n)s problem to look at", "%(n)s problems to look at", n) for n in (1, 2)],
+            "explained": _("Explained: “%(comment)s”"),
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
                             "Submit it to the level above all the same?") if agency is None else "",
         },

@@ -1,8 +1,10 @@
 from datetime import datetime
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -140,7 +142,9 @@ def report(request, plan_pk, unit_pk, period_code):
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,
         "number_suffix": f"/BC-{issuer_code(issuer)}",
         "is_review": period.code.endswith("MTR"), "today": timezone.localdate(),
-        "recipients": "\n".join(default_recipients(unit)),
+        "recipients": request.GET["recipients"] if "recipients" in request.GET else "\n".join(
+            default_recipients(unit)),
+        "typed": request.GET,  # back from a download refused (a date that is not one): nothing typed is lost
         "periods": _periods(plan), "units": _units(request, plan),
         # The forms are linked to those who may open them: a commune officer
         # reads the district's report, not the district's own entry pages.
@@ -148,14 +152,22 @@ def report(request, plan_pk, unit_pk, period_code):
     })
 
 
+class _NotADate(ValueError):
+    pass
+
+
 def _options(request):
-    """What the person set on the report page; anything unreadable keeps its default."""
+    """What the person set on the report page. An empty date is today's; a
+    date that cannot be read (31/02/2024) raises _NotADate: a report dated
+    today instead, without a word, would go out with the wrong date."""
     get = request.GET
     day = None
-    try:
-        day = datetime.strptime(get.get("day", "").strip(), "%d/%m/%Y").date()
-    except ValueError:
-        pass
+    typed = get.get("day", "").strip()
+    if typed:
+        try:
+            day = datetime.strptime(typed, "%d/%m/%Y").date()
+        except ValueError:
+            raise _NotADate(typed) from None
     recipients = [line.strip().lstrip("-").strip() for line in get.get("recipients", "").splitlines()]
     return ReportOptions(number=get.get("number", "").strip()[:20], day=day,
                          signer_name=get.get("signer_name", "").strip()[:120],
@@ -176,10 +188,21 @@ def _file_name(kind, unit, period, extension):
     return f"{kind} - {unit.name} - {period_phrase(period)}.{extension}"
 
 
+def _back_to_the_page(request, plan, unit, period, typed):
+    """The report page again, with what was typed, and why nothing was made."""
+    messages.error(request, _("“%(day)s” is not a date: write it as dd/mm/yyyy, for example %(example)s. "
+                              "Nothing was downloaded.") % {
+        "day": typed, "example": timezone.localdate().strftime("%d/%m/%Y")})
+    return redirect(reverse("reports:report", args=[plan.pk, unit.pk, period.code]) + "?" + request.GET.urlencode())
+
+
 @translation.override("vi")  # the official documents are in Vietnamese, whatever the page's language
 def download_report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
-    options = _options(request)
+    try:
+        options = _options(request)
+    except _NotADate as e:
+        return _back_to_the_page(request, plan, unit, period, str(e))
     if options.recipients == default_recipients(unit):
         # The page's list for today, left as it was: the default of the report's own date instead.
         options.recipients = []
@@ -195,7 +218,10 @@ def download_report(request, plan_pk, unit_pk, period_code):
 @translation.override("vi")
 def download_appendices(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
-    options = _options(request)
+    try:
+        options = _options(request)
+    except _NotADate as e:
+        return _back_to_the_page(request, plan, unit, period, str(e))
     issuer = issuer_for(plan, unit)
     number = f"{options.number}/BC-{issuer_code(issuer)}" if options.number else f"…/BC-{issuer_code(issuer)}"
     day = options.day or timezone.localdate()

@@ -142,6 +142,16 @@
       a.href = "#row-" + p.row;
       a.textContent = p.message;
       li.appendChild(a);
+      // A warning explained by its cell's comment says so, as the page drawn by the server does.
+      var comment = p.level !== "error" && p.cell && form.querySelector("[name='c:" + p.cell + "']");
+      if (comment && comment.value.trim()) {
+        var span = document.createElement("span");
+        span.className = "explanation";
+        span.textContent = fmt(text.explained, {comment: comment.value.trim()});
+        li.classList.add("explained");
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(span);
+      }
       list.appendChild(li);
     });
   }
@@ -308,9 +318,14 @@
   form.addEventListener("submit", function (e) {
     // A report mostly empty is asked about before it goes up (the notes beside the rows not counted;
     // not an agency's, which fills its own rows of the form).
-    // Not when the page already shows an error: the server refuses the report and says why, and asking
+    // Not when the page already shows an error, or a warning not explained: the server refuses the report
+    // and says why, and asking
     // "submit anyway?" first would promise what will not happen.
-    var refused = form.querySelector("td.error, th.label .msg.check") || document.querySelector("div.flags li.error");
+    var refused = form.querySelector("td.error, th.label .msg.check") || document.querySelector("div.flags li.error") ||
+      Array.prototype.some.call(form.querySelectorAll("td.warning"), function (td) {
+        var comment = td.querySelector("input.comment");  // a warning blocks until its cell is explained
+        return !comment || !comment.value.trim();
+      });
     if (e.submitter && e.submitter.value === "submit" && !refused) {
       var cells = form.querySelectorAll("input[name^='v:'], textarea[name^='v:']:not(.side)");
       var filled = Array.prototype.filter.call(cells, function (f) { return f.value.trim() !== ""; }).length;
@@ -320,6 +335,18 @@
         return;
       }
     }
+    // With each figure, the one this page last knew as saved: a colleague's change since is refused
+    // by the server, as autosave's is, instead of being overwritten by what this page still shows.
+    form.querySelectorAll("input.seen").forEach(function (el) { el.remove(); });
+    fields().forEach(function (f) {
+      if (f.name.indexOf("v:") !== 0) return;
+      var seen = document.createElement("input");
+      seen.type = "hidden";
+      seen.className = "seen";
+      seen.name = "o:" + f.name.slice(2);
+      seen.value = f.getAttribute("data-saved");
+      form.appendChild(seen);
+    });
     // The Save buttons post the whole form: nothing left to autosave.
     fields().forEach(function (f) { f.setAttribute("data-saved", f.value); });
   });
