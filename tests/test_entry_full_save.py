@@ -51,7 +51,7 @@ def test_a_colleagues_figure_is_not_erased_by_a_whole_form_save(client, commune_
     # Refused, naming the cell, the colleague and when; nothing of the officer's saved, the 321 kept.
     changed_at = timezone.localtime(DataValue.objects.get(unit=commune, element__code="PL6_I_2").updated_at)
     assert "người khác đã sửa các ô này" in text
-    assert f"vừa được sửa thành “321” bởi Lò Thị Mai lúc {changed_at:%H:%M %d/%m/%Y}" in text
+    assert f"vừa được sửa thành “321” bởi Lò Thị Mai lúc {changed_at:%H:%M} ngày {changed_at:%d/%m/%Y}" in text
     assert stored(commune, "PL6_I_2") == 321 and stored(commune, "PL6_I_1") is None
     assert Submission.objects.get(pk=submission.pk).status == "draft"
     # The page shows the colleague's figure in that cell, and keeps the officer's typed 1.000 as not yet saved.
@@ -94,6 +94,14 @@ def test_an_explained_warning_says_so_in_the_list(client, commune_officer, coord
     flags = text.split('<div class="flags"')[1].split("</div>")[0]
     assert 'class="warn explained"' in flags and "gấp mười lần" in flags
     assert "Đã giải thích: “Rà soát lại toàn xã”" in flags
+    # The comment added later, alone, shows in the history as a comment, not as "60 → 60".
+    actions.reopen_after_approval(coordinator, actions.approve(coordinator, submission))
+    actions.save_values(commune_officer, submission, {}, comments={("PL6_II_4", "total"): "Rà soát lại cả hai thôn"})
+    text = client.get(entry_url(commune)).content.decode()
+    history = text.split('id="value-changes"')[1].split("</table>")[0]
+    latest = history.split("<tbody>")[1].split("</tr>")[0]
+    assert "Ghi chú: “Rà soát lại toàn xã”" in latest and "Ghi chú: “Rà soát lại cả hai thôn”" in latest
+    assert ">60<" not in latest
 
 
 @pytest.mark.browser
@@ -135,6 +143,9 @@ def test_no_question_before_a_report_with_a_warning_not_explained(browser, live_
     type_into(page, "PL6_II_4:total", "60")  # ten times last year's 5
     page.keyboard.press("Tab")
     page.wait_for_selector("div.flags li.warn", timeout=WAIT)
+    # Saved once, the report is a draft under "Status" without a reload; the new comment cell reads as the others.
+    assert page.inner_text("#report-status") == "đang soạn · phiên bản 1"
+    assert page.get_attribute("input[name='c:PL6_II_4:total']", "placeholder") == "Ghi chú"
     with page.expect_navigation():
         page.click("button[value=submit]")
     assert asked == []

@@ -64,7 +64,7 @@ def test_a_colleagues_change_is_not_overwritten(client, commune_officer, pl6, y2
     changed_at = timezone.localtime(DataValue.objects.get(unit=commune, element__code="PL6_I_1").updated_at)
     assert data["problems"][0]["message"] == (
         "Dòng I.1 “Số trẻ em dưới 16 tuổi” (tổng số): vừa được sửa thành “900” bởi colleague lúc "
-        f"{changed_at:%H:%M %d/%m/%Y}.")
+        f"{changed_at:%H:%M} ngày {changed_at:%d/%m/%Y}.")
     assert data["values"]["PL6_I_1:total"] == "900"
     # Nothing of that save was written, not even the cell nobody else touched.
     assert stored(commune, "PL6_I_1") == 900 and stored(commune, "PL6_I_2") is None

@@ -435,8 +435,8 @@ def _conflicts(rows, current, values, expected, changed_by=lambda keys: {}):
         where = cell_name(row, (options or {}).get(key[1]))
         words = {"where": where, "value": _text(element, current.get(key)) or "—"}
         if key in who:
-            words["who"], words["at"] = who[key]
-            message = _("%(where)s: changed meanwhile to “%(value)s” by %(who)s at %(at)s.") % words
+            words["who"], words["time"], words["date"] = who[key]
+            message = _("%(where)s: changed meanwhile to “%(value)s” by %(who)s at %(time)s on %(date)s.") % words
         else:
             message = _("%(where)s: changed meanwhile to “%(value)s”.") % words
         problems.append(Problem(ERROR, row, key[1], message, kind="conflict"))
@@ -444,7 +444,7 @@ def _conflicts(rows, current, values, expected, changed_by=lambda keys: {}):
 
 
 def _changed_by(submission, keys):
-    """{(element code, option code): (person's name, "HH:MM dd/mm/yyyy")} of
+    """{(element code, option code): (person's name, "HH:MM", "dd/mm/yyyy")} of
     the last change of these cells: two officers editing one form learn
     whom to call before they type again."""
     wanted = set(keys)
@@ -455,7 +455,8 @@ def _changed_by(submission, keys):
             "updated_by__username", "updated_at"):
         if (e, o) in wanted:
             name = f"{first} {last}".strip() or username
-            found[(e, o)] = (name, timezone.localtime(at).strftime("%H:%M %d/%m/%Y"))
+            at = timezone.localtime(at)
+            found[(e, o)] = (name, at.strftime("%H:%M"), at.strftime("%d/%m/%Y"))
     return found
 
 

@@ -250,7 +250,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
             # The list of problems at the top, redrawn after each save as the rows are.
             "flags": [ngettext("%(n)s problem to look at", "%(n)s problems to look at", n) for n in (1, 2)],
-            "explained": _("Explained: “%(comment)s”"),
+            "explained": _("Explained: “%(comment)s”"), "comment": _("Comment"),
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
                             "Submit it to the level above all the same?") if agency is None else "",
         },
@@ -394,6 +394,8 @@ def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
             p.kind == "conflict" for p in e.problems) else 400)
     return JsonResponse({
         "ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"), "status": submission.status,
+        # As the page writes it under "Status": the first save turns "not started" into a draft.
+        "status_text": f"{submission.get_status_display()} · {_('version')} {submission.version}",
         "problems": _problems_json(problems), "values": _values_json(submission),
     })
 

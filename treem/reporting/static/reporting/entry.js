@@ -176,7 +176,7 @@
           comment.className = "comment";
           comment.setAttribute("data-saved", "");
           comment.setAttribute("aria-label", p.message);
-          comment.placeholder = "…";
+          comment.placeholder = text.comment;  // as the page draws the comment cells
           td.appendChild(comment);
         }
       }
@@ -232,6 +232,8 @@
       })
       .then(function (data) {
         if (data.ok) {
+          var reportStatus = document.getElementById("report-status");
+          if (reportStatus && data.status_text) reportStatus.textContent = data.status_text;
           sent.forEach(function (s) {
             // What the server stored ("3.000" for "3000"), so the next change compares like with like.
             var name = s[0].name.slice(2), stored = data.values && data.values[name];
