@@ -321,8 +321,7 @@
     // A report mostly empty is asked about before it goes up (the notes beside the rows not counted;
     // not an agency's, which fills its own rows of the form).
     // Not when the page already shows an error, or a warning not explained: the server refuses the report
-    // and says why, and asking
-    // "submit anyway?" first would promise what will not happen.
+    // and says why, and asking "submit anyway?" first would promise what will not happen.
     var refused = form.querySelector("td.error, th.label .msg.check") || document.querySelector("div.flags li.error") ||
       Array.prototype.some.call(form.querySelectorAll("td.warning"), function (td) {
         var comment = td.querySelector("input.comment");  // a warning blocks until its cell is explained
