@@ -328,7 +328,7 @@ def _save_locked(user, submission, values, log, comments=None, expected=None, ro
     for pk, e, o, value_type, value, text, comment in stored:
         existing[(e, o)] = DataValue(pk=pk, value=value, text=text, comment=comment)
         current[(e, o)] = text if value_type == DataElement.ValueType.TEXT else value
-    conflicts = _conflicts(rows, current, values, expected or {}, lambda keys: _changed_by(submission, keys))
+    conflicts = _conflicts(submission, rows, current, values, expected or {})
     if conflicts:
         raise ReportingError(_("Nothing was saved: someone else changed these cells after you opened the form. "
                                "Their figures are shown now; check them and type yours again."), conflicts)
@@ -414,10 +414,10 @@ def _unreadable(form, values, rows):
     return []
 
 
-def _conflicts(rows, current, values, expected, changed_by=lambda keys: {}):
+def _conflicts(submission, rows, current, values, expected):
     """Cells the user changed whose stored figure is no longer the one the
-    user saw. `changed_by(keys)` tells who last changed those cells, and
-    when, read only when there is a conflict to word."""
+    user saw, saying who last changed them and when (read only when there
+    is a conflict to word)."""
     cells = rows.cells
     found = []
     for key, seen in expected.items():
@@ -428,7 +428,7 @@ def _conflicts(rows, current, values, expected, changed_by=lambda keys: {}):
             continue  # the colleague's figure is the one being saved: nothing is overwritten
         if not _same(element, seen, current.get(key)):
             found.append((key, row, element, options))
-    who = changed_by([key for key, *_rest in found]) if found else {}
+    who = _changed_by(submission, [key for key, *_rest in found]) if found else {}
     problems = []
     for key, row, element, options in found:
         # Named as every other check names a cell: row, and column where the row has several.
