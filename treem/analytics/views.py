@@ -28,6 +28,7 @@ from treem.core.numbers import format_number
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
 from treem.reporting.models import Submission
+from treem.reporting.validation import cell_name, current_form, form_rows
 from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
 
@@ -277,7 +278,7 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
                  # how the units below are ranked and judged, said above their table
                  "lower_first": lower_is_better(r.direction),
                  "shared_target": bool(r.target and r.target.source == "plan"),
-                 "trend_fit": _trend_fit(r)} for r in results]
+                 "trend_fit": _trend_fit(r), "source_cell": _source_cell(r.source)} for r in results]
     ceased = _ceased(request.user, plan, unit, year, sub)
     if ceased and not _any_figure(results + [c for rows in comparison.values() for c in rows]):
         # As on the overview: where the year's figures are, no empty result, chart or entry form.
@@ -287,6 +288,17 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
         "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
         "can_enter": can_edit_unit(request.user, unit),
     })
+
+
+def _source_cell(source):
+    """Where Appendix 7 holds the indicator, as the form names the cell
+    ("Dòng 4 “Tỷ lệ …” (kết quả thực hiện)"), or "" when the form lacks it."""
+    form = current_form("PL7") if source is not None else None
+    found = form_rows(form).cells.get(source.element_code) if form is not None else None
+    if found is None:
+        return ""
+    row, _element, options = found
+    return cell_name(row, (options or {}).get(source.option_code))
 
 
 def _trend_fit(result):

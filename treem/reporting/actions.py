@@ -25,7 +25,17 @@ from .models import (
     SubmissionEvent,
 )
 from .rollup import rollup_agencies
-from .validation import ERROR, Problem, cell_name, form_rows, parse_cell, parse_values, structure, validate_form_values
+from .validation import (
+    ERROR,
+    Problem,
+    cell_name,
+    explanation,
+    form_rows,
+    parse_cell,
+    parse_values,
+    structure,
+    validate_form_values,
+)
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
@@ -486,7 +496,7 @@ def check_before_submit(submission):
 
 
 def _blocking(problems, comments):
-    return [p for p in problems if p.level == ERROR or not comments.get(p.cell)]
+    return [p for p in problems if p.level == ERROR or not explanation(p, comments)]
 
 
 @transaction.atomic

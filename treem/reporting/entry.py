@@ -41,7 +41,12 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
     for row in rows:
         cells = []
         options = {o.code: o for o in row.options}
-        cell_problems = {p.option: p.level for p in by_row.get(row.pk, []) if p.option}
+        # A cell takes the gravest level of the problems about it (an error over a warning).
+        cell_problems = {}
+        for p in by_row.get(row.pk, []):
+            for _code, option in p.cells:
+                if cell_problems.get(option) != "error":
+                    cell_problems[option] = p.level
         for c in columns:
             o = options.get(c["code"])
             if o is None or not row.element_id:

@@ -23,6 +23,7 @@ class Problem:
     option: str  # option code, "" for the whole row
     message: str
     kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, rate_part, tenfold
+    also: tuple = ()  # other option codes of the row the problem is about (a total's parts)
 
     @property
     def is_error(self):
@@ -31,6 +32,27 @@ class Problem:
     @property
     def cell(self):
         return (self.row.element.code, self.option) if self.row.element_id and self.option else None
+
+    @property
+    def cells(self):
+        """Every cell the problem is about, its own first: male, female and
+        total all show a sum that does not add up."""
+        if self.cell is None:
+            return []
+        return [self.cell] + [(self.cell[0], o) for o in self.also if o != self.option]
+
+
+def explanation(problem, comments):
+    """The comment that explains a warning: its cell's, or else one on
+    another cell of its row. One comment says why a row's total, male and
+    female all jumped, as the workbook's one comment column does."""
+    if problem.cell is None:
+        return ""
+    own = comments.get(problem.cell)
+    if own and own.strip():
+        return own.strip()
+    code = problem.cell[0]
+    return next((text.strip() for (e, _o), text in comments.items() if e == code and text and text.strip()), "")
 
 
 # A form's rows change when someone edits the form, not when a report is
@@ -269,7 +291,7 @@ def validate_form_values(form, values, previous=None, rows=None):
                     "where": cell_name(row),
                     "parts": f" {plus} ".join(f"{o.label.lower()} ({format_number(v)})" for o, v in given),
                     "total": f"{option.label.lower()} ({format_number(total)})",
-                }, kind="columns"))
+                }, kind="columns", also=tuple(o.code for o, _v in given)))
         # Sub-items not above their total (same unit of measure only: the
         # people running a model are not a part of the number of models).
         parent = by_pk.get(row.parent_id)

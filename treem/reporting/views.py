@@ -27,7 +27,7 @@ from . import actions, calendar
 from .entry import entry_table
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
-from .validation import current_form, form_rows, validate_form_values
+from .validation import current_form, explanation, form_rows, validate_form_values
 
 
 def _reportable_units(user):
@@ -228,7 +228,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
         # A warning explained by its cell's comment says so: a reviewer reads it as answered, not ignored.
-        "flags": [(p, "" if p.is_error or not p.cell else comments.get(p.cell, "")) for p in problems],
+        "flags": [(p, "" if p.is_error else explanation(p, comments)) for p in problems],
         "refusal": refusal, "has_rollup": bool(rolled), "split": split, "due": due, "sent": sent, "late": late,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
@@ -401,8 +401,8 @@ def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
 
 
 def _problems_json(problems):
-    return [{"cell": f"{p.cell[0]}:{p.cell[1]}" if p.cell else "", "row": p.row.pk, "level": p.level,
-             "kind": p.kind, "message": p.message} for p in problems]
+    return [{"cell": f"{p.cell[0]}:{p.cell[1]}" if p.cell else "", "cells": [f"{e}:{o}" for e, o in p.cells],
+             "row": p.row.pk, "level": p.level, "kind": p.kind, "message": p.message} for p in problems]
 
 
 def _values_json(submission):

@@ -19,9 +19,11 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from treem.analytics.judging import rounded
+from treem.reporting.rollup import summable
 from treem.reporting.validation import assess
 
-from .values import form_figures
+from .indicator_table import TYPED_RATE_MARK
+from .values import MIXED, ROLLUP, form_figures
 from .wording import issuer_for, next_phrase, period_phrase, previous_phrase
 
 FONT = "Times New Roman"
@@ -114,6 +116,7 @@ class Sheet:
     lead_key: str = ""  # the column whose equal cells merge down a group of rows
     lead_blocks: list = field(default_factory=list)  # (first line index, last line index)
     period: object = None  # the period of its figures, when not the report's own (the mid-term review's year)
+    footnote: str = ""  # printed under the table
 
 
 def _format_for(element):
@@ -338,6 +341,8 @@ def _pl7(f, period):
         cells["unit"] = e.unit_label
         cells.update(_plan_result_cells(f, row, percent=False, judged=e.pk not in parts))
         cells.pop("previous", None)
+        if cells["actual"] is None and f.source in (ROLLUP, MIXED) and not e.is_rate and not summable(e):
+            cells["actual"] = TYPED_RATE_MARK  # a rate typed below: see the sheet's footnote
         fmt = {k: _format_for(e) for k in ("plan", "actual", "next_plan")}
         lines.append(Line(cells, formats=fmt))
     return cols, lines
@@ -361,6 +366,9 @@ def appendix_sheets(period, unit):
         if any(c.key == "lead" for c in _leaves(cols)) and code in ("PL6", "PL7"):
             sheet.lead_key = "lead"
             sheet.lead_blocks = _lead_blocks(f.rows)
+        if code == "PL7" and any(line.cells.get("actual") == TYPED_RATE_MARK for line in lines):
+            sheet.footnote = (f"{TYPED_RATE_MARK} Chưa tổng hợp được: cấp dưới báo cáo trực tiếp tỷ lệ, không kèm tử số "
+                              f"và mẫu số, nên không cộng được.")
         sheet.figures = f
         sheets.append(sheet)
     return sheets
@@ -394,6 +402,7 @@ def _add_styles(wb):
         "subtitle": (bold, center, None),
         "note": (Font(name=FONT, size=11, italic=True), center, None),
         "unit_note": (Font(name=FONT, size=11, italic=True), right, None),
+        "footnote": (Font(name=FONT, size=11, italic=True), left, None),
         "header": (bold, center, BOX),
         "column_number": (Font(name=FONT, size=10, italic=True), center, BOX),
         "text": (plain, left, BOX), "text_bold": (bold, left, BOX),
@@ -514,11 +523,16 @@ def _write_sheet(ws, sheet, period, issuer, report_ref):
         c = keys.index(sheet.lead_key) + 1
         for a, b in sheet.lead_blocks:
             _merge(ws, first_data + a, c, first_data + b, c, "treem_text")
-    last_row = first_data + len(sheet.lines) - 1
+    last_row = printed = first_data + len(sheet.lines) - 1
+    if sheet.footnote:
+        printed += 1
+        ws.cell(row=printed, column=1, value=sheet.footnote).style = "treem_footnote"
+        _merge(ws, printed, 1, printed, width, "treem_footnote")
+        ws.row_dimensions[printed].height = _row_height([(sheet.footnote, sum(c.width for c in leaves))])
 
     for i, col in enumerate(leaves):
         ws.column_dimensions[get_column_letter(i + 1)].width = col.width
-    ws.print_area = f"A1:{last}{max(last_row, header_bottom + 1)}"
+    ws.print_area = f"A1:{last}{max(printed, header_bottom + 1)}"
     ws.print_title_rows = f"{header_top}:{header_bottom + 1}"
     ws.freeze_panes = ws.cell(row=first_data, column=1)
     ws.page_setup.orientation = "landscape"

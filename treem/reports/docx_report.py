@@ -450,6 +450,9 @@ def _results_block(doc, plan, unit, period):
                       f"Thực hiện {period_phrase(period)}", "Đánh giá"],
                 [([r.number, r.name, r.unit, r.target, r.actual, JUDGEMENT_TEXT.get(r.judgement, "")], r.heading)
                  for r in table.rows], [1.1, 6.6, 1.4, 2.2, 2.1, 3.1], size=11)
+    note = indicator_table.typed_rate_note(table)
+    if note:
+        _para(doc, f"Ghi chú: {note}", 12, italic=True, before=6)
     _para(doc, "", 6, after=0)
 
 
@@ -568,6 +571,9 @@ def build_mid_term_review(plan, unit, period, options=None):
             _para(d, f"Ghi chú: chỉ tiêu chưa có số liệu năm {last} được đánh giá so với mục tiêu năm {last} theo "
                      f"số liệu của năm gần nhất có số liệu, ghi trong ngoặc tại cột “Đánh giá {last}”.", 12,
                   italic=True, before=6)
+        note = indicator_table.typed_rate_note(review)
+        if note:
+            _para(d, f"Ghi chú: {note}", 12, italic=True, before=6)
         _portrait(d)
 
     rows, texts = narrative(unit, period)

@@ -68,12 +68,33 @@ def _rows(results, line):
     return rows
 
 
+# Marks the result of a rate the units below type directly, which cannot be added up; see typed_rate_note.
+TYPED_RATE_MARK = "(*)"
+
+
+def _typed_rate(r):
+    return r.typed_rate and not r.not_collected
+
+
+def typed_rate_note(table):
+    """The note under a table whose results leave out rates typed directly
+    by the units below (a mortality rate in ‰ without its numerator and
+    denominator): the reader learns why the cell is empty. "" if none."""
+    numbers = _numbers([r for r in table.results if _typed_rate(r)])
+    if not numbers:
+        return ""
+    return (f"{TYPED_RATE_MARK} Chỉ tiêu {numbers}: chưa tổng hợp được, do cấp dưới báo cáo trực tiếp tỷ lệ, không "
+            f"kèm tử số và mẫu số; kết quả lấy theo báo cáo Phụ lục 7 của chính đơn vị (nếu có).")
+
+
 def results_table(plan, unit, year):
     """The year's results table of `plan` for `unit`."""
     results = indicator_results(plan, unit, year)
 
     def line(r):
         actual = "Không thống kê" if r.not_collected else actual_text(r.actual, r.unit_suffix)
+        if not actual and _typed_rate(r):
+            actual = TYPED_RATE_MARK
         return Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit),
                    r.target.text if r.target else "", actual, r.judgement, result=r)
 

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from treem.agencies.models import Agency
 from treem.reporting import actions
 from treem.reporting.models import DataValueChange, Form, Period
-from treem.reporting.validation import ERROR, WARNING, form_rows, validate_form_values
+from treem.reporting.validation import ERROR, WARNING, explanation, form_rows, validate_form_values
 from treem.units.models import Unit
 
 from .template_workbook import (
@@ -539,7 +539,7 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     warnings = [p for p in after if p.level != ERROR]
     kept = {key: text for key, text in {**stored_comments, **comments}.items() if text and text.strip()}
     result = ImportResult(parsed, submission, warnings=cell_problems(parsed, warnings),
-                          uncommented=cell_problems(parsed, [p for p in warnings if not kept.get(p.cell)]))
+                          uncommented=cell_problems(parsed, [p for p in warnings if not explanation(p, kept)]))
     if submit:
         try:
             actions.submit(user, submission)

@@ -142,18 +142,34 @@
       a.href = "#row-" + p.row;
       a.textContent = p.message;
       li.appendChild(a);
-      // A warning explained by its cell's comment says so, as the page drawn by the server does.
-      var comment = p.level !== "error" && p.cell && form.querySelector("[name='c:" + p.cell + "']");
-      if (comment && comment.value.trim()) {
+      // A warning explained by a comment of its cell, or of its row, says so, as the page drawn by the server does.
+      var explained = p.level !== "error" && explanation(p);
+      if (explained) {
         var span = document.createElement("span");
         span.className = "explanation";
-        span.textContent = fmt(text.explained, {comment: comment.value.trim()});
+        span.textContent = fmt(text.explained, {comment: explained});
         li.classList.add("explained");
         li.appendChild(document.createTextNode(" "));
         li.appendChild(span);
       }
       list.appendChild(li);
     });
+  }
+
+  // The comment that explains a warning: its cell's, or else one on another cell of its row
+  // (validation.explanation on the server).
+  function explanation(p) {
+    var own = p.cell && form.querySelector("[name='c:" + p.cell + "']");
+    if (own && own.value.trim()) return own.value.trim();
+    var row = document.getElementById("row-" + p.row);
+    return row ? rowComment(row) : "";
+  }
+
+  function rowComment(tr) {
+    var filled = Array.prototype.filter.call(tr.querySelectorAll("input.comment"), function (c) {
+      return c.value.trim() !== "";
+    });
+    return filled.length ? filled[0].value.trim() : "";
   }
 
   function showProblems(problems) {
@@ -165,12 +181,19 @@
     // Not the page's own checks of the figures it holds back: the server has not seen those.
     form.querySelectorAll("th.label .msg:not(.check)").forEach(function (el) { el.remove(); });
     problems.forEach(function (p) {
-      var input = p.cell && form.querySelector("[name='v:" + p.cell + "']");
-      var td = input ? input.closest("td") : null;
-      if (td) {
-        td.classList.add(p.level === "error" ? "error" : "warning");
+      // Every cell the problem is about: a sum that does not add up marks its total and its parts.
+      (p.cells || [p.cell]).forEach(function (cell) {
+        var input = cell && form.querySelector("[name='v:" + cell + "']");
+        var td = input ? input.closest("td") : null;
+        if (!td) return;
+        if (p.level === "error") {
+          td.classList.remove("warning");
+          td.classList.add("error");
+        } else if (!td.classList.contains("error")) {
+          td.classList.add("warning");
+        }
         if (!input.hasAttribute("data-check")) input.title = p.message;
-        if (p.level !== "error" && !form.querySelector("[name='c:" + p.cell + "']")) {
+        if (cell === p.cell && p.level !== "error" && !form.querySelector("[name='c:" + p.cell + "']")) {
           var comment = document.createElement("input");
           comment.name = "c:" + p.cell;
           comment.className = "comment";
@@ -179,7 +202,7 @@
           comment.placeholder = text.comment;  // as the page draws the comment cells
           td.appendChild(comment);
         }
-      }
+      });
       var row = document.getElementById("row-" + p.row);
       if (row) {
         var span = document.createElement("span");
@@ -324,8 +347,7 @@
     // and says why, and asking "submit anyway?" first would promise what will not happen.
     var refused = form.querySelector("td.error, th.label .msg.check") || document.querySelector("div.flags li.error") ||
       Array.prototype.some.call(form.querySelectorAll("td.warning"), function (td) {
-        var comment = td.querySelector("input.comment");  // a warning blocks until its cell is explained
-        return !comment || !comment.value.trim();
+        return !rowComment(td.closest("tr"));  // a warning blocks until its row carries a comment
       });
     if (e.submitter && e.submitter.value === "submit" && !refused) {
       var cells = form.querySelectorAll("input[name^='v:'], textarea[name^='v:']:not(.side)");
