@@ -210,6 +210,20 @@ def test_a_cells_own_error_in_the_row_of_a_formula_is_listed_too(commune_officer
     assert "số nguyên" in error.problems[1].message
 
 
+def test_a_formula_in_a_sub_item_adds_no_false_error_on_its_computed_total(commune_officer, commune, pl6, y2023):
+    """II.6.1 adds up its two sub-items. With the first one's total a
+    formula, its male and female still count while its total does not:
+    the sum of II.6.1 read without it (2 + 4 against 3) is not an error of
+    the file."""
+    refs = input_cell_refs(pl6, y2023)
+    data = filled(pl6, commune, y2023, {
+        **VALUES, ("PL6_II_6_1_1", "total"): "=1+2", ("PL6_II_6_1_1", "male"): "1", ("PL6_II_6_1_1", "female"): "2",
+        ("PL6_II_6_1_2", "total"): "3", ("PL6_II_6_1_2", "male"): "1", ("PL6_II_6_1_2", "female"): "2",
+        ("PL6_I_1", "female"): "abc"})
+    error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
+    assert [p.cell for p in error.problems] == [refs[("PL6_II_6_1_1", "total")], refs[("PL6_I_1", "female")]]
+
+
 def test_a_template_of_another_unit_period_or_form_is_refused_naming_it(client, coordinator, commune, sibling,
                                                                        forms, pl6, y2023):
     client_for(client, coordinator)

@@ -88,6 +88,7 @@ class ParsedWorkbook:
     values: dict = field(default_factory=dict)  # (element code, option code) -> as typed
     cells: dict = field(default_factory=dict)  # same key -> (cell reference, FormRow)
     formulas: list = field(default_factory=list)  # CellProblem
+    formula_cells: set = field(default_factory=set)  # the keys of the cells holding a formula
     comments: dict = field(default_factory=dict)  # row code -> the row's comment, "" when none
     comment_refs: dict = field(default_factory=dict)  # row code -> cell reference
     agency: object = None  # for an agency's report; None: the unit's own
@@ -412,6 +413,7 @@ def _read(wb, expected, cache):
                 parsed.formulas.append(CellProblem(sheet, ref, _row_name(form_row), _(
                     "%(where)s: the cell holds a formula (%(formula)s); type the figure itself.") % {
                     "where": _where(form_row), "formula": str(cell.value)[:80]}))
+                parsed.formula_cells.add(key)
                 continue
             parsed.values[key] = _typed(values[c - 1])
         if r in comment_cells:
@@ -472,8 +474,6 @@ def cell_problems(parsed, problems):
 
 # --- the import -----------------------------------------------------------
 
-# The errors of a cell read alone, whatever the other cells of its row hold.
-CELL_ALONE = {"not_a_number", "negative", "whole", "percent"}
 
 def import_workbook(user, data, filename="", expected=None, submit=False, cache=None, batch=None):
     """Import a filled template, all or nothing, as a draft (and submit it if
@@ -491,12 +491,13 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         raise WorkbookError("period", refusal)
     if parsed.formulas:
         # The other errors of the file too, so that one round of corrections
-        # does: in a row holding a formula, only those of a cell read alone
-        # (text, a fraction, a negative figure): the row's sums and rates
-        # lack the figure the formula stands for.
-        with_formula = {p.row for p in parsed.formulas}
-        others = [p for p in validate_form_values(form, parsed.values, rows=parsed.rows)
-                  if p.level == ERROR and (_row_name(p.row) not in with_formula or p.kind in CELL_ALONE)]
+        # does. A formula stands for a figure not read: checked as a cell
+        # that is not a number, so that no sum or rate is checked without
+        # it (its row's, nor the computed total above it), and that error
+        # left out, the formula's own being listed.
+        unread = {key: "=" for key in parsed.formula_cells}
+        others = [p for p in validate_form_values(form, {**parsed.values, **unread}, rows=parsed.rows)
+                  if p.level == ERROR and p.cell not in unread]
         message = ngettext("Nothing was imported: %(n)s cell holds a formula instead of a figure.",
                            "Nothing was imported: %(n)s cells hold a formula instead of a figure.",
                            len(parsed.formulas)) % {"n": len(parsed.formulas)}
