@@ -238,7 +238,7 @@ def test_the_entry_form_saves_as_the_officer_types_and_checks_each_figure(demo_e
     commune_pk = run(["shell", "--no-imports", "-c", "from treem.units.models import Unit; "
                       "print(Unit.objects.get(structure='legacy', level='commune', code='01834').pk)"], env).strip()
     page = sign_in(browser, demo_server, "bk.commune")
-    page.goto(f"{demo_server}/reporting/PL6/2022/{commune_pk}/")
+    page.goto(f"{demo_server}/reporting/PL6/2024/{commune_pk}/")  # 2022 is the demo's, approved
     total = page.locator("input[name='v:PL6_I_1:total']")
     total.fill("1.500")
     # Enter moves down the column, as in a spreadsheet, and submits nothing.

@@ -75,6 +75,19 @@ def test_one_comment_on_a_row_explains_all_its_jumps(client, commune_officer, co
     flags = flags.split('<div class="flags"')[1].split("</div>")[0]
     assert flags.count('class="warn explained"') == 3
     assert flags.count("Đã giải thích: “Điều tra lại toàn xã”") == 3
+    assert "3 vấn đề cần xem</strong> <span class=\"muted explained-count\">(3 đã giải thích)</span>" in flags
+
+
+@pytest.mark.django_db
+def test_an_explained_row_reads_as_explained_and_asks_for_no_other_comment(client, commune_officer, pl6, y2023):
+    jumped(commune_officer, pl6, y2023, {("PL6_I_1", "total"): "Điều tra lại toàn xã"})
+    page = client_for(client, commune_officer).get(entry_url(commune_officer.unit)).content.decode()
+    row = page.split('data-ref="I.1"')[1].split("</tr>")[0]
+    assert marked_cells(row, "explained") == {"PL6_I_1:total", "PL6_I_1:male", "PL6_I_1:female"}
+    assert marked_cells(row, "warning") == set()
+    assert row.count('class="warn msg explained"') == 3 and row.count("(đã giải thích)") == 3
+    # The comment's own box only: no empty ones under male and female asking for more.
+    assert row.count('class="comment"') == 1 and 'name="c:PL6_I_1:total"' in row
 
 
 @pytest.mark.django_db
@@ -92,7 +105,8 @@ def test_the_indicator_page_names_its_appendix_7_row(client, reported, coordinat
         reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2023, neonatal.pk])).content.decode()
     row = form_rows(current_form("PL7")).cells["PL7_CT3"][0]
     source = page.split("<dt>Nguồn số liệu</dt><dd>")[1].split("</dd>")[0]
-    assert source.startswith("Phụ lục 7: Dòng") and row.label in source.replace("&quot;", '"')
+    # The form's own numbering ("Chỉ tiêu 3" of the form) said as the form's, apart from the plan's.
+    assert source == f"Phụ lục 7, dòng {row.display_ref} của biểu: “{row.label}” (kết quả thực hiện)"
     assert "PL7_CT3" not in source
 
 
@@ -111,6 +125,16 @@ def test_report_and_appendix_say_why_a_typed_rate_is_blank_above_the_communes(re
     line = next(r for r in ws.iter_rows(values_only=True) if r[1] == label)
     assert line[4] == "(*)"
     assert any(str(r[0]).startswith("(*) Chưa tổng hợp được") for r in ws.iter_rows(values_only=True) if r[0])
+    # Appendix 6 too: the share of children in the population, a percentage each commune types.
+    ws6 = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))["Phụ lục 6"]
+    share = form_rows(current_form("PL6")).cells["PL6_I_1r"][0].label
+    line = next(r for r in ws6.iter_rows(values_only=True) if r[1] == share)
+    assert line[4] == "(*)"  # the year's total column
+    assert any(str(r[0]).startswith("(*) Chưa tổng hợp được") for r in ws6.iter_rows(values_only=True) if r[0])
+    # An appendix nobody reported says so inside the file, not only on the web page.
+    ws1 = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))["Phụ lục 1"]
+    assert any(str(r[0]).startswith("Chưa có báo cáo nào được phê duyệt") for r in ws1.iter_rows(values_only=True)
+               if r[0])
     # A commune's own report: its blank is its own, no note.
     commune = reported["a"]
     ws = load_workbook(BytesIO(build_appendices(y2023, commune)))["Phụ lục 7"]
@@ -146,9 +170,32 @@ def test_on_the_page_a_sum_marks_three_cells_and_one_comment_lets_the_report_go(
     page.fill("input[name='c:PL6_I_1:total']", "Điều tra lại toàn xã")
     page.locator("input[name='c:PL6_I_1:total']").press("Tab")
     page.wait_for_selector("div.flags li.explained", timeout=WAIT)
+    # The row reads as explained: its cells no longer amber, its messages say so.
+    assert page.locator("tr:has(input[name='v:PL6_I_1:total']) td.explained").count() == 3
+    assert page.locator("tr:has(input[name='v:PL6_I_1:total']) .msg.explained").count() == 3
+    assert page.inner_text("div.flags .explained-count") == "(3 đã giải thích)"
     with page.expect_navigation():
         page.click("button[value=submit]")
     assert [m.startswith("Báo cáo mới điền 3 trên") for m in asked] == [True]
     assert "chưa gửi được" not in page.inner_text("main").lower()
     assert Submission.objects.get(form=pl6, unit=commune, period=y2023).status == "submitted"
     page.context.close()
+
+
+@pytest.mark.django_db
+def test_the_provinces_page_says_a_typed_rate_is_not_added_up(client, reported, coordinator, bac_kan, y2023):
+    page = client_for(client, coordinator).get(
+        reverse("reporting:entry", args=["PL6", "2023", bac_kan.pk])).content.decode()
+    share = page.split('name="v:PL6_I_1r:total"')[1].split("</td>")[0]
+    assert "Σ không cộng được" in share
+    children = page.split('name="v:PL6_I_1:total"')[1].split("</td>")[0]
+    assert "Σ 2.000" in children and "không cộng được" not in children
+
+
+@pytest.mark.django_db
+def test_the_results_page_leads_to_the_official_report(client, reported, coordinator, bac_kan, bac_kan_plan):
+    page = client_for(client, coordinator).get(
+        reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])).content.decode()
+    link = reverse("reports:report", args=[bac_kan_plan.pk, bac_kan.pk, "2023"])
+    assert f'<a href="{link}">Báo cáo chính thức năm 2023 (DOCX) và các phụ lục (XLSX)</a>' in page
+    assert client.get(link).status_code == 200

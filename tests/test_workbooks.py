@@ -185,7 +185,8 @@ def test_a_formula_in_an_input_cell_is_refused(commune_officer, commune, pl6, y2
     data = filled(pl6, commune, y2023, {**VALUES, ("PL6_II_1", "total"): "=1+2"})
     error = refused("formula", import_workbook, commune_officer, data, expected=(pl6, commune, y2023))
     assert [p.cell for p in error.problems] == [refs[("PL6_II_1", "total")]]
-    assert "=1+2" in error.problems[0].message and "Trẻ em mồ côi cả cha và mẹ" in error.problems[0].message
+    assert error.problems[0].message == ("Dòng II.1 “Trẻ em mồ côi cả cha và mẹ” (tổng số): ô chứa công thức (=1+2); "
+                                         "hãy nhập trực tiếp số liệu.")
     assert not DataValue.objects.filter(unit=commune).exists()
 
 

@@ -28,7 +28,7 @@ from treem.core.numbers import format_number
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
 from treem.reporting.models import Submission
-from treem.reporting.validation import cell_name, current_form, form_rows
+from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
 
@@ -291,14 +291,17 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
 
 
 def _source_cell(source):
-    """Where Appendix 7 holds the indicator, as the form names the cell
-    ("Dòng 4 “Tỷ lệ …” (kết quả thực hiện)"), or "" when the form lacks it."""
+    """Where Appendix 7 holds the indicator: {"ref": the row's number on the
+    form ("Chỉ tiêu 4", which need not be the plan's number of the
+    indicator), "label", "column"}, or None when the form lacks it."""
     form = current_form("PL7") if source is not None else None
     found = form_rows(form).cells.get(source.element_code) if form is not None else None
     if found is None:
-        return ""
+        return None
     row, _element, options = found
-    return cell_name(row, (options or {}).get(source.option_code))
+    option = (options or {}).get(source.option_code)
+    return {"ref": getattr(row, "display_ref", row.number), "label": row.label,
+            "column": option.label.lower() if option is not None and len(row.options) > 1 else ""}
 
 
 def _trend_fit(result):

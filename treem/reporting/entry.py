@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from treem.core.numbers import format_number
 
 from .models import DataElement
-from .rollup import own_rates
-from .validation import assess
+from .rollup import own_rates, summable
+from .validation import assess, explanation
+
+GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
 
 
 def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None, saved=None):
@@ -41,12 +43,15 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
     for row in rows:
         cells = []
         options = {o.code: o for o in row.options}
-        # A cell takes the gravest level of the problems about it (an error over a warning).
+        # The row's problems, each warning with the comment that explains it (its cell's or its row's).
+        messages = [(p, "" if p.is_error else explanation(p, comments)) for p in by_row.get(row.pk, [])]
+        # A cell takes the gravest of the problems about it: an error, a warning, a warning explained.
         cell_problems = {}
-        for p in by_row.get(row.pk, []):
+        for p, explained in messages:
+            level = "explained" if explained else p.level
             for _code, option in p.cells:
-                if cell_problems.get(option) != "error":
-                    cell_problems[option] = p.level
+                if GRAVITY[level] > GRAVITY.get(cell_problems.get(option), 0):
+                    cell_problems[option] = level
         for c in columns:
             o = options.get(c["code"])
             if o is None or not row.element_id:
@@ -65,6 +70,9 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "agencies": format_number(by_agencies[key], 1 if row.element.is_rate else None)
                 if by_agencies.get(key) is not None else "",
                 "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
+                # A rate the units below type directly: their figures cannot be added up, and the cell says so.
+                "not_added": bool(rolled) and row.element.is_numeric and not row.element.is_rate
+                and not summable(row.element),
                 "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.label}",
                 "own_rate": format_number(rates[key], 1) if key in rates else "",
@@ -81,7 +89,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
                 assess(plan, actual, row.element.direction)]
         table.append({
-            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "assessment": assessment,
+            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "messages": messages,
+            "assessment": assessment,
             "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
             "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
             "text_saved": saved.get((row.text_element.code, "total"), "") if row.text_element_id else None,

@@ -223,12 +223,13 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     # The unit's coordinator sees beside each cell what its agencies' approved reports add up to.
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
+    flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
-        # A warning explained by its cell's comment says so: a reviewer reads it as answered, not ignored.
-        "flags": [(p, "" if p.is_error else explanation(p, comments)) for p in problems],
+        # A warning explained by a comment (its cell's, or its row's) says so: a reviewer reads it as answered.
+        "flags": flags, "explained_count": sum(1 for _p, comment in flags if comment),
         "refusal": refusal, "has_rollup": bool(rolled), "split": split, "due": due, "sent": sent, "late": late,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
@@ -250,7 +251,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],
             # The list of problems at the top, redrawn after each save as the rows are.
             "flags": [ngettext("%(n)s problem to look at", "%(n)s problems to look at", n) for n in (1, 2)],
-            "explained": _("Explained: “%(comment)s”"), "comment": _("Comment"),
+            "explained": _("Explained: “%(comment)s”"), "comment": _("Comment"), "explained_short": _("(explained)"),
+            "explained_count": _("(%(n)s explained)"),
             "few_filled": _("Only %(filled)s of the %(total)s cells of this report are filled. "
                             "Submit it to the level above all the same?") if agency is None else "",
         },

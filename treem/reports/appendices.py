@@ -293,6 +293,14 @@ def _pl5(f, period):
     return cols, lines
 
 
+def _typed_below(f, element):
+    """Whether the figures come from the units below and `element` is a rate
+    they type directly (a percentage, a ‰ mortality rate, without numerator
+    and denominator), which cannot be added up: its cell is marked, and the
+    sheet's footnote says why it is blank."""
+    return f.source in (ROLLUP, MIXED) and element.is_numeric and not element.is_rate and not summable(element)
+
+
 def _pl6(f, period):
     year = period_phrase(period)
     cols = [Col("TT", "no", 7, "center"), Col("NỘI DUNG", "label", 58, "text"), Col("ĐVT", "unit", 8, "center"),
@@ -310,6 +318,8 @@ def _pl6(f, period):
             cells["previous"] = number(f.previous.get((e.code, "total")))
             for o in ("total", "male", "female"):
                 cells[o] = number(f.values.get((e.code, o)))
+            if cells["total"] is None and _typed_below(f, e):
+                cells["total"] = TYPED_RATE_MARK
             fmt = {k: _format_for(e) for k in ("previous", "total", "male", "female")}
         lines.append(Line(cells, bold=_heading(row), formats=fmt))
     return cols, lines
@@ -341,8 +351,8 @@ def _pl7(f, period):
         cells["unit"] = e.unit_label
         cells.update(_plan_result_cells(f, row, percent=False, judged=e.pk not in parts))
         cells.pop("previous", None)
-        if cells["actual"] is None and f.source in (ROLLUP, MIXED) and not e.is_rate and not summable(e):
-            cells["actual"] = TYPED_RATE_MARK  # a rate typed below: see the sheet's footnote
+        if cells["actual"] is None and _typed_below(f, e):
+            cells["actual"] = TYPED_RATE_MARK
         fmt = {k: _format_for(e) for k in ("plan", "actual", "next_plan")}
         lines.append(Line(cells, formats=fmt))
     return cols, lines
@@ -366,7 +376,9 @@ def appendix_sheets(period, unit):
         if any(c.key == "lead" for c in _leaves(cols)) and code in ("PL6", "PL7"):
             sheet.lead_key = "lead"
             sheet.lead_blocks = _lead_blocks(f.rows)
-        if code == "PL7" and any(line.cells.get("actual") == TYPED_RATE_MARK for line in lines):
+        if not f.source:
+            sheet.footnote = "Chưa có báo cáo nào được phê duyệt cho phụ lục này trong kỳ: bảng để trống."
+        elif any(TYPED_RATE_MARK in line.cells.values() for line in lines):
             sheet.footnote = (f"{TYPED_RATE_MARK} Chưa tổng hợp được: cấp dưới báo cáo trực tiếp tỷ lệ, không kèm tử số "
                               f"và mẫu số, nên không cộng được.")
         sheet.figures = f

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from treem.agencies.models import Agency
 from treem.reporting import actions
 from treem.reporting.models import DataValueChange, Form, Period
-from treem.reporting.validation import ERROR, WARNING, explanation, form_rows, validate_form_values
+from treem.reporting.validation import ERROR, WARNING, cell_name, explanation, form_rows, validate_form_values
 from treem.units.models import Unit
 
 from .template_workbook import (
@@ -410,9 +410,11 @@ def _read(wb, expected, cache):
             cell = cells[c - 1] if c - 1 < len(cells) else None
             parsed.cells[key] = (ref, form_row)
             if getattr(cell, "data_type", None) == "f":
+                # Named as the other checks name a cell: the row, and its column where it has several.
+                option = next((o for o in form_row.options if o.code == key[1]), None)
                 parsed.formulas.append(CellProblem(sheet, ref, _row_name(form_row), _(
                     "%(where)s: the cell holds a formula (%(formula)s); type the figure itself.") % {
-                    "where": _where(form_row), "formula": str(cell.value)[:80]}))
+                    "where": cell_name(form_row, option), "formula": str(cell.value)[:80]}))
                 parsed.formula_cells.add(key)
                 continue
             parsed.values[key] = _typed(values[c - 1])

@@ -134,7 +134,7 @@
     if (!flags) return;
     flags.hidden = problems.length === 0;
     flags.querySelector("p strong").textContent = fmt(text.flags[problems.length === 1 ? 0 : 1], {n: problems.length});
-    var list = flags.querySelector("ul");
+    var list = flags.querySelector("ul"), explainedCount = 0;
     list.textContent = "";
     problems.forEach(function (p) {
       var li = document.createElement("li"), a = document.createElement("a");
@@ -149,11 +149,14 @@
         span.className = "explanation";
         span.textContent = fmt(text.explained, {comment: explained});
         li.classList.add("explained");
+        explainedCount += 1;
         li.appendChild(document.createTextNode(" "));
         li.appendChild(span);
       }
       list.appendChild(li);
     });
+    var count = flags.querySelector(".explained-count");
+    if (count) count.textContent = explainedCount ? fmt(text.explained_count, {n: explainedCount}) : "";
   }
 
   // The comment that explains a warning: its cell's, or else one on another cell of its row
@@ -174,26 +177,33 @@
 
   function showProblems(problems) {
     showFlags(problems);
-    form.querySelectorAll("td.error, td.warning").forEach(function (td) {
-      td.classList.remove("error", "warning");
+    form.querySelectorAll("td.error, td.warning, td.explained").forEach(function (td) {
+      td.classList.remove("error", "warning", "explained");
+    });
+    // The server's messages in the inputs' titles go with the marks; the page's own checks keep theirs.
+    form.querySelectorAll("input[name^='v:']:not([data-check])").forEach(function (input) {
+      input.removeAttribute("title");
     });
     // The problems drawn with the page too: the server has just checked the whole form again.
     // Not the page's own checks of the figures it holds back: the server has not seen those.
     form.querySelectorAll("th.label .msg:not(.check)").forEach(function (el) { el.remove(); });
+    var gravity = {explained: 1, warning: 2, error: 3};  // as entry.GRAVITY on the server
     problems.forEach(function (p) {
+      var explained = p.level !== "error" && explanation(p);
+      var level = explained ? "explained" : p.level === "error" ? "error" : "warning";
       // Every cell the problem is about: a sum that does not add up marks its total and its parts.
       (p.cells || [p.cell]).forEach(function (cell) {
         var input = cell && form.querySelector("[name='v:" + cell + "']");
         var td = input ? input.closest("td") : null;
         if (!td) return;
-        if (p.level === "error") {
-          td.classList.remove("warning");
-          td.classList.add("error");
-        } else if (!td.classList.contains("error")) {
-          td.classList.add("warning");
+        var marked = ["error", "warning", "explained"].filter(function (c) { return td.classList.contains(c); })[0];
+        if (!marked || gravity[level] > gravity[marked]) {
+          td.classList.remove("error", "warning", "explained");
+          td.classList.add(level);
         }
         if (!input.hasAttribute("data-check")) input.title = p.message;
-        if (cell === p.cell && p.level !== "error" && !form.querySelector("[name='c:" + p.cell + "']")) {
+        // A comment box beside a warning not yet explained (one comment explains a whole row).
+        if (cell === p.cell && level === "warning" && !form.querySelector("[name='c:" + p.cell + "']")) {
           var comment = document.createElement("input");
           comment.name = "c:" + p.cell;
           comment.className = "comment";
@@ -206,8 +216,14 @@
       var row = document.getElementById("row-" + p.row);
       if (row) {
         var span = document.createElement("span");
-        span.className = (p.level === "error" ? "error" : "warn") + " msg live";
+        span.className = (p.level === "error" ? "error" : "warn") + " msg live" + (explained ? " explained" : "");
         span.textContent = p.message;
+        if (explained) {
+          var em = document.createElement("em");
+          em.textContent = text.explained_short;
+          span.appendChild(document.createTextNode(" "));
+          span.appendChild(em);
+        }
         row.querySelector("th.label").appendChild(span);
       }
     });
