@@ -212,10 +212,12 @@ def test_the_coordinator_fills_the_provinces_report_from_the_agencies(health_rep
 
 def test_each_lands_on_what_is_asked_of_them(client, agency_line, health_reporter, health, coordinator, pl6,
                                              y2023, bac_kan_plan):
-    [due] = calendar.due_reports(health_reporter, today=date(2023, 12, 5))
+    due, *earlier = calendar.due_reports(health_reporter, today=date(2023, 12, 5))
     url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
     assert (due.form, due.period, due.deadline, due.url) == (pl6, y2023, date(2023, 11, 30), url)
     assert due.overdue  # 30/11 has passed with nothing sent
+    # The plan's earlier years, never sent, are listed after it as overdue too.
+    assert [d.period.code for d in earlier] == ["2022", "2021"] and all(d.overdue for d in earlier)
     assert not calendar.due_reports(health_reporter, today=date(2023, 11, 30))[0].overdue
     c = client_for(client, health_reporter)
     assert c.get("/").url == reverse("reporting:index")

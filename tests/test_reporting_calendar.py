@@ -335,3 +335,21 @@ def test_whether_a_line_asks_for_a_period_agrees_with_its_periods(coordinator, s
         assert {p for p in periods if calendar.asks_for(line, p)} == listed, (line.plan, line.period_type)
         asked += len(listed)
     assert asked > 0
+
+
+def test_the_officer_finds_every_report_still_owed_not_only_the_latest(client, annual_pl6, pl6, commune_officer):
+    """Called about 2022, the officer finds it on the home page: the line's
+    latest period, and every earlier one past its deadline and not sent."""
+    commune = commune_officer.unit
+    _submit(commune_officer, pl6, commune, Period.objects.get(code="2021"), date(2021, 12, 10))
+    today = date(2025, 3, 1)  # Bắc Kạn's last period is 2024
+    due = calendar.due_reports(commune_officer, today=today)
+    assert [(d.period.code, d.overdue) for d in due] == [("2024", True), ("2023", True), ("2022", True)]
+    # Sent late, an earlier year is off the list; the latest stays, as sent.
+    _submit(commune_officer, pl6, commune, Period.objects.get(code="2023"), date(2025, 2, 1))
+    _submit(commune_officer, pl6, commune, Period.objects.get(code="2024"), date(2025, 2, 1))
+    due = calendar.due_reports(commune_officer, today=today)
+    assert [(d.period.code, d.overdue) for d in due] == [("2024", False), ("2022", True)]
+    page = client_for(client, commune_officer).get(reverse("reporting:index")).content.decode()
+    table = page.split('<table id="due">')[1].split("</table>")[0]
+    assert reverse("reporting:entry", args=["PL6", "2022", commune.pk]) in table

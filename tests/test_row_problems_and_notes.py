@@ -51,6 +51,14 @@ def test_a_sum_that_does_not_add_up_marks_the_total_and_its_parts(client, commun
     assert json.loads(answer.content)["problems"][0]["cells"] == ["PL6_I_1:total", "PL6_I_1:male", "PL6_I_1:female"]
     page = client.get(entry_url(commune_officer.unit)).content.decode()
     assert marked_cells(page) == {"PL6_I_1:total", "PL6_I_1:male", "PL6_I_1:female"}
+    # Each of them says why when hovered, as while typing.
+    for name in ("total", "male", "female"):
+        tag = page.split(f'name="v:PL6_I_1:{name}"')[1].split(">")[0]
+        assert 'title="Dòng I.1 “Số trẻ em dưới 16 tuổi”: nam (60) cộng nữ (50) khác tổng số (100)."' in tag
+    # The status block counts the cells filled: the reviewer sees a report sent nearly empty.
+    typed = page.count('<input name="v:') + page.count('<textarea name="v:') - page.count('class="side"')
+    filled = page.split('id="cells-filled">')[1].split("</dd>")[0]
+    assert filled == f"3 trên {typed}" and typed > 200
 
 
 def jumped(officer, pl6, y2023, comments):  # noqa: F811
@@ -86,6 +94,9 @@ def test_an_explained_row_reads_as_explained_and_asks_for_no_other_comment(clien
     assert marked_cells(row, "explained") == {"PL6_I_1:total", "PL6_I_1:male", "PL6_I_1:female"}
     assert marked_cells(row, "warning") == set()
     assert row.count('class="warn msg explained"') == 3 and row.count("(đã giải thích)") == 3
+    # Explained, a warning no longer asks for a comment, in the row, its cells' hover text or the list at the top.
+    assert "vui lòng ghi chú" not in row and "gấp mười lần trở lên so với kỳ trước (100)." in row
+    assert "vui lòng ghi chú" not in page.split('<div class="flags"')[1].split("</div>")[0]
     # The comment's own box only: no empty ones under male and female asking for more.
     assert row.count('class="comment"') == 1 and 'name="c:PL6_I_1:total"' in row
 
@@ -123,7 +134,7 @@ def test_report_and_appendix_say_why_a_typed_rate_is_blank_above_the_communes(re
     ws = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))["Phụ lục 7"]
     label = form_rows(current_form("PL7")).cells["PL7_CT3"][0].label
     line = next(r for r in ws.iter_rows(values_only=True) if r[1] == label)
-    assert line[4] == "(*)"
+    assert line[3:6] == ("(*)", "(*)", "(*)")  # the year's plan, its result, next year's plan
     assert any(str(r[0]).startswith("(*) Chưa tổng hợp được") for r in ws.iter_rows(values_only=True) if r[0])
     # Appendix 6 too: the share of children in the population, a percentage each commune types.
     ws6 = load_workbook(BytesIO(build_appendices(y2023, bac_kan)))["Phụ lục 6"]
@@ -174,6 +185,9 @@ def test_on_the_page_a_sum_marks_three_cells_and_one_comment_lets_the_report_go(
     assert page.locator("tr:has(input[name='v:PL6_I_1:total']) td.explained").count() == 3
     assert page.locator("tr:has(input[name='v:PL6_I_1:total']) .msg.explained").count() == 3
     assert page.inner_text("div.flags .explained-count") == "(3 đã giải thích)"
+    # No empty comment boxes left under male and female; no hover text still asking for one.
+    assert page.locator("input[name='c:PL6_I_1:male'], input[name='c:PL6_I_1:female']").count() == 0
+    assert "vui lòng" not in page.get_attribute("input[name='v:PL6_I_1:male']", "title")
     with page.expect_navigation():
         page.click("button[value=submit]")
     assert [m.startswith("Báo cáo mới điền 3 trên") for m in asked] == [True]

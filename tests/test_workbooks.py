@@ -211,6 +211,18 @@ def test_a_cells_own_error_in_the_row_of_a_formula_is_listed_too(commune_officer
     assert "số nguyên" in error.problems[1].message
 
 
+def test_a_blank_template_is_refused_not_imported_as_a_report(client, coordinator, commune_officer, commune, pl6,
+                                                              y2023):
+    blank = filled(pl6, commune, y2023, {})
+    error = refused("empty", import_workbook, commune_officer, blank, expected=(pl6, commune, y2023), submit=True)
+    assert "không có số liệu" in error.message
+    assert not Submission.objects.filter(unit=commune, period=y2023).exists()
+    # Among a coordinator's uploads, it is listed as refused, not as a report imported.
+    client_for(client, coordinator)
+    response = post_file(client, upload_url(pl6, y2023, commune), blank)
+    assert response.status_code == 400 and "không có số liệu" in response.content.decode()
+
+
 def test_a_formula_in_a_sub_item_adds_no_false_error_on_its_computed_total(commune_officer, commune, pl6, y2023):
     """II.6.1 adds up its two sub-items. With the first one's total a
     formula, its male and female still count while its total does not:
@@ -364,6 +376,8 @@ def test_a_submitted_report_is_not_overwritten(client, commune_officer, commune,
     error = refused("refused", import_workbook, commune_officer, changed, expected=(pl6, commune, y2023))
     submission.refresh_from_db()
     assert submission.get_status_display() in error.message
+    # Named as an import is, so that among a hundred files the refused one is found.
+    assert error.message.startswith(f"Phụ lục 6 của {commune.name}, kỳ {y2023}: ")
     client_for(client, commune_officer)
     response = post_file(client, upload_url(pl6, y2023, commune), changed)
     assert response.status_code == 400

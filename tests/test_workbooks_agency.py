@@ -205,7 +205,8 @@ def test_a_template_made_before_agencies_reported_is_the_units_own(coordinator, 
     result = import_workbook(coordinator, old, expected=(pl6, bac_kan, y2023))
     assert result.submission.agency is None and result.submission.unit == bac_kan
     # Even one naming an agency: that format did not know agencies.
-    older = _with_identity(template_for(pl6, bac_kan, y2023, health), format="treem-workbook/2")
+    older = _with_identity(fill(template_for(pl6, bac_kan, y2023, health), pl6, y2023, VALUES),
+                           format="treem-workbook/2")
     assert import_workbook(coordinator, older, expected=(pl6, bac_kan, y2023)).submission.agency is None
     # A current template says whose report it is: the unit's own (empty) or an agency's.
     refused("unknown", import_workbook, coordinator, _with_identity(template_for(pl6, bac_kan, y2023, health),

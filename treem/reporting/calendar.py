@@ -290,8 +290,10 @@ class Due:
 def due_reports(user, today=None):
     """What the calendars ask of this user, newest period first: for an
     agency's reporter, the agency's reports; for a commune officer or a
-    coordinator, their unit's reports to the level above. The period of each
-    line is the one a coordinator would chase (current_period)."""
+    coordinator, their unit's reports to the level above. For each line, the
+    period a coordinator would chase (current_period), and every earlier one
+    past its deadline and still not submitted: the officer called about last
+    year's report finds it here too."""
     if user.unit_id is None:
         return []
     unit = user.unit
@@ -304,17 +306,27 @@ def due_reports(user, today=None):
         agency = None
     else:
         return []
+    today = today or timezone.localdate()
     out = []
     for line in lines.select_related("form", "plan__unit"):
-        period = current_period(line, today)
-        if period is None:
+        periods = periods_for(line)
+        current = _chased(periods, line.plan.unit, today)
+        if current is None:
             continue
-        s = Submission.objects.filter(form__code=line.form.code, unit=unit, period=period, agency=agency).first()
-        r = Reporter(unit=unit, agency=agency, status=s.status if s else "not_started",
-                     form_code=line.form.code, period_code=period.code)
-        due = deadline(line, period)
-        out.append(Due(form=line.form, period=period, deadline=due, status=r.status_label, url=r.url,
-                       overdue=due < (today or timezone.localdate()) and not r.has_submitted))
+        # Earlier periods the unit owed (it existed at their end) whose deadline has passed.
+        owed = [p for p in periods if p == current or (
+            p.end < current.end and deadline(line, p) < today and (unit.valid_from is None or p.end >= unit.valid_from)
+            and (unit.valid_to is None or p.end <= unit.valid_to))]
+        status = dict(Submission.objects.filter(form__code=line.form.code, unit=unit, agency=agency,
+                                                period__in=owed).values_list("period_id", "status"))
+        for period in owed:
+            r = Reporter(unit=unit, agency=agency, status=status.get(period.pk, "not_started"),
+                         form_code=line.form.code, period_code=period.code)
+            if period != current and r.has_submitted:
+                continue
+            due = deadline(line, period)
+            out.append(Due(form=line.form, period=period, deadline=due, status=r.status_label, url=r.url,
+                           overdue=due < today and not r.has_submitted))
     return sorted(out, key=lambda d: (-d.period.end.toordinal(), d.deadline, d.form.code))
 
 

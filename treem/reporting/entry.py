@@ -8,7 +8,7 @@ from treem.core.numbers import format_number
 
 from .models import DataElement
 from .rollup import own_rates, summable
-from .validation import assess, explanation
+from .validation import assess, explanation, shown_message
 
 GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
 
@@ -46,12 +46,13 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
         # The row's problems, each warning with the comment that explains it (its cell's or its row's).
         messages = [(p, "" if p.is_error else explanation(p, comments)) for p in by_row.get(row.pk, [])]
         # A cell takes the gravest of the problems about it: an error, a warning, a warning explained.
-        cell_problems = {}
+        cell_problems, titles = {}, {}
         for p, explained in messages:
             level = "explained" if explained else p.level
             for _code, option in p.cells:
                 if GRAVITY[level] > GRAVITY.get(cell_problems.get(option), 0):
                     cell_problems[option] = level
+                titles.setdefault(option, []).append(shown_message(p, explained))  # the input's hover text
         for c in columns:
             o = options.get(c["code"])
             if o is None or not row.element_id:
@@ -73,7 +74,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 # A rate the units below type directly: their figures cannot be added up, and the cell says so.
                 "not_added": bool(rolled) and row.element.is_numeric and not row.element.is_rate
                 and not summable(row.element),
-                "problem": cell_problems.get(o.code, ""), "comment": comments.get(key, ""),
+                "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
+                "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.label}",
                 "own_rate": format_number(rates[key], 1) if key in rates else "",
                 # What the page needs to recompute it as figures are saved.

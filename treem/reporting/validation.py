@@ -24,6 +24,7 @@ class Problem:
     message: str
     kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, rate_part, tenfold
     also: tuple = ()  # other option codes of the row the problem is about (a total's parts)
+    explained_message: str = ""  # a warning's message once a comment explains it (no longer asking for one)
 
     @property
     def is_error(self):
@@ -40,6 +41,12 @@ class Problem:
         if self.cell is None:
             return []
         return [self.cell] + [(self.cell[0], o) for o in self.also if o != self.option]
+
+
+def shown_message(problem, explained):
+    """A problem's message as the page shows it: a warning explained no
+    longer asks for a comment."""
+    return problem.explained_message if explained and problem.explained_message else problem.message
 
 
 def explanation(problem, comments):
@@ -315,10 +322,12 @@ def validate_form_values(form, values, previous=None, rows=None):
         for option in row.options if previous else ():
             value, before = parsed.get((code, option.code)), previous.get((code, option.code))
             if value is not None and before is not None and before > 0 and value >= 10 * before:
+                words = {"where": cell_name(row, option), "value": format_number(value),
+                         "previous": format_number(before)}
                 problems.append(Problem(WARNING, row, option.code, _(
                     "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more; "
-                    "please explain in a comment.") % {
-                    "where": cell_name(row, option), "value": format_number(value), "previous": format_number(before)}, kind="tenfold"))
+                    "please explain in a comment.") % words, kind="tenfold", explained_message=_(
+                    "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more.") % words))
 
     problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
     return problems

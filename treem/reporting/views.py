@@ -25,7 +25,7 @@ from treem.units.sorting import by_name
 
 from . import actions, calendar
 from .entry import entry_table
-from .models import DataValueChange, Form, Period, Schedule, Submission
+from .models import DataElement, DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
 
@@ -224,12 +224,16 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
     flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
+    # The cells an officer types in (as the page's "so few filled?" counts them) and how many hold a figure.
+    fillable = [(r.element.code, o) for r in rows if r.element_id and not r.computed for o in (
+        ["total"] if r.element.value_type == DataElement.ValueType.TEXT else [o.code for o in r.options])]
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),
         "columns": columns, "problems": problems, "editable": editable,
         # A warning explained by a comment (its cell's, or its row's) says so: a reviewer reads it as answered.
         "flags": flags, "explained_count": sum(1 for _p, comment in flags if comment),
+        "fillable": len(fillable), "filled": sum(1 for key in fillable if stored.get(key) not in (None, "")),
         "refusal": refusal, "has_rollup": bool(rolled), "split": split, "due": due, "sent": sent, "late": late,
         "through_successions": unit.structure == Unit.Structure.Y2025 and period.start < REFORM_DATE,
         "may_review": submission is not None and actions.may_review(user, submission),
@@ -404,7 +408,8 @@ def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
 
 def _problems_json(problems):
     return [{"cell": f"{p.cell[0]}:{p.cell[1]}" if p.cell else "", "cells": [f"{e}:{o}" for e, o in p.cells],
-             "row": p.row.pk, "level": p.level, "kind": p.kind, "message": p.message} for p in problems]
+             "row": p.row.pk, "level": p.level, "kind": p.kind, "message": p.message,
+             "explained_message": p.explained_message} for p in problems]
 
 
 def _values_json(submission):

@@ -351,8 +351,8 @@ def _pl7(f, period):
         cells["unit"] = e.unit_label
         cells.update(_plan_result_cells(f, row, percent=False, judged=e.pk not in parts))
         cells.pop("previous", None)
-        if cells["actual"] is None and _typed_below(f, e):
-            cells["actual"] = TYPED_RATE_MARK
+        if _typed_below(f, e):  # the plans, rates as well, cannot be added up either
+            cells.update({k: TYPED_RATE_MARK for k in ("plan", "actual", "next_plan") if cells[k] is None})
         fmt = {k: _format_for(e) for k in ("plan", "actual", "next_plan")}
         lines.append(Line(cells, formats=fmt))
     return cols, lines

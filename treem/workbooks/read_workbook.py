@@ -508,6 +508,12 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
                                       "%(n)s other errors of the file are listed after them.",
                                       len(others)) % {"n": len(others)}
         raise WorkbookError("formula", message, parsed.formulas + cell_problems(parsed, others))
+    if not any(str(v).strip() for v in parsed.values.values()) and not any(
+            c.strip() for c in parsed.comments.values()):
+        # A blank template, uploaded by mistake among the filled ones, would
+        # otherwise count as a report, and could even be sent up.
+        raise WorkbookError("empty", _("Nothing was imported: the file holds no figure, every white cell is empty. "
+                                       "Fill it in first; to clear a report's figures, do so on its page."))
     try:
         with transaction.atomic():
             log = actions.Log(user)  # its history and audit rows, written together at the end
@@ -536,7 +542,10 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
             # save_values names only the unreadable cells: list every error of the file at once.
             problems = validate_form_values(form, parsed.values, rows=parsed.rows)
             raise _invalid(parsed, [p for p in problems if p.level == ERROR]) from None
-        raise WorkbookError("refused", e.message, cell_problems(parsed, e.problems)) from None
+        # Named as a success is ("Phụ lục 6 của Xã …, kỳ Năm 2022"): among a hundred files, which one.
+        raise WorkbookError("refused", _("%(what)s: %(reason)s") % {
+            "what": describe(form, unit, period, agency), "reason": e.message},
+            cell_problems(parsed, e.problems)) from None
     # As on the web, a warning does not stop the import; it stops the
     # submission until its cell carries a comment.
     warnings = [p for p in after if p.level != ERROR]

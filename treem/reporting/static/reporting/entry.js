@@ -139,11 +139,11 @@
     problems.forEach(function (p) {
       var li = document.createElement("li"), a = document.createElement("a");
       li.className = p.level === "error" ? "error" : "warn";
-      a.href = "#row-" + p.row;
-      a.textContent = p.message;
-      li.appendChild(a);
       // A warning explained by a comment of its cell, or of its row, says so, as the page drawn by the server does.
       var explained = p.level !== "error" && explanation(p);
+      a.href = "#row-" + p.row;
+      a.textContent = shown(p, explained);
+      li.appendChild(a);
       if (explained) {
         var span = document.createElement("span");
         span.className = "explanation";
@@ -166,6 +166,11 @@
     if (own && own.value.trim()) return own.value.trim();
     var row = document.getElementById("row-" + p.row);
     return row ? rowComment(row) : "";
+  }
+
+  // A warning explained no longer asks for a comment (validation.shown_message on the server).
+  function shown(p, explained) {
+    return explained && p.explained_message ? p.explained_message : p.message;
   }
 
   function rowComment(tr) {
@@ -201,7 +206,7 @@
           td.classList.remove("error", "warning", "explained");
           td.classList.add(level);
         }
-        if (!input.hasAttribute("data-check")) input.title = p.message;
+        if (!input.hasAttribute("data-check")) input.title = (input.title ? input.title + " " : "") + shown(p, explained);
         // A comment box beside a warning not yet explained (one comment explains a whole row).
         if (cell === p.cell && level === "warning" && !form.querySelector("[name='c:" + p.cell + "']")) {
           var comment = document.createElement("input");
@@ -217,7 +222,7 @@
       if (row) {
         var span = document.createElement("span");
         span.className = (p.level === "error" ? "error" : "warn") + " msg live" + (explained ? " explained" : "");
-        span.textContent = p.message;
+        span.textContent = shown(p, explained);
         if (explained) {
           var em = document.createElement("em");
           em.textContent = text.explained_short;
@@ -225,6 +230,15 @@
           span.appendChild(em);
         }
         row.querySelector("th.label").appendChild(span);
+      }
+    });
+    // An empty comment box no longer asked for (its row is explained, or its warning gone) goes,
+    // as the page drawn again would leave it out; not the one being typed in.
+    form.querySelectorAll("td.cell input.comment").forEach(function (box) {
+      var td = box.closest("td");
+      if (!box.value.trim() && !box.getAttribute("data-saved") && box !== document.activeElement &&
+          !td.classList.contains("warning")) {
+        box.remove();
       }
     });
   }
