@@ -47,6 +47,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
         messages = [(p, "" if p.is_error else explanation(p, comments)) for p in by_row.get(row.pk, [])]
         # A cell takes the gravest of the problems about it: an error, a warning, a warning explained.
         cell_problems, titles = {}, {}
+        # The cells whose warning still asks for a comment: each has a box for it.
+        asking = {p.option for p, explained in messages if not p.is_error and not explained and p.option}
         for p, explained in messages:
             level = "explained" if explained else p.level
             for _code, option in p.cells:
@@ -75,6 +77,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "not_added": bool(rolled) and row.element.is_numeric and not row.element.is_rate
                 and not summable(row.element),
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
+                "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.label}",
                 "own_rate": format_number(rates[key], 1) if key in rates else "",

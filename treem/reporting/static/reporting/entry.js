@@ -193,9 +193,11 @@
     // Not the page's own checks of the figures it holds back: the server has not seen those.
     form.querySelectorAll("th.label .msg:not(.check)").forEach(function (el) { el.remove(); });
     var gravity = {explained: 1, warning: 2, error: 3};  // as entry.GRAVITY on the server
+    var asking = {};  // the cells whose warning still asks for a comment
     problems.forEach(function (p) {
       var explained = p.level !== "error" && explanation(p);
       var level = explained ? "explained" : p.level === "error" ? "error" : "warning";
+      if (level === "warning" && p.cell) asking[p.cell] = true;
       // Every cell the problem is about: a sum that does not add up marks its total and its parts.
       (p.cells || [p.cell]).forEach(function (cell) {
         var input = cell && form.querySelector("[name='v:" + cell + "']");
@@ -235,9 +237,8 @@
     // An empty comment box no longer asked for (its row is explained, or its warning gone) goes,
     // as the page drawn again would leave it out; not the one being typed in.
     form.querySelectorAll("td.cell input.comment").forEach(function (box) {
-      var td = box.closest("td");
       if (!box.value.trim() && !box.getAttribute("data-saved") && box !== document.activeElement &&
-          !td.classList.contains("warning")) {
+          !asking[box.name.slice(2)]) {
         box.remove();
       }
     });
