@@ -89,6 +89,8 @@ def test_bulk_upload_imports_each_file_on_its_own(client, coordinator, outsider,
     assert (status["done"], status["total"], status["imported"], status["refused"]) == (5, 5, 2, 3)
     assert status["is_done"] and [f["name"] for f in status["files"]][-1] == "ghi-chu.xlsx"
     assert len(client.get(reverse("workbooks:batch_status", args=[batch.pk]), {"from": 3}).json()["files"]) == 2
+    # The upload page's list of recent uploads says what became of each one's files.
+    assert "5 tệp: đã nhập 2, bị từ chối 3" in client.get(reverse("workbooks:batch_new")).content.decode()
     # Nobody else sees it.
     client_for(client, outsider)
     assert client.get(reverse("workbooks:batch", args=[batch.pk])).status_code == 404

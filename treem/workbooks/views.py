@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from treem.reporting import actions
 from treem.reporting.views import agency_of, form_unit_period
 
 from . import batches
-from .models import WorkbookBatch
+from .models import WorkbookBatch, WorkbookFile
 from .read_workbook import (
     MAX_UPLOAD_BYTES,
     WorkbookError,
@@ -135,7 +136,10 @@ def batch_new(request):
         else:
             batches.start_batch(batch)
             return redirect("workbooks:batch", batch.pk)
-    recent = WorkbookBatch.objects.filter(created_by=request.user)[:20]
+    # With what became of their files: which upload was the one with the refusals.
+    recent = WorkbookBatch.objects.filter(created_by=request.user).annotate(
+        total=Count("files"), imported=Count("files", filter=Q(files__status=WorkbookFile.Status.IMPORTED)),
+        refused=Count("files", filter=Q(files__status=WorkbookFile.Status.REFUSED)))[:20]
     return render(request, "workbooks/batch_new.html", {
         "error": error, "recent": recent, "max_files": batches.MAX_FILES,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
