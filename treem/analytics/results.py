@@ -39,7 +39,7 @@ from treem.core.numbers import format_number
 from treem.plans.models import Direction, MeasureUnit, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
 from treem.reporting.models import DataElement, DataValue, Form, FormRow, Period, Submission
-from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, with_rates
+from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, typed_rate, with_rates
 from treem.units.models import Unit
 
 from . import judging
@@ -364,7 +364,7 @@ def indicator_results(plan, unit, year, only=None):
             element = values.elements.get(r.source.element_code) if r.source else None
             # A mortality rate in ‰ typed by each commune, with no numerator
             # and denominator: the page says where the unit's figure must come from.
-            r.typed_rate = r.actual is None and element is not None and not element.is_rate and not summable(element)
+            r.typed_rate = r.actual is None and element is not None and typed_rate(element)
     return results
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from treem.core.numbers import format_number
 
 from .models import DataElement
-from .rollup import own_rates, summable
+from .rollup import own_rates, typed_rate
 from .validation import assess, explanation, shown_message
 
 GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
@@ -74,8 +74,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 if by_agencies.get(key) is not None else "",
                 "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
                 # A rate the units below type directly: their figures cannot be added up, and the cell says so.
-                "not_added": bool(rolled) and row.element.is_numeric and not row.element.is_rate
-                and not summable(row.element),
+                "not_added": bool(rolled) and typed_rate(row.element),
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
                 "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),

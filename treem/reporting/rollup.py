@@ -27,6 +27,13 @@ def summable(element):
             and not element.is_rate)
 
 
+def typed_rate(element):
+    """A rate the units type directly, without numerator and denominator (a
+    ‰ mortality rate, a share in %): above them it cannot be added up, and
+    the pages and the report say why its cell is blank."""
+    return element.is_numeric and not element.is_rate and not summable(element)
+
+
 def _approved(period, unit, level):
     # Units' own reports only: an agency's report (Sở Y tế) is part of what
     # its unit's coordinator consolidates, not a unit below to add.

@@ -19,7 +19,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from treem.analytics.judging import rounded
-from treem.reporting.rollup import summable
+from treem.reporting.rollup import typed_rate
 from treem.reporting.validation import assess
 
 from .indicator_table import TYPED_RATE_MARK
@@ -298,11 +298,7 @@ def _typed_below(f, element):
     they type directly (a percentage, a ‰ mortality rate, without numerator
     and denominator), which cannot be added up: its cell is marked, and the
     sheet's footnote says why it is blank."""
-    return f.source in (ROLLUP, MIXED) and _typed(element)
-
-
-def _typed(element):
-    return element.is_numeric and not element.is_rate and not summable(element)
+    return f.source in (ROLLUP, MIXED) and typed_rate(element)
 
 
 def _pl6(f, period):
@@ -324,7 +320,7 @@ def _pl6(f, period):
                 cells[o] = number(f.values.get((e.code, o)))
             if cells["total"] is None and _typed_below(f, e):
                 cells["total"] = TYPED_RATE_MARK
-            if cells["previous"] is None and f.previous_below and _typed(e):
+            if cells["previous"] is None and f.previous_below and typed_rate(e):
                 cells["previous"] = TYPED_RATE_MARK  # last year's, added up from below too
             fmt = {k: _format_for(e) for k in ("previous", "total", "male", "female")}
         lines.append(Line(cells, bold=_heading(row), formats=fmt))
