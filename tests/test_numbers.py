@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from treem.core.numbers import format_number, parse_number
+from treem.core.numbers import format_change, format_number, parse_number
 
 
 @pytest.mark.parametrize("value, text", [
@@ -18,6 +18,13 @@ from treem.core.numbers import format_number, parse_number
 ])
 def test_format_number(value, text):
     assert format_number(value) == text
+
+
+@pytest.mark.parametrize("value,text", [(Decimal("94174"), "+94.174"), (Decimal("-2.88"), "−2,88"),
+                                        (Decimal("0"), "0"), (None, "")])
+def test_a_change_carries_its_sign_and_a_decrease_a_minus_sign(value, text):
+    # A minus sign (U+2212), not a hyphen, in the pages and in the DOCX alike.
+    assert format_change(value) == text
 
 
 def test_format_number_with_fixed_decimals():

@@ -16,6 +16,7 @@ from treem.core.models import AuditEntry
 from treem.core.search import fold
 from treem.reporting import actions, calendar
 from treem.reporting.models import Period, Schedule, Submission
+from treem.units.models import Unit
 from treem.workbooks import batches
 from treem.workbooks.models import WorkbookBatch, WorkbookFile
 from treem.workbooks.read_workbook import read_workbook
@@ -221,3 +222,21 @@ def test_the_zip_holds_only_units_the_user_may_see(client, commune_officer, outs
     # A commune has no unit below: nothing to download.
     client_for(client, commune_officer)
     assert client.get(zip_url(pl6, y2023, commune), {"download": "1"}).status_code == 404
+
+
+def test_for_a_period_no_calendar_asks_the_province_chooses_districts_or_communes(client, coordinator, pl6, y2023,
+                                                                                 bac_kan):
+    # No calendar line: one level below by default, the districts of the 63-province structure.
+    client_for(client, coordinator)
+    districts = set(bac_kan.children.values_list("code", flat=True))
+    files = _templates(client.get(zip_url(pl6, y2023, bac_kan), {"download": "1"}))
+    assert {name.split("_")[2] for name in files} == districts
+    communes = Unit.objects.filter(path__startswith=bac_kan.path, level="commune").exclude(valid_to__lt=y2023.end)
+    page = client.get(zip_url(pl6, y2023, bac_kan)).content.decode()
+    assert f'<a href="?level=commune">Xã ({communes.count()})</a>' in page
+    # The communes, chosen: the page lists them and its download link carries the choice.
+    page = client.get(zip_url(pl6, y2023, bac_kan), {"level": "commune"}).content.decode()
+    assert '<strong aria-current="true">Xã' in page and 'href="?level=commune&amp;download=1"' in page
+    files = _templates(client.get(zip_url(pl6, y2023, bac_kan), {"level": "commune", "download": "1"}))
+    assert {name.split("_")[2] for name in files} == set(communes.values_list("code", flat=True))
+    assert client.get(zip_url(pl6, y2023, bac_kan), {"level": "nation"}).status_code == 404

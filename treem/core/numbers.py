@@ -24,6 +24,17 @@ def format_number(value, decimals=None):
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def format_change(value):
+    """A change with its sign, as the pages and the report print it:
+    '+1.234', '−0,5' (a minus sign, not a hyphen: Word never breaks a line
+    after it), '0'. None gives ''."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return sign + format_number(abs(value))
+
+
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d*[.,]\d+$")
 
 

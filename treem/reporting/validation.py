@@ -274,11 +274,15 @@ def validate_form_values(form, values, previous=None, rows=None):
     compute_rows(rows, parsed, unreadable)
 
     by_pk = rows.by_pk
+    # The checks below are about a row's own figures, except a rate's, which
+    # looks at its parts: a row with none is passed over (a commune fills a
+    # few dozen of a form's three hundred cells).
+    filled = {code for (code, _o), value in parsed.items() if value is not None}
     for row in rows:
         if not row.element_id:
             continue
         element = row.element
-        if not element.is_numeric:
+        if not element.is_numeric or element.code not in filled and not element.is_rate:
             continue
         code = element.code
         # Totals of the columns: total = male + female.

@@ -23,7 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from treem.core.numbers import format_number
+from treem.analytics.judging import rounded
+from treem.core.numbers import format_change, format_number
 from treem.reporting.models import Submission
 from treem.units.models import Unit
 
@@ -417,7 +418,7 @@ def _comparison(doc, period, unit):
         change = ""
         if now is not None and before is not None:
             diff = Decimal(now) - Decimal(before)
-            change = ("+" if diff > 0 else "") + actual_text(diff)
+            change = format_change(rounded(diff))
         lines.append([row.display_ref or "", row.label, row.element.unit_label, actual_text(before),
                       actual_text(now), change])
     if not lines:

@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from treem.accounts.access import unit_scope
 from treem.core.search import fold
@@ -23,21 +23,40 @@ from .template_workbook import TemplateBuilder, last_changes, template_filename
 TEXT = DataElement.ValueType.TEXT
 
 
-def units_below(user, form, unit, period):
+def _existing_at(period):
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.end))
+
+
+def levels_below(user, unit, period):
+    """{level: how many units} below `unit` that existed at the period's end
+    and `user` may see, top level first: a province of the 63 had districts
+    and communes, and a coordinator sending a form its calendar does not ask
+    for chooses which."""
+    found = dict(Unit.objects.filter(unit_scope(user, field=""), _existing_at(period),
+                                     path__startswith=unit.path).exclude(pk=unit.pk).values(
+        "level").annotate(n=Count("pk")).values_list("level", "n"))
+    return {level: found[level] for level in Unit.Level.values if level in found}
+
+
+def units_below(user, form, unit, period, level=None):
     """The units below `unit` that owe `form` for `period`, in code order:
     those the calendars of `unit`'s plans expect, or, when no line asks for
-    the period, the units one level below that existed at the period's end. Only units
-    `user` may see."""
-    lines = Schedule.objects.filter(plan__unit=unit, form__code=form.code, period_type=period.type).exclude(
-        reporters=Schedule.Reporters.AGENCIES).select_related("plan__unit")
+    the period, the units one level below that existed at the period's end.
+    With `level` ("commune"…), every unit of that level below `unit` then.
+    Only units `user` may see."""
     found = {}
-    for line in lines:
-        if asks_for(line, period):
-            found.update((u.pk, u) for u in expected_units(line, period))
-    if not found:
-        existing = (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=period.end))
-        found = {u.pk: u for u in unit.children.filter(existing)}
+    if level is None:
+        lines = Schedule.objects.filter(plan__unit=unit, form__code=form.code, period_type=period.type).exclude(
+            reporters=Schedule.Reporters.AGENCIES).select_related("plan__unit")
+        for line in lines:
+            if asks_for(line, period):
+                found.update((u.pk, u) for u in expected_units(line, period))
+        if not found:
+            found = {u.pk: u for u in unit.children.filter(_existing_at(period))}
+    else:
+        found = {u.pk: u for u in Unit.objects.filter(_existing_at(period), path__startswith=unit.path,
+                                                      level=level).exclude(pk=unit.pk)}
     visible = set(Unit.objects.filter(unit_scope(user, field=""), pk__in=list(found)).values_list("pk", flat=True))
     return sorted((u for pk, u in found.items() if pk in visible), key=lambda u: u.code)
 

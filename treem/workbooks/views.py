@@ -12,6 +12,7 @@ from treem.accounts.access import EDITOR_ROLES
 from treem.accounts.models import User
 from treem.reporting import actions
 from treem.reporting.views import agency_of, form_unit_period
+from treem.units.models import Unit
 
 from . import batches
 from .models import WorkbookBatch, WorkbookFile
@@ -23,7 +24,7 @@ from .read_workbook import (
     summary,
 )
 from .template_workbook import template_filename, template_for
-from .template_zip import templates_zip, units_below, zip_filename
+from .template_zip import levels_below, templates_zip, units_below, zip_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_BYTES = 16 * 1024  # about the size of one template, to say how large a .zip of them is
@@ -58,7 +59,11 @@ def templates_below(request, form_code, period_code, unit_pk):
     """The units below that owe the form, and their templates in one .zip
     (?download=1)."""
     form, unit, period, _agency = _page(request, form_code, period_code, unit_pk)
-    units = units_below(request.user, form, unit, period)
+    levels = levels_below(request.user, unit, period)
+    level = request.GET.get("level")
+    if level is not None and level not in levels:
+        raise Http404
+    units = units_below(request.user, form, unit, period, level=level)
     if request.GET.get("download") == "1":
         if not units:
             raise Http404
@@ -66,7 +71,9 @@ def templates_below(request, form_code, period_code, unit_pk):
         response["Content-Disposition"] = f'attachment; filename="{zip_filename(form, period, unit)}"'
         return response
     return render(request, "workbooks/templates_below.html", {
-        "form": form, "unit": unit, "period": period, "units": units,
+        "form": form, "unit": unit, "period": period, "units": units, "level": level,
+        # The other levels to choose from, when the units below are of more than one.
+        "levels": [(value, Unit.Level(value).label, n) for value, n in levels.items()] if len(levels) > 1 else [],
         "size_mb": len(units) * TEMPLATE_BYTES / (1024 * 1024),
         "entry_url": reverse("reporting:entry", args=[form.code, period.code, unit.pk]),
     })

@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from treem.analytics.judging import rounded
-from treem.core.numbers import format_number
+from treem.core.numbers import format_change, format_number
 
 register = template.Library()
 
@@ -22,11 +22,9 @@ def signed(value, suffix=""):
     percentage points, not by per cent of itself."""
     if value is None:
         return ""
-    v = rounded(value)
-    sign = "+" if v > 0 else ("−" if v < 0 else "")
     if suffix == "%":
         suffix = " " + _("percentage points")
-    return f"{sign}{format_number(abs(v))}{suffix or ''}"
+    return f"{format_change(rounded(value))}{suffix or ''}"
 
 
 @register.filter
