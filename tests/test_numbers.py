@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from treem.core.numbers import format_change, format_number, parse_number
+from treem.core.numbers import format_change, format_number, format_rate, parse_number
 
 
 @pytest.mark.parametrize("value, text", [
@@ -25,6 +25,14 @@ def test_format_number(value, text):
 def test_a_change_carries_its_sign_and_a_decrease_a_minus_sign(value, text):
     # A minus sign (U+2212), not a hyphen, in the pages and in the DOCX alike.
     assert format_change(value) == text
+
+
+@pytest.mark.parametrize("value,text", [(Decimal("85.4701"), "85,47"), (Decimal("100"), "100"),
+                                        (Decimal("0.0036"), "0,0036"), (Decimal("0.015"), "0,02"),
+                                        (Decimal("0"), "0"), (None, "")])
+def test_a_small_rate_is_not_printed_as_zero(value, text):
+    # 18 children abused among 500.000 is 0,0036 %: "0,0" would read as none.
+    assert format_rate(value) == text
 
 
 def test_format_number_with_fixed_decimals():

@@ -27,6 +27,7 @@ from treem.reporting.validation import form_rows
 from treem.reports.appendices import build_appendices
 from treem.reports.docx_report import ReportOptions, build_mid_term_review, build_report
 from treem.reports.indicator_table import MEASURE_UNITS, actual_text
+from treem.units.models import Unit
 
 from .conftest import client_for, make_user, unit
 from .reporting_helpers import forms, y2023  # noqa: F401
@@ -520,3 +521,30 @@ def test_a_year_on_year_comparison_says_when_it_adds_up_different_numbers_of_com
     approved(reported["officer_b"], coordinator, forms["PL6"], Period.objects.get(code="2022"), PL6_B)
     texts = paragraphs(Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023, ReportOptions()))))
     assert not any("đơn vị cấp xã" in t for t in texts)
+
+
+def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y2023, bac_kan, national_plan):  # noqa: F811
+    # Two of Bắc Kạn's communes have approved 2023 reports: the ministry's report adds up those two.
+    nation = bac_kan.parent
+    owing = Unit.objects.filter(level="commune", path__startswith=nation.path).exclude(
+        valid_to__lt=y2023.end).exclude(valid_from__gt=y2023.end).count()
+    expected = f"2/{format_number(owing)} xã ({200 / owing:.1f}%)".replace(".", ",")
+    doc = Document(BytesIO(build_report(national_plan, nation, y2023, ReportOptions(day=date(2026, 11, 24)))))
+    texts = paragraphs(doc)
+    # The ministry in charge reports, not the Prime Minister to himself.
+    header = table_texts(doc.tables[0])[0][0]
+    assert header.startswith("BỘ Y TẾ") and "THỦ TƯỚNG" not in header
+    assert any(t.startswith("Thực hiện") and "Bộ Y tế báo cáo" in t for t in texts)
+    # Said before any figure, in the words of the results page.
+    note = next(i for i, t in enumerate(texts) if t.startswith("Lưu ý: "))
+    assert (f"mới gồm báo cáo Phụ lục 7 năm 2023 đã được phê duyệt của {expected}, chưa phải số liệu "
+            f"của cả nước." in texts[note])
+    assert not any("chỉ tiêu thành phần đạt" in t for t in texts[:note])
+    # A report issued before 01/03/2025 came from the labour ministry.
+    before = Document(BytesIO(build_report(national_plan, nation, y2023, ReportOptions(day=date(2024, 1, 5)))))
+    assert table_texts(before.tables[0])[0][0].startswith("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+
+    # The appendices say it under each table added up from the communes.
+    wb = load_workbook(BytesIO(build_appendices(y2023, nation, plan=national_plan)))
+    texts = [c for c in wb["Phụ lục 6"].iter_rows(values_only=True) for c in c if isinstance(c, str)]
+    assert any(f"mới gồm báo cáo Phụ lục 6 năm 2023 đã được phê duyệt của {expected}" in t for t in texts)

@@ -411,6 +411,26 @@ def unit_comparison(plan, unit, year, sub_indicator, children=None):
     return out
 
 
+# Below this share of its communes reporting, a unit's added-up figures are
+# flagged as not yet the unit's (the usual completeness standard, 80 %).
+COMPLETE_ENOUGH = Decimal("0.8")
+
+
+def coverage_shortfall(unit, reported, expected):
+    """The share of communes that reported, in % as printed ("1,1"), when
+    too few did for the added-up figures to stand for `unit`; None otherwise.
+    The pages and the official files say it alike."""
+    if unit.level == Unit.Level.COMMUNE or not expected or reported >= COMPLETE_ENOUGH * expected:
+        return None
+    return format_number(Decimal(reported * 100) / expected, 1 if reported * 100 < 10 * expected else 0)
+
+
+def communes_owing(unit, day):
+    """How many communes under `unit` existed on `day` (a period's last), and so owe its reports."""
+    return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(
+        valid_to__gte=day), path__startswith=unit.path, level=Unit.Level.COMMUNE).count()
+
+
 def completeness(unit, year, forms=None):
     """How many communes under `unit` that owe the report of `year` have an approved
     report of the results form (Appendix 7 unless `forms` says otherwise):
@@ -572,6 +592,7 @@ def latest_year_with_data(plan, unit):
 
 __all__ = [
     "SubIndicatorResult", "TargetInfo", "indicator_results", "unit_comparison", "completeness", "units_below",
+    "coverage_shortfall", "communes_owing",
     "status_counts", "trajectory_counts", "by_objective",
     "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "MIXED", "NO_DATA", "NOT_COLLECTED", "NO_TARGET",
 ]

@@ -3,7 +3,6 @@ finds the plan and the unit through `get_visible_or_404`: a unit the user may
 not see is answered as if it did not exist."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from treem.accounts.access import can_edit_unit, can_view_unit, get_visible_or_404, unit_scope
 from treem.agencies.models import Agency
-from treem.core.numbers import format_number
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
 from treem.reporting.models import Submission
@@ -38,6 +36,7 @@ from .judging import lower_is_better
 from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
 from .models import PublicResults
 from .results import (
+    coverage_shortfall,
     by_objective,
     completeness,
     indicator_results,
@@ -193,19 +192,6 @@ def _crumbs(plan, unit):
     return [u for u in unit.ancestors() if u.is_within(plan.unit)] + [unit]
 
 
-# Below this share of its communes reporting, a unit's added-up figures are
-# flagged as not yet the unit's (the usual completeness standard, 80 %).
-COMPLETE_ENOUGH = Decimal("0.8")
-
-
-def _coverage(unit, reported, expected):
-    """The share of communes that reported, in %, when too few did for the
-    added-up figures to stand for `unit`; None otherwise."""
-    if unit.level == Unit.Level.COMMUNE or not expected or reported >= COMPLETE_ENOUGH * expected:
-        return None
-    return format_number(Decimal(reported * 100) / expected, 1 if reported * 100 < 10 * expected else 0)
-
-
 def _own_not_approved(unit, year):
     """The unit's own Appendix 7 of the year when it exists but is not yet
     approved: its figures count only once the level above approves it."""
@@ -249,7 +235,7 @@ def overview(request, plan_pk, unit_pk, year):
         "counts": [(k, JUDGEMENT_LABELS[k], n) for k, n in counts.items()],
         "trajectories": [(k, TRAJECTORY_LABELS[k], n) for k, n in trajectories.items()],
         "agencies": agencies, "selected": selected, "children": children,
-        "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
+        "reported": reported, "expected": expected, "coverage": coverage_shortfall(unit, reported, expected),
         "own_pending": _own_not_approved(unit, year), "ceased": ceased,
     })
 
@@ -285,7 +271,7 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
         return render(request, "analytics/indicator.html", {**page, "ceased": ceased, "only_note": True})
     return render(request, "analytics/indicator.html", {
         **page, "sections": sections, "ceased": ceased, "hidden_below": hidden_below,
-        "reported": reported, "expected": expected, "coverage": _coverage(unit, reported, expected),
+        "reported": reported, "expected": expected, "coverage": coverage_shortfall(unit, reported, expected),
         "can_enter": can_edit_unit(request.user, unit),
     })
 

@@ -1,7 +1,7 @@
 """Numbers as Vietnamese officials write them: 1.234,5 and 99,54%."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def format_number(value, decimals=None):
@@ -33,6 +33,19 @@ def format_change(value):
     value = Decimal(str(value))
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return sign + format_number(abs(value))
+
+
+def format_rate(value):
+    """A rate as the pages print it: two decimals at most, or four when two
+    would print a rate that is not 0 as 0 (18 children abused among 100.000
+    is 0,018 %, not 0,0). None gives ''."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    shown = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if shown == 0 and value != 0:
+        shown = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return format_number(shown)
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d*[.,]\d+$")

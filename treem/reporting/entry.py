@@ -4,13 +4,21 @@ the plan-versus-actual assessment where a row has both."""
 
 from django.utils.translation import gettext as _
 
-from treem.core.numbers import format_number
+from treem.core.numbers import format_change, format_number, format_rate
 
 from .models import DataElement
 from .rollup import own_rates, typed_rate
 from .validation import assess, explanation, shown_message
 
 GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
+
+
+def shown_sum(element, value):
+    """A sum below a cell: a rate as the results page prints it (a small one
+    not as 0), a count in full."""
+    if value is None:
+        return ""
+    return format_rate(value) if element.is_rate else format_number(value)
 
 
 def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None, saved=None):
@@ -68,11 +76,9 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             cells.append({
                 "name": f"{row.element.code}:{o.code}", "value": shown.get(key, ""), "saved": saved.get(key, ""),
                 "previous": format_number(previous.get(key)) if key in previous else "",
-                "rolled": format_number(rolled[key], 1 if row.element.is_rate else None)
-                if rolled.get(key) is not None else "",
-                "agencies": format_number(by_agencies[key], 1 if row.element.is_rate else None)
-                if by_agencies.get(key) is not None else "",
-                "difference": f"{'+' if difference > 0 else ''}{format_number(difference)}" if difference is not None else "",
+                "rolled": shown_sum(row.element, rolled.get(key)),
+                "agencies": shown_sum(row.element, by_agencies.get(key)),
+                "difference": format_change(difference),
                 # A rate the units below type directly: their figures cannot be added up, and the cell says so.
                 "not_added": bool(rolled) and typed_rate(row.element),
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),

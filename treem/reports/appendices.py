@@ -23,7 +23,7 @@ from treem.reporting.rollup import typed_rate
 from treem.reporting.validation import assess
 
 from .indicator_table import TYPED_RATE_MARK
-from .values import MIXED, ROLLUP, form_figures
+from .values import MIXED, ROLLUP, form_figures, sheet_shortfall_note
 from .wording import issuer_for, next_phrase, period_phrase, previous_phrase
 
 FONT = "Times New Roman"
@@ -380,9 +380,12 @@ def appendix_sheets(period, unit):
             sheet.lead_blocks = _lead_blocks(f.rows)
         if not f.source:
             sheet.footnote = "Chưa có báo cáo nào được phê duyệt cho phụ lục này trong kỳ: bảng để trống."
-        elif any(TYPED_RATE_MARK in line.cells.values() for line in lines):
-            sheet.footnote = (f"{TYPED_RATE_MARK} Chưa tổng hợp được: cấp dưới báo cáo trực tiếp tỷ lệ, không kèm tử số "
-                              f"và mẫu số, nên không cộng được.")
+        else:
+            notes = [sheet_shortfall_note(f, unit)]
+            if any(TYPED_RATE_MARK in line.cells.values() for line in lines):
+                notes.append(f"{TYPED_RATE_MARK} Chưa tổng hợp được: cấp dưới báo cáo trực tiếp tỷ lệ, không kèm tử "
+                             f"số và mẫu số, nên không cộng được.")
+            sheet.footnote = " ".join(n for n in notes if n)
         sheet.figures = f
         sheets.append(sheet)
     return sheets

@@ -11,7 +11,6 @@ the interface language. Building reads, never writes.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -24,18 +23,21 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from treem.analytics.judging import rounded
+from treem.analytics.results import completeness
 from treem.core.numbers import format_change, format_number
 from treem.reporting.models import Submission
 from treem.units.models import Unit
 
 from . import indicator_table
 from .indicator_table import actual_text
-from .values import current_form, form_figures
+from .values import current_form, form_figures, shortfall_note
 from .wording import (
+    HEALTH_TAKES_CHILD_AFFAIRS,
     issuer_code,
     issuer_for,
     issuer_lines,
     lower_first,
+    ministry_in_charge,
     next_phrase,
     period_phrase,
     place_and_date,
@@ -56,7 +58,6 @@ RESULTS_AFTER = "A.I.5"  # Kết quả thực hiện các mục tiêu, chỉ ti�
 FUNDING_AFTER = "A.I.6"  # Nguồn lực: the sums of Appendix 4
 COMPARISON_AFTER = "A.II.1"  # So sánh với cùng kỳ năm trước: key figures of Appendix 6
 _TRAILING_NOTE = re.compile(r"\s*\(.*?\)\s*$")
-HEALTH_TAKES_CHILD_AFFAIRS = date(2025, 3, 1)  # child affairs moved to the Ministry of Health
 PL6_KEY_ROWS = ["PL6_I_1", "PL6_I_2", "PL6_II", "PL6_III", "PL6_II_11", "PL6_II_12", "PL6_IV_2_1",
                 "PL6_IV_2_2", "PL6_IV_2_2_1"]
 
@@ -256,7 +257,7 @@ def default_recipients(unit, day=None):
     # Child affairs moved from the labour ministry to the Ministry of Health on 01/03/2025:
     # a 2024 report issued after that goes to the health ministry and departments.
     health = report_date(day) >= HEALTH_TAKES_CHILD_AFFAIRS
-    ministry = "Bộ Y tế" if health else "Bộ Lao động - Thương binh và Xã hội"
+    ministry = ministry_in_charge(report_date(day))
     department = "Sở Y tế" if health else "Sở Lao động - Thương binh và Xã hội"
     if unit.level == Unit.Level.PROVINCE:
         return [f"{ministry} (b/c);", "Thường trực Tỉnh ủy (b/c);", "Thường trực HĐND tỉnh (b/c);",
@@ -476,6 +477,19 @@ def _introduction(doc, plan, issuer, period, subject):
     _para(doc, text, 14, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
+def _shortfall(doc, unit, period):
+    """Said before any figure: the indicators are added up from too few
+    communes to be the unit's, as the results page warns."""
+    if unit.level == Unit.Level.COMMUNE or not period.code[:4].isdigit():
+        return
+    year = int(period.code[:4])
+    (reported, expected), _children = completeness(unit, year)
+    note = shortfall_note(unit, reported, expected, f"báo cáo Phụ lục 7 năm {year}")
+    if note:
+        _para(doc, f"Lưu ý: {note} Các chỉ tiêu dưới đây được đánh giá trên số liệu đó.", 14, italic=True,
+              indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+
 def _finish(doc):
     out = BytesIO()
     doc.save(out)
@@ -487,8 +501,8 @@ def _finish(doc):
 def build_report(plan, unit, period, options=None):
     """The semi-annual or annual report (bytes of a .docx) of `unit` for `period`."""
     options = options or ReportOptions()
-    issuer = issuer_for(plan, unit)
     day = report_date(options.day)
+    issuer = issuer_for(plan, unit, day)
     doc = _new_document()
     doc.core_properties.title = f"Báo cáo kết quả thực hiện công tác trẻ em {period_phrase(period)}"
     doc.core_properties.author = issuer
@@ -498,6 +512,7 @@ def build_report(plan, unit, period, options=None):
     _introduction(doc, plan, issuer, period,
                   f"kết quả thực hiện công tác trẻ em {period_phrase(period)} và phương hướng, nhiệm vụ "
                   f"{next_phrase(period)}")
+    _shortfall(doc, unit, period)
     rows, texts = narrative(unit, period)
     _outline(doc, rows, texts, period, {
         RESULTS_AFTER: lambda d: _results_block(d, plan, unit, period),
@@ -541,8 +556,8 @@ def build_mid_term_review(plan, unit, period, options=None):
     indicator the baseline, each year's actual, the 2025 target and the
     judgement, with the unit's text in the report outline."""
     options = options or ReportOptions()
-    issuer = issuer_for(plan, unit)
     day = report_date(options.day)
+    issuer = issuer_for(plan, unit, day)
     first, last = period.start.year, int(period.code[:4])
     doc = _new_document()
     doc.core_properties.title = f"Báo cáo sơ kết giữa kỳ giai đoạn {first} - {last}"

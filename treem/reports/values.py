@@ -8,14 +8,16 @@ the appendices agree with the report's indicator table. Read-only."""
 
 from dataclasses import dataclass, field
 
+from treem.analytics.results import communes_owing, coverage_shortfall
 from treem.analytics.sums import rollup_through
+from treem.core.numbers import format_number
 from treem.reporting.actions import stored_values
 from treem.reporting.models import Period, Submission
 from treem.reporting.rollup import own_rates
 from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 
-from .wording import period_phrase, previous_phrase
+from .wording import lower_first, period_phrase, previous_phrase
 
 # Where a form's figures come from: the unit's own report, the sum of the
 # reports below, or its own report completed with that sum where it is empty.
@@ -43,6 +45,31 @@ class FormFigures:
         return (f"Số liệu {previous_phrase(self.period)} tổng hợp từ báo cáo của {self.previous_below} đơn vị cấp "
                 f"xã, {period_phrase(self.period)} của {self.below} đơn vị: mức tăng, giảm có phần do số đơn vị "
                 f"báo cáo khác nhau.")
+
+
+def shortfall_note(unit, reported, expected, what):
+    """The warning the results page gives, for the official files: too few
+    communes reported for the added-up figures to be `unit`'s (a ministry's
+    2024 report once gave 108 communes' children as the country's). `what`
+    names the reports counted ("báo cáo Phụ lục 7 năm 2024"). Empty when
+    enough did."""
+    share = coverage_shortfall(unit, reported, expected)
+    if share is None:
+        return ""
+    return (f"Số liệu tổng hợp từ cấp dưới mới gồm {what} đã được phê duyệt của {format_number(reported)}/"
+            f"{format_number(expected)} xã ({share}%), chưa phải số liệu của {_whole(unit)}.")
+
+
+def _whole(unit):
+    return "cả nước" if unit.level == Unit.Level.NATION else lower_first(unit.name)
+
+
+def sheet_shortfall_note(f, unit):
+    """shortfall_note for the figures of one appendix, added up from `f.below` commune reports."""
+    if f.source not in (ROLLUP, MIXED) or f.period is None:
+        return ""
+    return shortfall_note(unit, f.below, communes_owing(unit, f.period.end),
+                          f"báo cáo {f.form.name} {period_phrase(f.period)}")
 
 
 def same_period_last_year(period):

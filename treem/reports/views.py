@@ -222,9 +222,9 @@ def download_appendices(request, plan_pk, unit_pk, period_code):
         options = _options(request)
     except _NotADate as e:
         return _back_to_the_page(request, plan, unit, period, str(e))
-    issuer = issuer_for(plan, unit)
-    number = f"{options.number}/BC-{issuer_code(issuer)}" if options.number else f"…/BC-{issuer_code(issuer)}"
     day = options.day or timezone.localdate()
+    issuer = issuer_for(plan, unit, day)
+    number = f"{options.number}/BC-{issuer_code(issuer)}" if options.number else f"…/BC-{issuer_code(issuer)}"
     ref = f"Báo cáo số {number} ngày {day:%d/%m/%Y} của {issuer}"
     body = build_appendices(period, unit, plan=plan, report_ref=ref)
     return _attachment(body, XLSX, _file_name("Phụ lục báo cáo", unit, period, "xlsx"))

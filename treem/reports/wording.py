@@ -5,6 +5,7 @@ whatever the interface language, like the forms' own labels."""
 
 import re
 import unicodedata
+from datetime import date
 
 from django.utils import timezone
 
@@ -39,13 +40,23 @@ def next_phrase(period):
     return _phrase("H2", year) if code.endswith("H1") else _phrase("", year + 1)
 
 
-def issuer_for(plan, unit):
-    """The body that issues the unit's report: the plan's issuer for the plan's
-    own unit, otherwise the people's committee of the unit."""
+HEALTH_TAKES_CHILD_AFFAIRS = date(2025, 3, 1)  # child affairs moved to the Ministry of Health
+
+
+def ministry_in_charge(day):
+    """The ministry in charge of child affairs on `day`."""
+    return "Bộ Y tế" if day >= HEALTH_TAKES_CHILD_AFFAIRS else "Bộ Lao động - Thương binh và Xã hội"
+
+
+def issuer_for(plan, unit, day=None):
+    """The body that issues the unit's report (on `day`, today by default):
+    for the nation the ministry in charge, which reports on the programme
+    (the Prime Minister's decision) to the Prime Minister; the plan's issuer
+    for the plan's own unit; otherwise the people's committee of the unit."""
+    if unit.level == Unit.Level.NATION:
+        return ministry_in_charge(report_date(day))
     if plan is not None and plan.unit_id == unit.pk and plan.issuer:
         return plan.issuer
-    if unit.level == Unit.Level.NATION:
-        return "Bộ Y tế"
     return f"Ủy ban nhân dân {lower_first(unit.name)}"
 
 
