@@ -132,8 +132,8 @@ def test_a_typed_rate_comes_back_as_stored_and_saving_again_changes_nothing(clie
     for name, (_typed, shown) in TYPED.items():
         assert fields[name] == (shown, shown), name
     # The rate Treem computes from the report's own parts (1.234 of 1.500) is a
-    # computed figure, shown with one decimal; the typed rate beside it is not.
-    assert re.search(r'data-rate="PL7_CT2:actual PL7_CT2_d:actual 100"[^>]*>[^<]*<span class="rate">82,3</span>',
+    # computed figure, shown with two decimals at most; the typed rate beside it is not.
+    assert re.search(r'data-rate="PL7_CT2:actual PL7_CT2_d:actual 100"[^>]*>[^<]*<span class="rate">82,27</span>',
                      page)
 
     # Saving the page as it shows, autosave or the Save button, changes nothing and is no conflict.

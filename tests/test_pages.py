@@ -45,6 +45,16 @@ def test_unit_search_forgives_accents_and_capitals(client, coordinator):
         assert page.index("Tỉnh Bắc Kạn") < page.index("Thành phố Bắc Kạn")
 
 
+def test_plan_search_forgives_accents_too(client, coordinator, bac_kan_plan):
+    # The third trial: "bac kan" found Bắc Kạn in the units, and no plan.
+    client_for(client, coordinator)
+    for query in ["bac kan", "Bắc Kạn", "592/QĐ"]:
+        page = client.get(reverse("plans:list"), {"q": query}).content.decode()
+        assert reverse("plans:detail", args=[bac_kan_plan.pk]) in page, query
+    assert reverse("plans:detail", args=[bac_kan_plan.pk]) not in client.get(
+        reverse("plans:list"), {"q": "ninh binh"}).content.decode()
+
+
 @override_settings(DEBUG=False)
 def test_not_found_page_is_vietnamese_with_the_menu(client, coordinator):
     client_for(client, coordinator)

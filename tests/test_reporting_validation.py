@@ -112,3 +112,40 @@ def test_autism_is_an_of_which_of_the_disabled_children_not_a_kind_added_up(pl6)
     assert parsed[("PL6_II_4_4", "total")] == 60
     too_many = validate_form_values(pl6, {("PL6_II_4", "total"): "60", ("PL6_II_4_4_7", "total"): "61"})
     assert [(p.cell, p.kind) for p in too_many] == [(("PL6_II_4_4_7", "total"), "sub_item")]
+
+
+def test_a_rate_typed_beside_its_parts_must_be_what_they_give(forms):
+    """The third trial: 600 of 702 children with the rate typed as 50 % was
+    saved, and the reports would silently recompute it to 85,47 %."""
+    pl7 = forms["PL7"]
+    parts = {("PL7_CT2", "actual"): "600", ("PL7_CT2_d", "actual"): "702"}
+    wrong = validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): "50"})
+    assert [(p.level, p.cell, p.kind) for p in wrong] == [(ERROR, ("PL7_CT2_r", "actual"), "rate_part")]
+    assert wrong[0].message.endswith(": 50% không khớp với tử số (600) và mẫu số (702), vốn cho 85,47%.")
+    # Rounded as officials round it: to the unit, or to the decimals typed.
+    for typed in ("85", "85,5", "85,47", "85,4701"):
+        assert validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): typed}) == [], typed
+    assert kinds(validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): "85,4"})) == [(ERROR, "rate_part")]
+    # The stored figure carries four decimals: "85,0000" was typed "85".
+    assert validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): Decimal("85.0000")}) == []
+    # Per 1.000: 3 deaths among 2.000 children is 1,5 ‰.
+    deaths = {("PL7_CT19", "actual"): "3", ("PL7_CT19_d", "actual"): "2.000"}
+    assert validate_form_values(pl7, {**deaths, ("PL7_CT19_r", "actual"): "1,5"}) == []
+    assert kinds(validate_form_values(pl7, {**deaths, ("PL7_CT19_r", "actual"): "0,15"})) == [(ERROR, "rate_part")]
+
+
+def test_children_under_6_are_not_more_than_those_under_16(pl6):
+    problems = validate_form_values(pl6, {("PL6_I_1", "total"): "1.214", ("PL6_I_2", "total"): "4.820"})
+    assert [(p.level, p.cell, p.kind) for p in problems] == [(ERROR, ("PL6_I_2", "total"), "sub_item")]
+    assert problems[0].message == ("Dòng I.2 “Số trẻ em dưới 6 tuổi” (tổng số): 4.820 lớn hơn dòng I.1 (1.214), "
+                                   "vốn đã tính cả số này.")
+    assert validate_form_values(pl6, {("PL6_I_1", "total"): "4.820", ("PL6_I_2", "total"): "1.214"}) == []
+
+
+def test_a_tenth_of_last_period_is_a_warning_too(pl6):
+    before = {("PL6_I_2", "total"): Decimal(4820), ("PL6_II_2", "total"): Decimal(3)}
+    problems = validate_form_values(pl6, {("PL6_I_2", "total"): "482", ("PL6_II_2", "total"): "0"}, previous=before)
+    assert [(p.level, p.cell, p.kind) for p in problems] == [(WARNING, ("PL6_I_2", "total"), "tenfold")]
+    assert "bằng một phần mười" in problems[0].message and "(4.820)" in problems[0].message
+    # 3 orphans last year and none this year is no slip: small counts move so.
+    assert validate_form_values(pl6, {("PL6_I_2", "total"): "483"}, previous=before) == []

@@ -11,7 +11,7 @@ from django.conf import settings
 from treem.reporting import actions
 from treem.reporting.models import DataValue, Period, Submission
 from treem.workbooks import batches
-from treem.workbooks.read_workbook import import_workbook
+from treem.workbooks.read_workbook import import_workbook, summary
 from treem.workbooks.template_workbook import (
     FORMAT,
     IDENTITY_SHEET,
@@ -77,6 +77,10 @@ def test_a_warning_without_a_comment_is_imported_and_shown_and_stops_the_submiss
     assert all(p.level == "warning" and p.row == "I.1 Số trẻ em dưới 16 tuổi" for p in result.uncommented)
     assert not result.submitted and result.submit_refusal
     assert {p.cell for p in result.submit_problems} == {p.cell for p in result.uncommented}
+    # Said once, and only what stops it: warnings, no error (the third trial read "Chưa gửi được: Chưa gửi được
+    # báo cáo: hãy sửa các lỗi…").
+    assert summary(result).endswith(": Phụ lục 6 của " + commune.name + ", kỳ Năm 2023. Chưa gửi được báo cáo: "
+                                    "hãy ghi chú giải thích các cảnh báo.")
     assert Submission.objects.get(form=pl6, unit=commune, period=y2023).status == "draft"
 
     # On the page: imported, and told that figures need a comment.

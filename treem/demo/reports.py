@@ -1,6 +1,6 @@
 """The demo's reporting: a calendar for the Bắc Kạn plan and approved
-synthetic reports of its communes (Appendix 7 for 2021–2024, Appendix 6 for
-2022–2024, most sent before the 15/12 deadline), so the calendar, roll-ups,
+synthetic reports of its communes (Appendix 7 and Appendix 6 for 2021–2024,
+as the calendar asks, most sent before the 15/12 deadline), so the calendar, roll-ups,
 dashboards and official reports have figures to show. The demo commune
 officer's own commune from 2023 on, and the provincial agencies' Appendix 7,
 are left for the visitor to fill in."""
@@ -46,13 +46,13 @@ def load_demo_reports(say=lambda s: None):
         return calendar.deadline(line, period)
 
     written = generate(communes, [forms["PL7"]], years, approver=coordinator, due=due)
-    written += generate(communes, [forms["PL6"]], years[-3:], approver=coordinator, due=due)
+    written += generate(communes, [forms["PL6"]], years, approver=coordinator, due=due)
     # The visitor's own commune reported the years before 2023, so its forms
     # show last period's figures beside each cell and can warn of a jump.
     visitor = list(Unit.objects.filter(path__startswith=plan.unit.path, level=Unit.Level.COMMUNE,
                                        code__in=LEFT_FOR_THE_VISITOR))
     written += generate(visitor, [forms["PL7"]], years[:2], approver=coordinator, due=due)
-    written += generate(visitor, [forms["PL6"]], years[1:2], approver=coordinator, due=due)
+    written += generate(visitor, [forms["PL6"]], years[:2], approver=coordinator, due=due)
     say(f"Báo cáo mẫu (số liệu mô phỏng) của {len(communes)} xã Bắc Kạn: thêm {written} số liệu")
     # Bắc Kạn shows its results publicly, as a province may choose to.
     if not PublicResults.objects.filter(unit=plan.unit).exists():

@@ -17,6 +17,7 @@ from treem.accounts.access import (
     unit_scope,
 )
 from treem.agencies.models import Agency
+from treem.core.search import fold
 from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
 
@@ -43,7 +44,9 @@ def plan_list(request):
     )
     query = request.GET.get("q", "").strip()
     if query:
-        plans = plans.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(unit__name__icontains=query))
+        # The unit as its search finds it, without accents: "bac kan" finds Bắc Kạn's plans.
+        plans = plans.filter(Q(number__icontains=query) | Q(title__icontains=query) | Q(unit__name__icontains=query)
+                             | Q(unit__search_key__contains=fold(query)))
     page = Paginator(plans.order_by("unit__path", "-period_start", "number"), 25).get_page(request.GET.get("page"))
     can_import = getattr(request.user, "is_system_admin", False) or (request.user.role in EDITOR_ROLES and request.user.unit_id)
     return render(request, "plans/plan_list.html", {"page": page, "query": query, "can_import": can_import})

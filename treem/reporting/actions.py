@@ -564,8 +564,15 @@ def save_and_submit(user, form, unit, period, agency, values, comments=None, exp
 
 
 def _refused(blocking, saved=False):
-    return ReportingError(_("The report cannot be submitted: correct the errors and explain the warnings."),
-                          blocking, saved=saved)
+    """Says what stops the report: errors to correct, warnings to explain, or both."""
+    errors = any(p.level == ERROR for p in blocking)
+    if errors and len(blocking) > sum(p.level == ERROR for p in blocking):
+        message = _("The report cannot be submitted: correct the errors and explain the warnings.")
+    elif errors:
+        message = _("The report cannot be submitted: correct the errors.")
+    else:
+        message = _("The report cannot be submitted: explain the warnings in a comment.")
+    return ReportingError(message, blocking, saved=saved)
 
 
 def _mark_submitted(user, submission, log):

@@ -85,7 +85,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),
                 "label": f"{row.ref} {o.label}",
-                "own_rate": format_number(rates[key], 1) if key in rates else "",
+                "own_rate": format_rate(rates[key]) if key in rates else "",
                 # What the page needs to recompute it as figures are saved.
                 "rate_parts": f"{row.element.numerator.code}:{o.code} {row.element.denominator.code}:{o.code} "
                               f"{row.element.factor or 100}" if row.element.is_rate else "",

@@ -50,11 +50,13 @@ def load_form(data):
         "text_column": data.get("text_column", ""), "note": data.get("note", ""),
     })
     dis = {d.code: d for d in Disaggregation.objects.all()}
-    rows, rates = {}, []
+    rows, rates, wholes = {}, [], []
     for order, r in enumerate(data["rows"]):
         element = _element(r["element"], r["label"]) if "element" in r else None
         if element is not None and "numerator" in r["element"]:
             rates.append((element, r["element"]["numerator"], r["element"]["denominator"]))
+        if element is not None:
+            wholes.append((element, r["element"].get("at_most")))
         text_element = _element(r["text_element"], r["label"]) if "text_element" in r else None
         row, _ = FormRow.objects.update_or_create(form=form, code=r["code"], defaults={
             "order": order * 10, "number": r.get("number", ""), "label": r["label"], "element": element,
@@ -70,6 +72,9 @@ def load_form(data):
         element.numerator = DataElement.objects.get(code=num)
         element.denominator = DataElement.objects.get(code=den)
         element.save(update_fields=["numerator", "denominator"])
+    for element, whole in wholes:
+        element.at_most = DataElement.objects.get(code=whole) if whole else None
+        element.save(update_fields=["at_most"])
     form_structure_changed()  # the parents above were set with update(), which sends no signal
     return form
 

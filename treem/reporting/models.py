@@ -48,6 +48,11 @@ class DataElement(models.Model):
     denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("denominator"))
     factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=0, null=True, blank=True)
+    # A count that is part of another outside the row tree: the children
+    # under 6 are among the children under 16, listed beside them.
+    at_most = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("not above"),
+                                help_text=_("An element this one is part of: its figure may not be larger."))
 
     class Meta:
         verbose_name = _("data element")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from treem.core import versions
-from treem.core.numbers import format_number, parse_number
+from treem.core.numbers import format_number, format_rate, parse_number
 
 from .models import DataElement, Form
 
@@ -111,7 +111,8 @@ def current_form(code):
 
 def _load_rows(form):
     """One query for rows with their elements, one per disaggregation."""
-    rows = list(form.rows.select_related("element__numerator", "element__denominator", "text_element",
+    rows = list(form.rows.select_related("element__numerator", "element__denominator", "element__at_most",
+                                         "text_element",
                                          "disaggregation"))
     options = {}
     by_pk = {r.pk: r for r in rows}
@@ -318,22 +319,70 @@ def validate_form_values(form, values, previous=None, rows=None):
                         "where": cell_name(row, option), "value": format_number(value),
                         "parent": parent.display_ref or f"“{parent.label}”",
                         "total": format_number(total)}, kind="sub_item"))
+        # A part listed beside its whole (under 6 among under 16).
+        whole = element.at_most
+        if whole is not None and whole.code in rows.cells:
+            whole_row = rows.cells[whole.code][0]
+            for option in row.options:
+                value, total = parsed.get((code, option.code)), parsed.get((whole.code, option.code))
+                if value is not None and total is not None and value > total:
+                    problems.append(Problem(ERROR, row, option.code, _(
+                        "%(where)s: %(value)s is more than row %(whole)s (%(total)s), which counts it.") % {
+                        "where": cell_name(row, option), "value": format_number(value),
+                        "whole": whole_row.display_ref or f"“{whole_row.label}”", "total": format_number(total)},
+                        kind="sub_item"))
         # A rate's numerator and denominator go together: summed alone, one
         # commune's numerator would lift the province's rate.
         if element.is_rate and element.numerator.code in rows.cells and element.denominator.code in rows.cells:
             problems += _rate_parts(rows, element, row.options, parsed, unreadable)
-        # A value ten times last period's asks for an explanation.
+            problems += _rate_typed(row, element, parsed)
+        # A value ten times last period's, or a tenth of it, asks for an
+        # explanation (a drop from 10 or more: 3 orphans last year and none
+        # now is no news, 4.820 children under 6 and then 490 is a slip).
         for option in row.options if previous else ():
             value, before = parsed.get((code, option.code)), previous.get((code, option.code))
-            if value is not None and before is not None and before > 0 and value >= 10 * before:
-                words = {"where": cell_name(row, option), "value": format_number(value),
-                         "previous": format_number(before)}
+            if value is None or before is None or before <= 0:
+                continue
+            words = {"where": cell_name(row, option), "value": format_number(value),
+                     "previous": format_number(before)}
+            if value >= 10 * before:
                 problems.append(Problem(WARNING, row, option.code, _(
                     "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more; "
                     "please explain in a comment.") % words, kind="tenfold", explained_message=_(
                     "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more.") % words))
+            elif before >= 10 and value * 10 <= before:
+                problems.append(Problem(WARNING, row, option.code, _(
+                    "%(where)s: %(value)s is a tenth of last period's value (%(previous)s) or less; "
+                    "please explain in a comment.") % words, kind="tenfold", explained_message=_(
+                    "%(where)s: %(value)s is a tenth of last period's value (%(previous)s) or less.") % words))
 
     problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
+    return problems
+
+
+def _rate_typed(row, rate, parsed):
+    """Errors where a rate typed beside its numerator and denominator is not
+    what they give (50 % typed, 600 of 702 given): the reports recompute it
+    from the parts, so the typed one would be silently replaced. It may be
+    rounded as typed: "85" for 85,47, "85,5" too."""
+    problems = []
+    parts = (rate.numerator.code, rate.denominator.code)
+    for option in row.options:
+        typed = parsed.get((rate.code, option.code))
+        num, den = (parsed.get((code, option.code)) for code in parts)
+        if typed is None or num is None or not den:
+            continue
+        given = num * (rate.factor or 100) / den
+        # Half of the last digit typed: stored figures carry four decimals, the typed ones fewer.
+        places = min(typed.normalize().as_tuple().exponent, 0)
+        if abs(typed - given) <= Decimal(5).scaleb(places - 1) + Decimal("0.00005"):
+            continue
+        unit = rate.unit_label.strip() or "%"
+        problems.append(Problem(ERROR, row, option.code, _(
+            "%(where)s: %(value)s%(unit)s is not what its numerator (%(num)s) and denominator (%(den)s) give, "
+            "%(rate)s%(unit)s.") % {"where": cell_name(row, option), "value": format_number(typed),
+                                    "num": format_number(num), "den": format_number(den), "rate": format_rate(given),
+                                    "unit": unit}, kind="rate_part"))
     return problems
 
 

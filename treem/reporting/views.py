@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,13 +21,14 @@ from treem.accounts.access import (
 )
 from treem.agencies.models import Agency
 from treem.core.numbers import format_number
+from treem.core.search import fold
 from treem.plans.models import Plan
 from treem.units.models import Unit
 from treem.units.sorting import by_name
 
 from . import actions, calendar
 from .entry import entry_table
-from .models import DataElement, DataValueChange, Form, Period, Schedule, Submission
+from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
 
@@ -84,8 +87,7 @@ def index(request):
         # A commune merged on 01/07/2025 reports the periods it lived in; later ones under its successor.
         periods = periods.filter(start__lte=user.unit.valid_to)
     returned = _returned_to(user)
-    recent = Paginator(Submission.objects.filter(unit_scope(user, ancestors=False))
-                       .select_related("form", "unit", "period", "agency").order_by("-updated_at", "-pk"), 50)
+    recent, chosen = _recent_reports(request, Submission.objects.filter(unit_scope(user, ancestors=False)))
     units, agencies = _reportable_units(user), _reportable_agencies(user)
     to_review = actions.awaiting_review(user)
     return render(request, "reporting/index.html", {
@@ -94,10 +96,30 @@ def index(request):
         # Only those who decide on reports (a coordinator, the administrator) are told none awaits them.
         "reviews": user.is_system_admin or user.role == user.Role.COORDINATOR or to_review.exists(),
         "to_review": to_review[:100], "due": calendar.due_reports(user),
-        "recent": recent.get_page(request.GET.get("page")),
+        "recent": Paginator(recent, 50).get_page(request.GET.get("page")), "chosen": chosen,
+        "statuses": Submission.Status.choices,
+        # The filters carried from page to page.
+        "extra_params": urlencode({k: v for k, v in chosen.items() if v}) + "&" if any(chosen.values()) else "",
         "returned": returned.select_related("form", "unit", "period", "agency", "decided_by")
                             .order_by("-decided_at", "-pk")[:100],
     })
+
+
+def _recent_reports(request, reports):
+    """The reports of the user's area as the list's filters choose them
+    (form, period, status, a unit's name or code without accents), the
+    latest changed first; and the filters as chosen. A province holds
+    thousands of reports: paging alone finds none of them."""
+    chosen = {key: request.GET.get(key, "").strip() for key in ("form", "period", "status", "unit")}
+    if chosen["form"]:
+        reports = reports.filter(form__code=chosen["form"])
+    if chosen["period"]:
+        reports = reports.filter(period__code=chosen["period"])
+    if chosen["status"]:
+        reports = reports.filter(status=chosen["status"])
+    if chosen["unit"]:
+        reports = reports.filter(Q(unit__search_key__contains=fold(chosen["unit"])) | Q(unit__code=chosen["unit"]))
+    return reports.select_related("form", "unit", "period", "agency").order_by("-updated_at", "-pk"), chosen
 
 
 def go(request):
@@ -224,9 +246,10 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
     flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
-    # The cells an officer types in (as the page's "so few filled?" counts them) and how many hold a figure.
-    fillable = [(r.element.code, o) for r in rows if r.element_id and not r.computed for o in (
-        ["total"] if r.element.value_type == DataElement.ValueType.TEXT else [o.code for o in r.options])]
+    # The cells an officer types in, as drawn (and as the page's "so few filled?" counts them), and how many
+    # hold a figure.
+    fillable = [tuple(c["name"].rsplit(":", 1)) for t in table if not t["row"].computed
+                for c in (t["cells"][:1] if t["is_text"] else t["cells"]) if c]
     return render(request, "reporting/entry.html", {
         "form": form, "unit": unit, "agency": agency, "period": period, "submission": submission, "table": table,
         "autosave_url": _entry_url("autosave", form, period, unit, agency), "has_agencies": bool(by_agencies),

@@ -385,7 +385,7 @@ def appendix_sheets(period, unit):
             if any(TYPED_RATE_MARK in line.cells.values() for line in lines):
                 notes.append(f"{TYPED_RATE_MARK} Chưa tổng hợp được: cấp dưới báo cáo trực tiếp tỷ lệ, không kèm tử "
                              f"số và mẫu số, nên không cộng được.")
-            sheet.footnote = " ".join(n for n in notes if n)
+            sheet.footnote = "\n".join(n for n in notes if n)
         sheet.figures = f
         sheets.append(sheet)
     return sheets

@@ -615,7 +615,9 @@ def summary(result):
     if result.submitted:
         return _("Imported and submitted: %(what)s.") % {"what": what}
     text = _("Imported as a draft: %(what)s.") % {"what": what}
-    if result.submit_refusal:
+    if result.submit_problems:  # the refusal says so itself: "The report cannot be submitted: …"
+        text += " " + result.submit_refusal
+    elif result.submit_refusal:
         text += " " + _("Not submitted: %(reason)s") % {"reason": result.submit_refusal}
     return text
 

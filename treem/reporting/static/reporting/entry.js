@@ -256,8 +256,10 @@
       var num = parseVn(values[parts[0]] || ""), den = parseVn(values[parts[1]] || "");
       var ok = num !== null && den !== null && den !== 0;
       span.hidden = !ok;
-      span.querySelector(".rate").textContent = ok ? (num * Number(parts[2]) / den).toLocaleString(
-        "vi-VN", {minimumFractionDigits: 1, maximumFractionDigits: 1}) : "";
+      var rate = ok ? num * Number(parts[2]) / den : 0;
+      // Two decimals, four for a small rate that two would show as 0 (the server's format_rate).
+      span.querySelector(".rate").textContent = ok ? rate.toLocaleString("vi-VN", {
+        maximumFractionDigits: rate !== 0 && Math.abs(rate) < 0.005 ? 4 : 2}) : "";
     });
   }
 
