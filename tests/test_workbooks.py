@@ -437,6 +437,22 @@ def test_a_colleagues_change_since_the_download_is_not_overwritten(coordinator, 
     assert actions.stored_values(submission)[("PL6_II_4", "total")] == 7
 
 
+def test_the_same_login_typing_on_the_web_since_the_download_is_not_overwritten(commune_officer, commune, pl6,
+                                                                                  y2023):
+    """The third trial: a commune's one login, shared by two officers. One
+    typed 495 on the web after the other had downloaded the template; the
+    old file's 510 replaced it without a word."""
+    submission = actions.open_submission(commune_officer, pl6, commune, y2023)
+    actions.save_values(commune_officer, submission, {("PL6_I_2", "total"): "500"})
+    template = template_for(pl6, commune, y2023)
+    actions.save_values(commune_officer, submission, {("PL6_I_2", "total"): "495"})  # on the web, since
+    data = fill(template, pl6, y2023, {("PL6_I_2", "total"): 510})
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(commune_officer, data, "x.xlsx", expected=(pl6, commune, y2023))
+    assert refused.value.code == "conflict" and "495" in refused.value.problems[0].message
+    assert actions.stored_values(submission)[("PL6_I_2", "total")] == 495
+
+
 def test_a_problem_on_a_computed_total_names_its_locked_cell(commune_officer, commune, pl6, y2023):
     """4.4 "Các dạng tật" is the sum of the rows under it, locked in the
     sheet: above its own total (4, "Trẻ em khuyết tật") it is named by its

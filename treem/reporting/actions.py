@@ -310,16 +310,18 @@ def _check_editable(user, submission):
                              % {"status": submission.get_status_display()})
 
 
-def save_locked_values(user, submission, values, log, comments=None, expected=None, rows=None, created=False):
+def save_locked_values(user, submission, values, log, comments=None, expected=None, rows=None, created=False,
+                       source=""):
     """save_values inside the caller's transaction, on a submission from
     `lock_or_open` (`created`: it was just made, and holds no figures yet).
     Returns the problems of the whole form after saving; the caller ends
-    its transaction on a refusal (ReportingError), and writes `log` (Log)."""
-    return _save_locked(user, submission, values, log, comments, expected, rows, created=created)[0]
+    its transaction on a refusal (ReportingError), and writes `log` (Log).
+    `source` is kept with each change ("workbook")."""
+    return _save_locked(user, submission, values, log, comments, expected, rows, created=created, source=source)[0]
 
 
 def _save_locked(user, submission, values, log, comments=None, expected=None, rows=None, save_submission=True,
-                 previous=None, created=False):
+                 previous=None, created=False, source=""):
     """save_values on a submission already locked and checked. Returns the
     problems of the whole form after saving, and its comments then. With
     save_submission=False the caller saves the submission's status and time.
@@ -396,8 +398,8 @@ def _save_locked(user, submission, values, log, comments=None, expected=None, ro
         history += [(ids[k], change) for _c, k, _r, change in created]
     DataValue.objects.bulk_update(updated, ["value", "text", "comment", "updated_by", "updated_at"])
     insert_rows(DataValueChange, ["data_value_id", "version", "user_id", "at", "old", "new", "old_comment",
-                                  "new_comment"],
-                [(pk, submission.version, user.pk, at, *change) for pk, change in history])
+                                  "new_comment", "source"],
+                [(pk, submission.version, user.pk, at, *change, source) for pk, change in history])
     changed = len(history)
     if changed:
         if submission.status == S.RETURNED:

@@ -50,6 +50,7 @@ MAX_RATIO = 100
 MAX_ENTRIES = 500
 EXTRA_ROWS = 200  # rows read below the form, to notice rows added at its end
 MAX_COMMENT = 2000  # characters of a row's comment kept
+WORKBOOK = "workbook"  # the source of the changes an import makes (DataValueChange.source)
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
@@ -525,7 +526,7 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
             comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
             after = actions.save_locked_values(user, submission, parsed.values, log, comments=comments,
-                                               rows=parsed.rows, expected=seen, created=created)
+                                               rows=parsed.rows, expected=seen, created=created, source=WORKBOOK)
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
@@ -536,7 +537,7 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         if any(p.kind == "conflict" for p in e.problems):
             raise WorkbookError("conflict", _(
                 "Nothing was imported: these cells were changed in Treem after this template was downloaded, and "
-                "the file holds other figures. Check them with whoever changed them, then type them into the file "
+                "the file holds other figures there, or none. Check them with whoever changed them, then type them into the file "
                 "as they should be, or download the template again."), cell_problems(parsed, e.problems)) from None
         if any(p.kind == "not_a_number" for p in e.problems):
             # save_values names only the unreadable cells: list every error of the file at once.
@@ -563,17 +564,18 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
 
 
 def _seen_at_download(user, submission, upto):
-    """{cell: the figure its template showed} for each cell someone else
-    changed in Treem since the template was made (the old figure of its first
-    change since), so that save_values refuses to overwrite a colleague's
-    newer figure. One's own changes (an earlier upload of the same file,
-    corrected since) are one's own to overwrite."""
+    """{cell: the figure its template showed} for each cell changed in Treem
+    since the template was made (the old figure of its first change since),
+    so that save_values refuses to overwrite a newer figure: a colleague's,
+    or one typed on the web under the same login (a commune's one account,
+    shared). Only one's own earlier uploads (of the same file, corrected
+    since) are one's own to overwrite."""
     if upto is None:
         return {}
     seen = {}
     for element, option, old in DataValueChange.objects.filter(
-            data_value__submission=submission, pk__gt=upto).exclude(user=user).order_by("pk").values_list(
-            "data_value__element__code", "data_value__option__code", "old"):
+            data_value__submission=submission, pk__gt=upto).exclude(user=user, source=WORKBOOK).order_by(
+            "pk").values_list("data_value__element__code", "data_value__option__code", "old"):
         seen.setdefault((element, option), old)
     return seen
 
