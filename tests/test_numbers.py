@@ -25,6 +25,8 @@ def test_format_number(value, text):
 def test_a_change_carries_its_sign_and_a_decrease_a_minus_sign(value, text):
     # A minus sign (U+2212), not a hyphen, in the pages and in the DOCX alike.
     assert format_change(value) == text
+    # A result read as such too (a fall in child marriages measured as -2,88 %); what was typed is echoed as typed.
+    assert format_number(Decimal("-2.88"), minus="−") == "−2,88" and format_number(Decimal("-3")) == "-3"
 
 
 @pytest.mark.parametrize("value,text", [(Decimal("85.4701"), "85,47"), (Decimal("100"), "100"),

@@ -4,11 +4,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
-def format_number(value, decimals=None):
+def format_number(value, decimals=None, minus="-"):
     """Format a number the Vietnamese way: 1234.5 -> '1.234,5'.
 
     Trailing zeros are dropped (99.540 -> '99,54') unless `decimals` is given.
-    None gives ''.
+    None gives ''. A figure printed for reading (a result, a change) takes
+    `minus="−"`, the minus sign; one echoing what was typed keeps '-'.
     """
     if value is None or value == "":
         return ""
@@ -21,7 +22,8 @@ def format_number(value, decimals=None):
             text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return minus + text[1:] if text.startswith("-") else text
 
 
 def format_change(value):
@@ -31,8 +33,7 @@ def format_change(value):
     if value is None or value == "":
         return ""
     value = Decimal(str(value))
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return sign + format_number(abs(value))
+    return ("+" if value > 0 else "") + format_number(value, minus="−")
 
 
 def format_rate(value):

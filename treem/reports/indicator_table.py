@@ -40,7 +40,7 @@ class Table:
 def actual_text(value, suffix=""):
     """An actual as the report prints it: two decimals at most, 1.234,5, with
     the indicator's unit ("98,5%", "4,2‰") as its target is printed."""
-    return f"{format_number(rounded(value))}{suffix or ''}" if value is not None else ""
+    return f"{format_number(rounded(value), minus='−')}{suffix or ''}" if value is not None else ""
 
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]

@@ -13,7 +13,7 @@ def figure(value, suffix=""):
     Two decimals at most, as the results are judged."""
     if value is None or value == "":
         return ""
-    return f"{format_number(rounded(value))}{suffix or ''}"
+    return f"{format_number(rounded(value), minus='−')}{suffix or ''}"
 
 
 @register.filter
