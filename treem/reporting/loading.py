@@ -72,9 +72,11 @@ def load_form(data):
         element.numerator = DataElement.objects.get(code=num)
         element.denominator = DataElement.objects.get(code=den)
         element.save(update_fields=["numerator", "denominator"])
-    for element, whole in wholes:
-        element.at_most = DataElement.objects.get(code=whole) if whole else None
-        element.save(update_fields=["at_most"])
+    for element, whole in wholes:  # most elements are part of none: no query for them
+        whole_id = DataElement.objects.get(code=whole).pk if whole else None
+        if element.at_most_id != whole_id:
+            element.at_most_id = whole_id
+            element.save(update_fields=["at_most"])
     form_structure_changed()  # the parents above were set with update(), which sends no signal
     return form
 
