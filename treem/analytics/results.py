@@ -40,7 +40,7 @@ from treem.plans.models import Direction, MeasureUnit, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
 from treem.reporting.models import DataElement, DataValue, Form, FormRow, Period, Submission
 from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, typed_rate, with_rates
-from treem.units.models import Unit
+from treem.units.models import Unit, existing_on
 
 from . import judging
 from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
@@ -371,8 +371,7 @@ def indicator_results(plan, unit, year, only=None):
 def _alive_at_end(year):
     """Units that existed on 31/12 of `year`: those that owe its annual
     report (a commune merged on 01/07/2025 reports 2025 under the new one)."""
-    end = date(year, 12, 31)
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=end))
+    return existing_on(date(year, 12, 31))
 
 
 def units_below(unit, year):
@@ -427,8 +426,7 @@ def coverage_shortfall(unit, reported, expected):
 
 def communes_owing(unit, day):
     """How many communes under `unit` existed on `day` (a period's last), and so owe its reports."""
-    return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(
-        valid_to__gte=day), path__startswith=unit.path, level=Unit.Level.COMMUNE).count()
+    return Unit.objects.filter(existing_on(day), path__startswith=unit.path, level=Unit.Level.COMMUNE).count()
 
 
 def completeness(unit, year, forms=None):

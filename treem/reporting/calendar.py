@@ -20,7 +20,7 @@ from treem.accounts.models import User
 from treem.agencies.models import Agency
 from treem.core.models import audit
 from treem.core.search import fold
-from treem.units.models import Unit
+from treem.units.models import Unit, existing_on
 from treem.units.sorting import by_name
 
 from .models import Period, Schedule, Submission
@@ -77,23 +77,18 @@ def deadline(schedule, period):
             day -= 1
 
 
-def _valid_at(day):
-    return ((Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-            & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
-
-
 def expected_units(schedule, period):
     """The units that owe a report: those of the schedule's level under the
     plan's unit that still existed at the period's end (a commune merged on
     01/07/2025 reports the year 2025 under the new commune), in code order."""
     plan_unit = schedule.plan.unit
     return list(Unit.objects.filter(path__startswith=plan_unit.path, level=schedule.reporters)
-                .filter(_valid_at(period.end)).select_related("parent").order_by("parent__code", "code"))
+                .filter(existing_on(period.end)).select_related("parent").order_by("parent__code", "code"))
 
 
 def expected_agencies(schedule, period):
     """The agencies a line names that still existed at the period's end."""
-    return by_name(schedule.agencies.filter(_valid_at(period.end)).select_related("unit"))
+    return by_name(schedule.agencies.filter(existing_on(period.end)).select_related("unit"))
 
 
 def expected_reporters(schedule, period):

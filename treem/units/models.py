@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from treem.core.search import fold
 
 
+def existing_on(day):
+    """The filter of the units (or agencies: the same fields) that existed
+    on `day`: a commune merged on 01/07/2025 existed until 30/06/2025."""
+    return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day)) & (
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+
+
 class Unit(models.Model):
     """An administrative unit: the nation, a province, a district or a commune.
 

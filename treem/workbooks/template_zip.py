@@ -9,23 +9,18 @@ import io
 import re
 import zipfile
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from treem.accounts.access import unit_scope
 from treem.core.search import fold
 from treem.reporting import actions
 from treem.reporting.calendar import asks_for, expected_units
 from treem.reporting.models import DataElement, DataValue, Schedule
-from treem.units.models import Unit
+from treem.units.models import Unit, existing_on
 
 from .template_workbook import TemplateBuilder, last_changes, template_filename
 
 TEXT = DataElement.ValueType.TEXT
-
-
-def _existing_at(period):
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=period.end))
 
 
 def levels_below(user, unit, period):
@@ -33,7 +28,7 @@ def levels_below(user, unit, period):
     and `user` may see, top level first: a province of the 63 had districts
     and communes, and a coordinator sending a form its calendar does not ask
     for chooses which."""
-    found = dict(Unit.objects.filter(unit_scope(user, field=""), _existing_at(period),
+    found = dict(Unit.objects.filter(unit_scope(user, field=""), existing_on(period.end),
                                      path__startswith=unit.path).exclude(pk=unit.pk).values(
         "level").annotate(n=Count("pk")).values_list("level", "n"))
     return {level: found[level] for level in Unit.Level.values if level in found}
@@ -53,9 +48,9 @@ def units_below(user, form, unit, period, level=None):
             if asks_for(line, period):
                 found.update((u.pk, u) for u in expected_units(line, period))
         if not found:
-            found = {u.pk: u for u in unit.children.filter(_existing_at(period))}
+            found = {u.pk: u for u in unit.children.filter(existing_on(period.end))}
     else:
-        found = {u.pk: u for u in Unit.objects.filter(_existing_at(period), path__startswith=unit.path,
+        found = {u.pk: u for u in Unit.objects.filter(existing_on(period.end), path__startswith=unit.path,
                                                       level=level).exclude(pk=unit.pk)}
     visible = set(Unit.objects.filter(unit_scope(user, field=""), pk__in=list(found)).values_list("pk", flat=True))
     return sorted((u for pk, u in found.items() if pk in visible), key=lambda u: u.code)
