@@ -182,3 +182,29 @@ def test_the_national_reports_appendix_prints_what_the_results_page_shows(
     assert figures.values[BIRTHS] == Decimal("429") and figures.values[BIRTHS_D] == Decimal("500")
     assert figures.values[("PL7_CT19", "actual")] == Decimal("3")
     assert figure(national_plan, nation, births)[0] == Decimal("85.8")
+
+
+def test_a_yearly_reduction_is_judged_every_year_of_the_plans_period(client, sources, nation, national_plan):
+    """"Duy trì mức giảm số cuộc tảo hôn từ 2 đến 3% hằng năm giai đoạn từ năm
+    2025 đến năm 2030": the plan writes 2%–3% for 2025 and 2030; it holds for
+    every year between, and not before 2025."""
+    admin = make_user("admin", "admin", nation, is_superuser=True, is_staff=True)
+    marriages = ("PL7_CT21_3", "actual")
+    for year, couples in ((2023, "41"), (2024, "40"), (2025, "39"), (2026, "39")):
+        own_report(nation, admin, {marriages: couples}, year=year)
+    child_marriage = sub_of(national_plan, "13")
+    by_year = {year: result_for(indicator_results(national_plan, nation, year), child_marriage)
+               for year in (2024, 2025, 2026)}
+    # 2024: 41 → 40 couples, 2,44 % fewer, but the plan's period begins in 2025.
+    assert (by_year[2024].actual.quantize(Decimal("0.01")), by_year[2024].target) == (Decimal("2.44"), None)
+    assert by_year[2024].judgement == "no_target"
+    # 2025: the plan's own target; 40 → 39 is 2,5 % fewer: met.
+    assert (by_year[2025].target.source, by_year[2025].target.text, by_year[2025].judgement) == (
+        "plan", "2%–3%", "met")
+    # 2026: no figure of its own in the plan, the yearly one; no fewer couples: not met.
+    r = by_year[2026]
+    assert (r.actual, r.target.year, r.target.source, r.target.text, r.judgement) == (
+        0, 2026, "every_year", "2%–3%", "not_met")
+    client_for(client, admin)
+    page = client.get(reverse("analytics:indicator", args=[national_plan.pk, nation.pk, 2026, child_marriage.pk]))
+    assert "2%–3% (hằng năm)" in " ".join(page.content.decode().split())

@@ -194,6 +194,29 @@ def test_the_entry_page_gives_the_deadline_and_says_who_is_overdue_or_late(annua
     assert _deadline(client_for(client, coordinator).get(district)) is None
 
 
+def test_the_report_list_says_which_came_late_and_which_are_overdue(annual_pl6, pl6, y2023, commune_officer,
+                                                                    coordinator, client):
+    """Beside each status, the deadline, and how late a report was sent or is
+    still owed: the coordinator sees whom to chase from the list."""
+    commune = commune_officer.unit
+    others = list(Unit.objects.filter(parent=commune.parent, level="commune").exclude(pk=commune.pk)
+                  .order_by("code")[:2])
+    late = _submit(commune_officer, pl6, commune, y2023, date(2023, 12, 18))
+    on_time = _submit(make_user("on-time", "commune_officer", others[0]), pl6, others[0], y2023, date(2023, 12, 10))
+    for submission, day in ((late, date(2023, 12, 18)), (on_time, date(2023, 12, 10))):
+        Submission.objects.filter(pk=submission.pk).update(submitted_at=datetime(
+            day.year, day.month, day.day, 3, tzinfo=timezone.utc))
+    actions.open_submission(coordinator, pl6, others[1], y2023)  # a draft, never sent
+    actions.open_submission(coordinator, pl6, commune.parent, y2023)  # a district: no calendar asks it
+    page = client_for(client, coordinator).get(reverse("reporting:index")).content.decode()
+    table = page.split('id="recent"')[1].split("</table>")[0]
+    lines = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = {cells[1]: " ".join(re.sub(r"<[^>]+>", " ", cells[4]).split()) for cells in lines if cells}
+    owed = (django_timezone.localdate() - date(2023, 12, 15)).days
+    assert rows == {commune.name: "15/12/2023 gửi muộn 3 ngày", others[0].name: "15/12/2023",
+                    others[1].name: f"15/12/2023 quá hạn {owed} ngày", commune.parent.name: "—"}
+
+
 def _deadline(response):
     """The text of the page's deadline, or None when it gives none."""
     found = re.search(r'<dd id="deadline">(.*?)</dd>', response.content.decode(), re.S)

@@ -29,7 +29,7 @@ that, there is no target for the year (judgement "no_target") and the
 trajectory toward 2025/2030 tells where the indicator stands.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -65,7 +65,9 @@ class TargetInfo:
     value_max: Decimal | None
     scope: str
     text: str  # as Treem prints it: "< 5‰", "2%–3%"
-    source: str = "plan"  # "plan": the plan's target; "annual_plan": the year's plan reported in the form
+    # "plan": the plan's target for the year; "annual_plan": the year's plan reported in the form;
+    # "every_year": a yearly rate's target ("giảm 2–3% hằng năm") in force for a year the plan names no target
+    source: str = "plan"
 
 
 @dataclass
@@ -469,6 +471,19 @@ def _target_for(sub, scope, year):
     return None
 
 
+def _yearly_target(sub, scope, year):
+    """A yearly rate's target in force in `year`: "duy trì mức giảm số cuộc
+    tảo hôn từ 2 đến 3% hằng năm giai đoạn từ năm 2025 đến năm 2030" is
+    written for 2025 and 2030 and holds for every year between. The target
+    of the next year the plan names, for a year after the first it names;
+    None before it (2024: the plan's period has not begun)."""
+    years = sorted(t.year for t in sub.targets.all() if t.scope == scope)
+    if not years or year < years[0] or year > years[-1]:
+        return None
+    target = _target_for(sub, scope, next(y for y in years if y >= year))
+    return replace(target, year=year, source="every_year")
+
+
 def _mid_target(sub, scope):
     for y in MID_YEARS:
         t = _target_for(sub, scope, y)
@@ -486,6 +501,8 @@ def _result(sub, scope, year, years, values, source, table_year=None):
     actual = here[0] if here and not not_collected else None
 
     target = _target_for(sub, scope, year)
+    if target is None and source is not None and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
+        target = _yearly_target(sub, scope, year)
     if target is None and source is not None and source.plan_option_code:
         planned, _ = values.reported(source, sub, year, option=source.plan_option_code)
         if planned is not None:

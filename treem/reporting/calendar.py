@@ -272,6 +272,38 @@ def deadline_for(form, unit, period, agency=None):
     return min(dates) if dates else None
 
 
+def deadlines_of(submissions):
+    """{submission pk: deadline_for(...) or None} for a page of reports, in
+    two queries whatever their number."""
+    submissions = list(submissions)
+    lines = list(Schedule.objects.filter(form__code__in={s.form.code for s in submissions})
+                 .select_related("form", "plan__unit").prefetch_related("agencies"))
+    out = {}
+    for s in submissions:
+        if s.agency_id is not None:
+            mine = [line for line in lines if line.reporters == Schedule.Reporters.AGENCIES
+                    and line.plan.unit_id == s.unit_id and any(a.pk == s.agency_id for a in line.agencies.all())]
+        else:
+            above = s.unit.ancestor_ids()
+            mine = [line for line in lines if line.reporters == s.unit.level and line.plan.unit_id in above]
+        dates = [deadline(line, s.period) for line in mine if line.form.code == s.form.code
+                 and line.period_type == s.period.type and asks_for(line, s.period)]
+        out[s.pk] = min(dates) if dates else None
+    return out
+
+
+def lateness(submission, due, today=None):
+    """How late a report is as the calendar counts it, in days: sent after
+    its deadline (by how much), or not yet sent and the deadline past (days
+    since); 0 when on time or with no deadline. `submission` None: not started."""
+    if due is None:
+        return 0
+    sent = submission.submitted_at if submission is not None and submission.status in (
+        Submission.Status.SUBMITTED, Submission.Status.APPROVED) else None
+    day = timezone.localtime(sent).date() if sent else (today or timezone.localdate())
+    return max(0, (day - due).days)
+
+
 @dataclass
 class Due:
     form: object

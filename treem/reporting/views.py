@@ -88,6 +88,11 @@ def index(request):
         periods = periods.filter(start__lte=user.unit.valid_to)
     returned = _returned_to(user)
     recent, chosen = _recent_reports(request, Submission.objects.filter(unit_scope(user, ancestors=False)))
+    recent = Paginator(recent, 50).get_page(request.GET.get("page"))
+    # Late as the calendar counts it, beside each status: whom to chase, and who was late last time.
+    due = calendar.deadlines_of(recent.object_list)
+    for s in recent.object_list:
+        s.due, s.days_late = due[s.pk], calendar.lateness(s, due[s.pk])
     units, agencies = _reportable_units(user), _reportable_agencies(user)
     to_review = actions.awaiting_review(user)
     return render(request, "reporting/index.html", {
@@ -96,7 +101,7 @@ def index(request):
         # Only those who decide on reports (a coordinator, the administrator) are told none awaits them.
         "reviews": user.is_system_admin or user.role == user.Role.COORDINATOR or to_review.exists(),
         "to_review": to_review[:100], "due": calendar.due_reports(user),
-        "recent": Paginator(recent, 50).get_page(request.GET.get("page")), "chosen": chosen,
+        "recent": recent, "chosen": chosen,
         "statuses": Submission.Status.choices,
         # The filters carried from page to page.
         "extra_params": urlencode({k: v for k, v in chosen.items() if v}) + "&" if any(chosen.values()) else "",
@@ -235,7 +240,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     due = calendar.deadline_for(form, unit, period, agency)
     sent = submission.submitted_at if submission and submission.status in (
         Submission.Status.SUBMITTED, Submission.Status.APPROVED) else None
-    late = due is not None and (timezone.localtime(sent).date() if sent else timezone.localdate()) > due
+    late = calendar.lateness(submission, due) > 0
     editable = may_report and not refusal and (submission is None or submission.is_editable)
     # Above the communes, each cell shows what the approved reports below add up to.
     # A 2025 unit asked for a period before the reform sees what the old
