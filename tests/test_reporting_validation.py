@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from treem.reporting.validation import ERROR, WARNING, parse_values, validate_form_values
+from treem.reporting import actions
+from treem.reporting.models import Period, Submission
+from treem.reporting.validation import ERROR, WARNING, explanation, parse_values, validate_form_values
 
-from .reporting_helpers import forms, pl6  # noqa: F401
+from .reporting_helpers import forms, pl6, y2023  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,28 @@ def test_a_tenth_of_last_period_is_a_warning_too(pl6):
     assert "bằng một phần mười" in problems[0].message and "(4.820)" in problems[0].message
     # 3 orphans last year and none this year is no slip: small counts move so.
     assert validate_form_values(pl6, {("PL6_I_2", "total"): "483"}, previous=before) == []
+
+
+def test_one_comment_explains_a_rate_and_its_parts_jumping_together(forms, commune_officer, y2023):  # noqa: F811
+    """The third trial: births registered ten times last year's, and so their
+    rate; the officer explained the births and the rate's warning still
+    stopped the report. A comment on any of the rate's three rows explains
+    the warnings of all three."""
+    pl7, commune = forms["PL7"], commune_officer.unit
+    last_year = actions.open_submission(commune_officer, pl7, commune, Period.objects.get(code="2022"))
+    actions.save_values(commune_officer, last_year, {("PL7_CT2", "actual"): "56", ("PL7_CT2_d", "actual"): "700",
+                                                     ("PL7_CT2_r", "actual"): "8"})
+    now = {("PL7_CT2", "actual"): "600", ("PL7_CT2_d", "actual"): "702", ("PL7_CT2_r", "actual"): "85,47"}
+    problems = validate_form_values(pl7, now, previous=actions.previous_values(pl7, commune, y2023))
+    assert [(p.cell, p.kind) for p in problems] == [(("PL7_CT2", "actual"), "tenfold"),
+                                                   (("PL7_CT2_r", "actual"), "tenfold")]
+    for row in ("PL7_CT2", "PL7_CT2_d", "PL7_CT2_r"):
+        assert [explanation(p, {(row, "actual"): "Thêm 3 thôn sáp nhập."}) for p in problems] == [
+            "Thêm 3 thôn sáp nhập."] * 2, row
+    assert [explanation(p, {("PL7_CT19", "actual"): "Khác."}) for p in problems] == ["", ""]
+    # Submitted with the one comment on the births.
+    with pytest.raises(actions.ReportingError):
+        actions.save_and_submit(commune_officer, pl7, commune, y2023, None, now)
+    submission = actions.save_and_submit(commune_officer, pl7, commune, y2023, None, now,
+                                         comments={("PL7_CT2", "actual"): "Thêm 3 thôn sáp nhập."})
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.SUBMITTED

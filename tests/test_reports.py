@@ -366,9 +366,17 @@ def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan
         assert "“31/02/2023” không phải là ngày hợp lệ" in again and "Chưa tải xuống tệp nào" in again
         assert 'name="day" value="31/02/2023"' in again and 'value="Trần Thị B"' in again
         assert 'name="number" size="8" maxlength="20" value="7"' in again
-    # An empty date is today's.
-    today = client.get(reverse("reports:docx", args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": ""})
-    assert today.status_code == 200
+    # An empty date is the default: for Bắc Kạn, which ceased on 30/06/2025, its last day, as the page
+    # proposes it; a report of a province gone is not issued after it was.
+    assert 'name="day" value="30/06/2025"' in page and "(ngày cuối cùng của Tỉnh Bắc Kạn)" in page
+    for kind in ("reports:docx", "reports:xlsx"):
+        response = client.get(reverse(kind, args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": "", "number": "7"})
+        if kind == "reports:docx":
+            header = table_texts(Document(BytesIO(response.content)).tables[0])[1]
+            assert header == ["Số: 7/BC-UBND", "Bắc Kạn, ngày 30 tháng 6 năm 2025"]  # months 1 and 2 alone take a 0
+        else:
+            sheet = load_workbook(BytesIO(response.content))["Phụ lục 6"]
+            assert sheet["A4"].value.startswith("(Kèm theo Báo cáo số 7/BC-UBND ngày 30/06/2025 ")
 
 
 def test_the_official_files_are_in_vietnamese_whatever_the_pages_language(client, reported, coordinator, y2023,  # noqa: F811

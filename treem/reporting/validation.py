@@ -25,6 +25,7 @@ class Problem:
     kind: str = ""  # not_a_number, whole, negative, percent, columns, sub_item, rate_part, tenfold
     also: tuple = ()  # other option codes of the row the problem is about (a total's parts)
     explained_message: str = ""  # a warning's message once a comment explains it (no longer asking for one)
+    related: tuple = ()  # other rows whose comment explains it too (FormRows.rate_family)
 
     @property
     def is_error(self):
@@ -51,15 +52,19 @@ def shown_message(problem, explained):
 
 def explanation(problem, comments):
     """The comment that explains a warning: its cell's, or else one on
-    another cell of its row. One comment says why a row's total, male and
-    female all jumped, as the workbook's one comment column does."""
+    another cell of its row, or of a related row (a rate and its parts).
+    One comment says why a row's total, male and female all jumped, as the
+    workbook's one comment column does."""
     if problem.cell is None:
         return ""
     own = comments.get(problem.cell)
     if own and own.strip():
         return own.strip()
-    code = problem.cell[0]
-    return next((text.strip() for (e, _o), text in comments.items() if e == code and text and text.strip()), "")
+    for code in [problem.cell[0]] + [r.element.code for r in problem.related]:
+        text = next((text.strip() for (e, _o), text in comments.items() if e == code and text and text.strip()), "")
+        if text:
+            return text
+    return ""
 
 
 # A form's rows change when someone edits the form, not when a report is
@@ -146,6 +151,16 @@ class FormRows(list):
             else:
                 self.options.update({(code, o): option for o, option in options.items()})
         self.codes_by_id = {r.element_id: r.element.code for r in rows if r.element_id}
+        # A rate's row and the rows of its numerator and denominator, each to
+        # the others: a comment on one explains a warning on another (births
+        # ten times last year's, and so their rate; a comment says why once).
+        self.rate_family = {}
+        for code, (row, element, _o) in self.cells.items():
+            if element.is_rate and element.numerator.code in self.cells and element.denominator.code in self.cells:
+                family = [row] + [self.cells[part.code][0] for part in (element.numerator, element.denominator)]
+                for member in family:
+                    others = self.rate_family.setdefault(member.element.code, [])
+                    others += [r for r in family if r is not member and r not in others]
         # The computed rows, deepest first, each with its numeric sub-items.
         children = {}
         for row in rows:
@@ -345,16 +360,19 @@ def validate_form_values(form, values, previous=None, rows=None):
                 continue
             words = {"where": cell_name(row, option), "value": format_number(value),
                      "previous": format_number(before)}
+            related = tuple(rows.rate_family.get(code, ()))
             if value >= 10 * before:
                 problems.append(Problem(WARNING, row, option.code, _(
                     "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more; "
                     "please explain in a comment.") % words, kind="tenfold", explained_message=_(
-                    "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more.") % words))
+                    "%(where)s: %(value)s is ten times last period's value (%(previous)s) or more.") % words,
+                    related=related))
             elif before >= 10 and value * 10 <= before:
                 problems.append(Problem(WARNING, row, option.code, _(
                     "%(where)s: %(value)s is a tenth of last period's value (%(previous)s) or less; "
                     "please explain in a comment.") % words, kind="tenfold", explained_message=_(
-                    "%(where)s: %(value)s is a tenth of last period's value (%(previous)s) or less.") % words))
+                    "%(where)s: %(value)s is a tenth of last period's value (%(previous)s) or less.") % words,
+                    related=related))
 
     problems.sort(key=lambda p: (p.level != ERROR, rows.order.get(p.row.pk, 0)))
     return problems

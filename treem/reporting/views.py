@@ -437,7 +437,7 @@ def autosave(request, form_code, period_code, unit_pk, agency_pk=None):
 def _problems_json(problems):
     return [{"cell": f"{p.cell[0]}:{p.cell[1]}" if p.cell else "", "cells": [f"{e}:{o}" for e, o in p.cells],
              "row": p.row.pk, "level": p.level, "kind": p.kind, "message": p.message,
-             "explained_message": p.explained_message} for p in problems]
+             "explained_message": p.explained_message, "related": [r.pk for r in p.related]} for p in problems]
 
 
 def _values_json(submission):

@@ -18,7 +18,7 @@ from treem.units.sorting import by_name
 from .appendices import CODES, build_appendices
 from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
 from .values import MIXED, OWN, ROLLUP, current_form, form_figures
-from .wording import ascii_name, issuer_code, issuer_for, lower_first, period_phrase
+from .wording import ascii_name, default_day, issuer_code, issuer_for, lower_first, period_phrase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -137,13 +137,14 @@ def report(request, plan_pk, unit_pk, period_code):
         if f.source and f.period != period:  # the mid-term review: its latest year with figures
             text += " " + _("(figures of %(period)s)") % {"period": lower_first(str(f.period))}
         sources.append({"form": form, "label": form_label(form), "text": text, "missing": not f.source})
-    issuer = issuer_for(plan, unit)
+    day = default_day(unit)
+    issuer = issuer_for(plan, unit, day)
     return render(request, "reports/report.html", {
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,
         "number_suffix": f"/BC-{issuer_code(issuer)}",
-        "is_review": period.code.endswith("MTR"), "today": timezone.localdate(),
+        "is_review": period.code.endswith("MTR"), "day": day, "ceased": day != timezone.localdate(),
         "recipients": request.GET["recipients"] if "recipients" in request.GET else "\n".join(
-            default_recipients(unit)),
+            default_recipients(unit, day)),
         "typed": request.GET,  # back from a download refused (a date that is not one): nothing typed is lost
         "periods": _periods(plan), "units": _units(request, plan),
         # The forms are linked to those who may open them: a commune officer
@@ -156,12 +157,13 @@ class _NotADate(ValueError):
     pass
 
 
-def _options(request):
-    """What the person set on the report page. An empty date is today's; a
-    date that cannot be read (31/02/2024) raises _NotADate: a report dated
-    today instead, without a word, would go out with the wrong date."""
+def _options(request, unit):
+    """What the person set on the report page. An empty date is the default
+    (today, or the last day of a unit that has ceased: default_day); a date
+    that cannot be read (31/02/2024) raises _NotADate: a report dated today
+    instead, without a word, would go out with the wrong date."""
     get = request.GET
-    day = None
+    day = default_day(unit)
     typed = get.get("day", "").strip()
     if typed:
         try:
@@ -200,10 +202,10 @@ def _back_to_the_page(request, plan, unit, period, typed):
 def download_report(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     try:
-        options = _options(request)
+        options = _options(request, unit)
     except _NotADate as e:
         return _back_to_the_page(request, plan, unit, period, str(e))
-    if options.recipients == default_recipients(unit):
+    if options.recipients == default_recipients(unit, default_day(unit)):
         # The page's list for today, left as it was: the default of the report's own date instead.
         options.recipients = []
     if period.code.endswith("MTR"):
@@ -219,10 +221,10 @@ def download_report(request, plan_pk, unit_pk, period_code):
 def download_appendices(request, plan_pk, unit_pk, period_code):
     plan, unit, period = _plan_unit_period(request, plan_pk, unit_pk, period_code)
     try:
-        options = _options(request)
+        options = _options(request, unit)
     except _NotADate as e:
         return _back_to_the_page(request, plan, unit, period, str(e))
-    day = options.day or timezone.localdate()
+    day = options.day
     issuer = issuer_for(plan, unit, day)
     number = f"{options.number}/BC-{issuer_code(issuer)}" if options.number else f"…/BC-{issuer_code(issuer)}"
     ref = f"Báo cáo số {number} ngày {day:%d/%m/%Y} của {issuer}"

@@ -105,3 +105,12 @@ def ascii_name(text):
 
 def report_date(value=None):
     return value or timezone.localdate()
+
+
+def default_day(unit, today=None):
+    """The date a report is issued on unless one is typed: today; for a unit
+    that has ceased, its last day. Bắc Kạn's committee, which ceased on
+    30/06/2025, issues nothing after it: its 2024 report made today reads as
+    issued then."""
+    today = today or timezone.localdate()
+    return min(today, unit.valid_to) if unit.valid_to else today

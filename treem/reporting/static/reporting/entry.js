@@ -164,8 +164,14 @@
   function explanation(p) {
     var own = p.cell && form.querySelector("[name='c:" + p.cell + "']");
     if (own && own.value.trim()) return own.value.trim();
-    var row = document.getElementById("row-" + p.row);
-    return row ? rowComment(row) : "";
+    // Its row's comment, or one of a related row's (a rate and its numerator and denominator).
+    var rows = [p.row].concat(p.related || []);
+    for (var i = 0; i < rows.length; i++) {
+      var row = document.getElementById("row-" + rows[i]);
+      var text = row ? rowComment(row) : "";
+      if (text) return text;
+    }
+    return "";
   }
 
   // A warning explained no longer asks for a comment (validation.shown_message on the server).
