@@ -6,6 +6,7 @@ own report counts for a province of the old structure. The nation's own
 report still comes first, and a province's report reopened changes the
 national figure at once, cached or not."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -187,10 +188,13 @@ def test_the_national_reports_appendix_prints_what_the_results_page_shows(
 def test_a_yearly_reduction_is_judged_every_year_of_the_plans_period(client, sources, nation, national_plan):
     """"Duy trì mức giảm số cuộc tảo hôn từ 2 đến 3% hằng năm giai đoạn từ năm
     2025 đến năm 2030": the plan writes 2%–3% for 2025 and 2030; it holds for
-    every year between, and not before 2025."""
+    every year between, and not before 2025. A reduction below zero is the
+    rise it is."""
+    from treem.reports.indicator_table import results_table
+
     admin = make_user("admin", "admin", nation, is_superuser=True, is_staff=True)
     marriages = ("PL7_CT21_3", "actual")
-    for year, couples in ((2023, "41"), (2024, "40"), (2025, "39"), (2026, "39")):
+    for year, couples in ((2023, "41"), (2024, "40"), (2025, "39"), (2026, "40")):
         own_report(nation, admin, {marriages: couples}, year=year)
     child_marriage = sub_of(national_plan, "13")
     by_year = {year: result_for(indicator_results(national_plan, nation, year), child_marriage)
@@ -201,10 +205,40 @@ def test_a_yearly_reduction_is_judged_every_year_of_the_plans_period(client, sou
     # 2025: the plan's own target; 40 → 39 is 2,5 % fewer: met.
     assert (by_year[2025].target.source, by_year[2025].target.text, by_year[2025].judgement) == (
         "plan", "2%–3%", "met")
-    # 2026: no figure of its own in the plan, the yearly one; no fewer couples: not met.
+    assert not by_year[2025].rose_instead
+    # 2026: no figure of its own in the plan, the yearly one; one couple more than in 2025: not met.
     r = by_year[2026]
-    assert (r.actual, r.target.year, r.target.source, r.target.text, r.judgement) == (
-        0, 2026, "every_year", "2%–3%", "not_met")
+    assert (r.actual.quantize(Decimal("0.01")), r.target.year, r.target.source, r.target.text, r.judgement) == (
+        Decimal("-2.56"), 2026, "every_year", "2%–3%", "not_met")
+    assert r.rose_instead
     client_for(client, admin)
     page = client.get(reverse("analytics:indicator", args=[national_plan.pk, nation.pk, 2026, child_marriage.pk]))
-    assert "2%–3% (hằng năm)" in " ".join(page.content.decode().split())
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "2%–3% (hằng năm)" in text and "−2,56% tăng so với năm trước" in text
+    # The official report says it too.
+    row = next(row for row in results_table(national_plan, nation, 2026).rows
+               if row.result is not None and row.result.sub_indicator == child_marriage)
+    assert row.actual == "−2,56% (tăng so với năm trước)"
+
+
+def test_the_year_of_the_reform_lists_each_province_once(client, sources, ministry, nation, bac_kan, national_plan):
+    """2025: the 63 provinces ceased on 30/06/2025 and the 34 report the year.
+    Hà Nội twice, once with "0/0", read as a mistake: a province that ceased
+    is listed only with a figure of its own for the year, named with its
+    last day, after the provinces that report the year."""
+    from treem.analytics.models import IndicatorValue
+
+    births = sub_of(national_plan, "14")
+    IndicatorValue.objects.create(sub_indicator=births, unit=bac_kan, year=2025, value=Decimal("97"),
+                                  updated_by=ministry)
+    client_for(client, ministry)
+    page = client.get(reverse("analytics:indicator", args=[national_plan.pk, nation.pk, 2025, births.pk]))
+    table = page.content.decode().split('class="list ranking"')[1].split("</table>")[0]
+    names = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+             for cell in re.findall(r'<td><a href="[^"]+">(.*?)</td>', table, re.S)]
+    new = [u.name for u in nation.children.filter(structure="2025").order_by("code")]
+    assert names == ["Tỉnh Bắc Kạn (đến 30/06/2025)"] + new  # ranked by its figure, the others have none
+    overview = client.get(reverse("analytics:overview", args=[national_plan.pk, nation.pk, 2025])).content.decode()
+    listed = re.search(r'<p class="children">(.*?)</p>', overview, re.S).group(1)
+    listed = [" ".join(re.sub(r"<[^>]+>", " ", a).split()) for a in re.findall(r"<a [^>]+>(.*?)</a>", listed, re.S)]
+    assert listed[:len(new)] == new and all(name.endswith("(đến 30/06/2025)") for name in listed[len(new):])

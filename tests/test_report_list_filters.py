@@ -47,6 +47,11 @@ def test_the_coordinator_filters_the_reports_of_the_area(client, coordinator, co
                   {"status": "submitted"}, {"form": "PL7", "status": "submitted", "unit": folded}):
         page = client.get(home, query).content.decode()
         assert listed(page) == [("PL7", commune.name)], query
+    # A district's name lists the reports of its communes.
+    district = commune.parent
+    page = client.get(home, {"unit": district.name}).content.decode()
+    in_district = {u.name for u in others if u.parent_id == district.pk} | {commune.name}
+    assert {name for _code, name in listed(page)} == in_district and len(in_district) > 1
     assert "Không có báo cáo nào khớp với bộ lọc này" in client.get(home, {"form": "PL6", "period": "2022"}).content.decode()
     # The filters stay chosen and go with the pages.
     page = client.get(home, {"form": "PL6", "period": "2023"}).content.decode()

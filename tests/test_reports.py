@@ -542,7 +542,11 @@ def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y20
     # The ministry in charge reports, not the Prime Minister to himself.
     header = table_texts(doc.tables[0])[0][0]
     assert header.startswith("BỘ Y TẾ") and "THỦ TƯỚNG" not in header
-    assert any(t.startswith("Thực hiện") and "Bộ Y tế báo cáo" in t for t in texts)
+    assert table_texts(doc.tables[0])[1][0].split() == ["Số:", "/BC-BYT"]
+    # The programme is carried by a decision: "Chương trình số 23/QĐ-TTg" is no document's name.
+    opening = next(t for t in texts if t.startswith("Thực hiện"))
+    assert opening.startswith("Thực hiện Quyết định số 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ")
+    assert "Bộ Y tế báo cáo" in opening
     # Said before any figure, in the words of the results page.
     note = next(i for i, t in enumerate(texts) if t.startswith("Lưu ý: "))
     assert (f"mới gồm báo cáo Phụ lục 7 năm 2023 đã được phê duyệt của {expected}, chưa phải số liệu "
@@ -551,6 +555,7 @@ def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y20
     # A report issued before 01/03/2025 came from the labour ministry.
     before = Document(BytesIO(build_report(national_plan, nation, y2023, ReportOptions(day=date(2024, 1, 5)))))
     assert table_texts(before.tables[0])[0][0].startswith("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+    assert table_texts(before.tables[0])[1][0].split() == ["Số:", "/BC-LĐTBXH"]
 
     # The appendices say it under each table added up from the communes.
     wb = load_workbook(BytesIO(build_appendices(y2023, nation, plan=national_plan)))

@@ -122,6 +122,14 @@ class SubIndicatorResult:
     def is_entered_by_hand(self):
         return self.source is None
 
+    @property
+    def rose_instead(self):
+        """A yearly reduction below zero: the count rose on the year before
+        (child marriages, 139 couples then 143: −2,88 %), which a reader of
+        "Mức giảm −2,88%" should not have to work out."""
+        return bool(self.source and self.source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION
+                    and self.actual is not None and self.actual < 0)
+
 
 def _target_info(target, suffix, source="plan"):
     return TargetInfo(target.year, target.comparator, target.value, target.value_max, target.scope,
@@ -377,11 +385,20 @@ def _alive_at_end(year):
 
 
 def units_below(unit, year):
-    """The units right below `unit` that existed in `year`, by code: a
-    district merged in 2025 keeps the figures entered for it that year."""
+    """The units right below `unit` that existed in `year`, by code, those
+    that still existed at its end first: a district merged in 2025 keeps the
+    figures entered for it that year, after the units that report the year."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    return list(unit.children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
+    units = unit.children.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    return sorted(units, key=lambda u: (ceased_within(u, year), u.code))
+
+
+def ceased_within(unit, year):
+    """True for a unit that ceased before the end of `year` (Hà Nội of the
+    63 provinces, in 2025): named with its last day where the units that
+    report the year are listed."""
+    return unit.valid_to is not None and unit.valid_to < date(year, 12, 31)
 
 
 def unit_comparison(plan, unit, year, sub_indicator, children=None):
@@ -404,6 +421,8 @@ def unit_comparison(plan, unit, year, sub_indicator, children=None):
             r = _result(sub, scope, year, years, values[child.pk], mapped.get((sub.pk, scope)), plan.period_start - 1)
             r.unit = child
             rows.append(r)
+        # A unit that ceased during the year is listed only with a figure of its own for it.
+        rows = [r for r in rows if not ceased_within(r.unit, year) or r.actual is not None or r.not_collected]
         lower = judging.lower_is_better(sub.direction)
         ranked = sorted((r for r in rows if r.actual is not None), key=lambda r: r.actual, reverse=not lower)
         for rank, r in enumerate(ranked, start=1):

@@ -263,7 +263,7 @@ def indicator(request, plan_pk, unit_pk, year, sub_pk):
                  "scope_label": Scope(r.scope).label if r.scope else "",
                  # how the units below are ranked and judged, said above their table
                  "lower_first": lower_is_better(r.direction),
-                 "shared_target": bool(r.target and r.target.source == "plan"),
+                 "shared_target": bool(r.target and r.target.source in ("plan", "every_year")),
                  "trend_fit": _trend_fit(r), "source_cell": _source_cell(r.source)} for r in results]
     ceased = _ceased(request.user, plan, unit, year, sub)
     if ceased and not _any_figure(results + [c for rows in comparison.values() for c in rows]):

@@ -5,6 +5,7 @@ Every row that comes from a document keeps `source_line`, the line of the
 document's text it was read from, so every figure can be traced back.
 """
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -57,6 +58,19 @@ class Plan(models.Model):
 
     def source_lines(self):
         return self.source_text.splitlines()
+
+    @property
+    def document_kind(self):
+        """The kind of document the plan was issued in, as its number says:
+        the programme is carried by Decision 23/QĐ-TTg, and "Chương trình
+        số 23/QĐ-TTg" is no document's name. The plan's kind otherwise."""
+        found = re.search(r"/([^\W\d_]+)-", self.number)
+        code = found.group(1).upper() if found else ""
+        return {"QĐ": self.Kind.DECISION, "KH": self.Kind.PLAN, "CTR": self.Kind.PROGRAMME}.get(code, self.kind)
+
+    @property
+    def document_label(self):
+        return self.Kind(self.document_kind).label
 
     def national_plan(self):
         """The national programme this plan carries out, following parents up."""

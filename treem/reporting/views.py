@@ -112,9 +112,9 @@ def index(request):
 
 def _recent_reports(request, reports):
     """The reports of the user's area as the list's filters choose them
-    (form, period, status, a unit's name or code without accents), the
-    latest changed first; and the filters as chosen. A province holds
-    thousands of reports: paging alone finds none of them."""
+    (form, period, status, a unit's name or code without accents, or its
+    district's), the latest changed first; and the filters as chosen. A
+    province holds thousands of reports: paging alone finds none of them."""
     chosen = {key: request.GET.get(key, "").strip() for key in ("form", "period", "status", "unit")}
     if chosen["form"]:
         reports = reports.filter(form__code=chosen["form"])
@@ -123,7 +123,10 @@ def _recent_reports(request, reports):
     if chosen["status"]:
         reports = reports.filter(status=chosen["status"])
     if chosen["unit"]:
-        reports = reports.filter(Q(unit__search_key__contains=fold(chosen["unit"])) | Q(unit__code=chosen["unit"]))
+        # A district's name lists its communes' reports too: whom a coordinator chases, district by district.
+        key = fold(chosen["unit"])
+        reports = reports.filter(Q(unit__search_key__contains=key) | Q(unit__code=chosen["unit"])
+                                 | Q(unit__parent__search_key__contains=key) | Q(unit__parent__code=chosen["unit"]))
     return reports.select_related("form", "unit", "period", "agency").order_by("-updated_at", "-pk"), chosen
 
 

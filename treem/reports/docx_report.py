@@ -459,7 +459,7 @@ def _results_block(doc, plan, unit, period):
 
 
 def plan_reference(plan):
-    kind = KINDS.get(plan.kind, "Kế hoạch")
+    kind = KINDS.get(plan.document_kind, "Kế hoạch")
     text = f"{kind} số {plan.number}" if plan.number else kind
     if plan.issued_on:
         text += f" ngày {plan.issued_on.day:02d}/{plan.issued_on.month:02d}/{plan.issued_on.year}"

@@ -95,6 +95,8 @@ def results_table(plan, unit, year):
         actual = "Không thống kê" if r.not_collected else actual_text(r.actual, r.unit_suffix)
         if not actual and _typed_rate(r):
             actual = TYPED_RATE_MARK
+        if r.rose_instead:
+            actual += " (tăng so với năm trước)"
         return Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit),
                    r.target.text if r.target else "", actual, r.judgement, result=r)
 

@@ -70,10 +70,16 @@ def issuer_lines(issuer):
     return [upper]
 
 
+# The ministries' own abbreviations in their documents' numbers ("Số: 12/BC-BYT").
+MINISTRY_CODES = {"Bộ Y tế": "BYT", "Bộ Lao động - Thương binh và Xã hội": "LĐTBXH"}
+
+
 def issuer_code(issuer):
     """The issuer's abbreviation in the document number: 'UBND' for a people's committee."""
     if issuer.upper().startswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN")):
         return "UBND"
+    if issuer in MINISTRY_CODES:
+        return MINISTRY_CODES[issuer]
     words = [w for w in re.split(r"\s+", issuer) if w and w[0].isupper()]
     return "".join(w[0] for w in words)[:8].upper() or "UBND"
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from treem.analytics.judging import rounded
+from treem.analytics.results import ceased_within
 from treem.core.numbers import format_change, format_number
 
 register = template.Library()
@@ -14,6 +15,12 @@ def figure(value, suffix=""):
     if value is None or value == "":
         return ""
     return f"{format_number(rounded(value), minus='−')}{suffix or ''}"
+
+
+@register.filter
+def ceased_in(unit, year):
+    """{% if c.unit|ceased_in:year %}: the unit ceased before the year's end."""
+    return ceased_within(unit, int(year))
 
 
 @register.filter
