@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 
 from treem.agencies.models import Agency
 from treem.core.models import AuditEntry
@@ -215,13 +216,14 @@ def test_each_lands_on_what_is_asked_of_them(client, agency_line, health_reporte
     due, *earlier = calendar.due_reports(health_reporter, today=date(2023, 12, 5))
     url = reverse("reporting:agency_entry", args=["PL6", "2023", health.unit_id, health.pk])
     assert (due.form, due.period, due.deadline, due.url) == (pl6, y2023, date(2023, 11, 30), url)
-    assert due.overdue  # 30/11 has passed with nothing sent
+    assert due.overdue and due.days_overdue == 5  # 30/11 has passed with nothing sent
     # The plan's earlier years, never sent, are listed after it as overdue too.
     assert [d.period.code for d in earlier] == ["2022", "2021"] and all(d.overdue for d in earlier)
     assert not calendar.due_reports(health_reporter, today=date(2023, 11, 30))[0].overdue
     c = client_for(client, health_reporter)
     assert c.get("/").url == reverse("reporting:index")
-    assert '<strong class="warn">quá hạn</strong>' in c.get(reverse("reporting:index")).content.decode()
+    owed = (django_timezone.localdate() - date(2023, 11, 30)).days
+    assert f'<strong class="warn">quá hạn {owed} ngày</strong>' in c.get(reverse("reporting:index")).content.decode()
     submission = _report(health_reporter, pl6, health, y2023)
     actions.submit(health_reporter, submission)
     assert not calendar.due_reports(health_reporter, today=date(2023, 12, 5))[0].overdue  # late, but sent

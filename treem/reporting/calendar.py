@@ -312,6 +312,7 @@ class Due:
     status: str  # as shown: "chưa bắt đầu", "nháp", "đã gửi"…
     url: str
     overdue: bool = False  # the deadline passed and nothing was submitted
+    days_overdue: int = 0
 
 
 def due_reports(user, today=None):
@@ -352,8 +353,9 @@ def due_reports(user, today=None):
             if period != current and r.has_submitted:
                 continue
             due = deadline(line, period)
+            overdue = due < today and not r.has_submitted
             out.append(Due(form=line.form, period=period, deadline=due, status=r.status_label, url=r.url,
-                           overdue=due < today and not r.has_submitted))
+                           overdue=overdue, days_overdue=(today - due).days if overdue else 0))
     return sorted(out, key=lambda d: (-d.period.end.toordinal(), d.deadline, d.form.code))
 
 
