@@ -41,6 +41,19 @@ def fresh_cache():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Each test starts in Vietnamese, the default: a page asked for in
+    English by an earlier test leaves its language active in the thread, and
+    a function called directly (validation) would then speak English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

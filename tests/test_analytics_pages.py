@@ -119,6 +119,26 @@ def test_own_report_first_percentages_never_added_and_scopes_matched(client, sou
     assert "typed-rate" not in page.split(f'id="sub-{neonatal.pk}"')[1].split("</tr>")[0]
 
 
+def test_vaccination_coverage_adds_up_from_its_counts_where_communes_give_them(sources, coordinator, bac_kan,
+                                                                              bac_kan_plan):
+    """The fourth trial: 15 of 35 rates were typed as rates and could never be
+    added up. Vaccination, school toilets, kindergarten and completion now
+    have their two counts (rows "Tử số", "Mẫu số"): 95 of 100 and 180 of 200
+    children under 1 fully vaccinated make 275/300 = 91,67 %, not the
+    92,5 % average. A commune that types the rate alone still may: its own
+    figure stands, and it cannot be added up."""
+    a, b = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, a, 2023, {("PL7_CT10_n", "actual"): "95", ("PL7_CT10_d", "actual"): "100",
+                                        ("PL7_CT10", "actual"): "95"})
+    approved_pl7(coordinator, b, 2023, {("PL7_CT10_n", "actual"): "180", ("PL7_CT10_d", "actual"): "200"})
+    vaccinated = sub_of(bac_kan_plan, "5", 0)
+    r = result_for(indicator_results(bac_kan_plan, bac_kan, 2023), vaccinated)
+    assert (r.actual, r.actual_from) == (Decimal(275) * 100 / Decimal(300), "rollup")
+    alone = two_communes_in_two_districts(bac_kan)[0].parent
+    assert result_for(indicator_results(bac_kan_plan, a, 2023), vaccinated).actual == 95
+    assert result_for(indicator_results(bac_kan_plan, alone, 2023), vaccinated).actual == 95
+
+
 def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coordinator, bac_kan, bac_kan_plan):
     a, _ = two_communes_in_two_districts(bac_kan)
     approved_pl7(coordinator, a, 2022, {("PL7_CT22", "actual"): "80", ("PL7_CT22_d", "actual"): "100",

@@ -134,6 +134,8 @@ DENOMINATORS = {
     "PL7_CT33_d": "children", "PL7_CT32_d": "age_7_15", "PL7_CT34_d": "age_11_15",
     "PL7_CT15_d": "special", "PL7_CT20_d": "disaster", "PL7_CT27_d": "lower_secondary",
     "PL7_CT28_d": "schools", "PL7_CT29_d": "schools", "PL7_CT30_d": "disabled_learning",
+    "PL7_CT10_d": "under_1", "PL7_CT11_d": "under_5", "PL7_CT13_d": "schools", "PL7_CT24_d": "age_5",
+    "PL7_CT25_d": "primary_cohort", "PL7_CT26_d": "lower_secondary_cohort",
 }
 # Numerators that are the commune's own figures of Appendix 6 (its total of
 # children in special circumstances, its abused children, its injured, its
@@ -159,13 +161,14 @@ RATE_SHARES = {
     "PL7_CT32_r": (0.2, 0.4),
     "PL7_CT33_r": (0.7, 0.9),
     "PL7_CT34_r": (0.2, 0.4),
+    "PL7_CT10": (0.93, 0.995), "PL7_CT11": (0.92, 0.995), "PL7_CT13": (0.95, 1.0),  # vaccinated; school toilets
+    "PL7_CT24": (0.98, 1.0), "PL7_CT25": (0.985, 1.0), "PL7_CT26": (0.95, 1.0),  # kindergarten; completion
 }
 # Rates a commune types itself (‰ or %): its usual range.
 TYPED = {
     "PL7_CT3": (1.5, 6), "PL7_CT4": (6, 12), "PL7_CT5": (8, 16),  # ‰ of live births
     "PL7_CT6": (12, 18), "PL7_CT7": (22, 29), "PL7_CT8": (0.5, 2.5), "PL7_CT9": (2, 6),  # malnutrition
-    "PL7_CT10": (93, 99.5), "PL7_CT11": (92, 99.5), "PL7_CT12": (0, 2), "PL7_CT13": (95, 100),
-    "PL7_CT24": (98, 100), "PL7_CT25": (98.5, 100), "PL7_CT26": (95, 100),
+    "PL7_CT12": (0, 2),
 }
 # Typed rates that cannot be in another order: neonatal ≤ infant ≤ under-5 mortality.
 ORDERED = [("PL7_CT3", "PL7_CT4", "PL7_CT5")]
@@ -240,6 +243,9 @@ def commune_profile(rng, scale=1.0, children=None):
              age_7_15=round(older * 0.9), age_11_15=round(older * 0.5),
              age_5_17=round(u6 / 6) + older + u1617,
              lower_secondary=round(older * 0.4 * rng.uniform(0.92, 0.99)),
+             # one cohort of a year's age: under 1, aged 5, finishing primary (11) and lower secondary (15)
+             under_1=round(u6 / 6), age_5=round(u6 / 6), primary_cohort=round(older / 10),
+             lower_secondary_cohort=round(older / 10),
              communes=1, schools=rng.randint(2, 4) + (u16 > 1000),
              disaster=round(u16 * rng.uniform(0.05, 0.4)) if rng.random() < 0.3 else 0)
     rates = p["rates"] = {"special": rng.uniform(*SPECIAL), "injured": rng.uniform(*INJURED),
