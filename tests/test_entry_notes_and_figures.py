@@ -67,13 +67,14 @@ def test_appendix_7s_denominator_rows_explain_themselves_in_vietnamese(client, f
     client_for(client, coordinator)
     texts = read(client.get(entry_url("PL7", bac_kan)).content.decode())
     denominators = FormRow.objects.filter(form=forms["PL7"], label__startswith="Mẫu số")
-    assert denominators.count() == 19
-    for row in denominators:
+    numerators = FormRow.objects.filter(form=forms["PL7"], label__startswith="Tử số")
+    assert (denominators.count(), numerators.count()) == (25, 6)
+    for row in [*denominators, *numerators]:
         shown = " ".join(texts[f"row-{row.pk}"])
         assert row.label in shown and DENOMINATOR_NOTE in shown
         assert not ENGLISH.search(shown), shown
     # The form's own note says why those rows are there, in Vietnamese too.
-    assert any("Các dòng “Mẫu số” do Treem thêm" in t for t in texts[None])
+    assert any("Các dòng “Tử số” và “Mẫu số” do Treem thêm" in t for t in texts[None])
 
 
 @pytest.mark.parametrize("code", ["PL1", "PL2", "PL3", "PL4", "PL5", "PL6", "PL7", "BC"])

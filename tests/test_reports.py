@@ -286,7 +286,7 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
                and f"{good}/{judged} chỉ tiêu thành phần đạt và vượt kế hoạch" in t for t in texts)
 
     # Appendix 6 compared with the year before, from the same figures.
-    compare = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tăng (+), giảm (-)")
+    compare = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tăng (+), giảm (−)")
     line = next(r for r in table_texts(compare) if r[1] == "Tổng số trẻ em có hoàn cảnh đặc biệt")
     assert line[3:] == ["15", "20", "+5"]
 
@@ -368,7 +368,7 @@ def test_report_page_and_downloads(client, reported, coordinator, y2023, bac_kan
         assert 'name="number" size="8" maxlength="20" value="7"' in again
     # An empty date is the default: for Bắc Kạn, which ceased on 30/06/2025, its last day, as the page
     # proposes it; a report of a province gone is not issued after it was.
-    assert 'name="day" value="30/06/2025"' in page and "(ngày cuối cùng của Tỉnh Bắc Kạn)" in page
+    assert 'name="day" value="30/06/2025"' in page and "(Tỉnh Bắc Kạn hoạt động đến hết ngày 30/06/2025: báo cáo ghi ngày cuối cùng đó)" in page
     for kind in ("reports:docx", "reports:xlsx"):
         response = client.get(reverse(kind, args=[bac_kan_plan.pk, bac_kan.pk, "2023"]), {"day": "", "number": "7"})
         if kind == "reports:docx":
@@ -543,6 +543,8 @@ def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y20
     header = table_texts(doc.tables[0])[0][0]
     assert header.startswith("BỘ Y TẾ") and "THỦ TƯỚNG" not in header
     assert table_texts(doc.tables[0])[1][0].split() == ["Số:", "/BC-BYT"]
+    signature = " ".join(c for row in table_texts(doc.tables[-1]) for c in row)
+    assert "BỘ TRƯỞNG" in signature and "THỦ TRƯỞNG CƠ QUAN" not in signature
     # The programme is carried by a decision: "Chương trình số 23/QĐ-TTg" is no document's name.
     opening = next(t for t in texts if t.startswith("Thực hiện"))
     assert opening.startswith("Thực hiện Quyết định số 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ")

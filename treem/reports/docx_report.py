@@ -33,6 +33,7 @@ from .indicator_table import actual_text
 from .values import current_form, form_figures, shortfall_note
 from .wording import (
     HEALTH_TAKES_CHILD_AFFAIRS,
+    MINISTRY_CODES,
     issuer_code,
     issuer_for,
     issuer_lines,
@@ -283,7 +284,7 @@ def _signature(doc, issuer, options, recipients):
     title = options.signer_title
     if not title:
         title = ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH" if issuer.upper().startswith(("ỦY BAN", "UỶ BAN"))
-                 else "THỦ TRƯỞNG CƠ QUAN")
+                 else "BỘ TRƯỞNG" if issuer in MINISTRY_CODES else "THỦ TRƯỞNG CƠ QUAN")
     lines = [t.strip() for t in title.split("\n") if t.strip()]
     p = _cell_text(right, lines[0].upper(), 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     p.paragraph_format.space_before = Pt(12)
@@ -429,7 +430,7 @@ def _comparison(doc, period, unit):
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     prev = previous_phrase(period)
     _grid_table(doc, ["TT", "Nội dung", "ĐVT", prev[:1].upper() + prev[1:],
-                      period_phrase(period)[:1].upper() + period_phrase(period)[1:], "Tăng (+), giảm (-)"],
+                      period_phrase(period)[:1].upper() + period_phrase(period)[1:], "Tăng (+), giảm (−)"],
                 lines, [1.6, 7.0, 1.6, 2.1, 2.1, 2.1])
     if f.coverage_note():
         _para(doc, "Ghi chú: " + f.coverage_note(), 12, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
