@@ -1,6 +1,7 @@
 """Results computed from real approved Appendix 7 reports, values entered by
 hand, and the dashboards: who sees them, what they show, how many queries."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -218,6 +219,11 @@ def test_overview_and_indicator_pages(client, sources, coordinator, bac_kan, bac
     commune_page = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, a.pk, 2023]))
     assert commune_page.status_code == 200 and f'id="sub-{birth.pk}"' in commune_page.content.decode()
     assert 'id="coverage"' not in commune_page.content.decode() and 'id="coverage"' in ind_page
+    # The trend rests on the same few communes, and the note says so (the fifth trial read a national trend
+    # drawn from one province as the country's).
+    note = " ".join(re.sub(r"<[^>]+>", " ", ind_page.split('id="coverage">')[1].split("</p>")[0]).split())
+    assert note.endswith("Kết quả các năm trước, và xu hướng vẽ từ đó, cũng được tổng hợp như vậy từ các báo cáo "
+                         "đã được phê duyệt của từng năm: có thể cũng chỉ dựa trên ít xã như thế.")
 
     # The agency's page: what it leads and where it stands.
     agency_page = client.get(reverse("analytics:agency", args=[justice.pk])).content.decode()
