@@ -263,13 +263,12 @@ def deadline_for(form, unit, period, agency=None):
     """The earliest deadline any plan's calendar sets for this unit's report
     (calendars of the plans of the units above it), or for its agency's
     report (calendars of the unit's own plans), or None."""
-    lines = Schedule.objects.filter(form__code=form.code, period_type=period.type).select_related("plan__unit")
+    lines = Schedule.objects.filter(form__code=form.code, period_type=period.type).select_related("form", "plan__unit")
     if agency is not None:
         lines = lines.filter(reporters=Schedule.Reporters.AGENCIES, plan__unit=unit, agencies=agency)
     else:
         lines = lines.filter(reporters=unit.level, plan__unit_id__in=unit.ancestor_ids())
-    dates = [deadline(s, period) for s in lines if asks_for(s, period)]
-    return min(dates) if dates else None
+    return _earliest_deadline(lines.prefetch_related("agencies"), form.code, unit, period, agency and agency.pk)
 
 
 def deadlines_of(submissions):
@@ -278,18 +277,22 @@ def deadlines_of(submissions):
     submissions = list(submissions)
     lines = list(Schedule.objects.filter(form__code__in={s.form.code for s in submissions})
                  .select_related("form", "plan__unit").prefetch_related("agencies"))
-    out = {}
-    for s in submissions:
-        if s.agency_id is not None:
-            mine = [line for line in lines if line.reporters == Schedule.Reporters.AGENCIES
-                    and line.plan.unit_id == s.unit_id and any(a.pk == s.agency_id for a in line.agencies.all())]
-        else:
-            above = s.unit.ancestor_ids()
-            mine = [line for line in lines if line.reporters == s.unit.level and line.plan.unit_id in above]
-        dates = [deadline(line, s.period) for line in mine if line.form.code == s.form.code
-                 and line.period_type == s.period.type and asks_for(line, s.period)]
-        out[s.pk] = min(dates) if dates else None
-    return out
+    return {s.pk: _earliest_deadline(lines, s.form.code, s.unit, s.period, s.agency_id) for s in submissions}
+
+
+def _earliest_deadline(lines, form_code, unit, period, agency_id):
+    """The earliest deadline among calendar `lines` (with their plan's unit
+    and agencies at hand) that ask `unit` (or its agency) for `form_code`
+    and `period`, or None: deadline_for's rule, on lines already read."""
+    if agency_id is not None:
+        mine = [line for line in lines if line.reporters == Schedule.Reporters.AGENCIES
+                and line.plan.unit_id == unit.pk and any(a.pk == agency_id for a in line.agencies.all())]
+    else:
+        above = unit.ancestor_ids()
+        mine = [line for line in lines if line.reporters == unit.level and line.plan.unit_id in above]
+    dates = [deadline(line, period) for line in mine
+             if line.form.code == form_code and line.period_type == period.type and asks_for(line, period)]
+    return min(dates) if dates else None
 
 
 def lateness(submission, due, today=None):
@@ -311,8 +314,11 @@ class Due:
     deadline: date
     status: str  # as shown: "chưa bắt đầu", "nháp", "đã gửi"…
     url: str
-    overdue: bool = False  # the deadline passed and nothing was submitted
-    days_overdue: int = 0
+    days_overdue: int = 0  # since the deadline passed with nothing submitted
+
+    @property
+    def overdue(self):
+        return self.days_overdue > 0
 
 
 def due_reports(user, today=None):
@@ -353,9 +359,8 @@ def due_reports(user, today=None):
             if period != current and r.has_submitted:
                 continue
             due = deadline(line, period)
-            overdue = due < today and not r.has_submitted
             out.append(Due(form=line.form, period=period, deadline=due, status=r.status_label, url=r.url,
-                           overdue=overdue, days_overdue=(today - due).days if overdue else 0))
+                           days_overdue=0 if r.has_submitted else max(0, (today - due).days)))
     return sorted(out, key=lambda d: (-d.period.end.toordinal(), d.deadline, d.form.code))
 
 
