@@ -100,7 +100,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
                 assess(plan, actual, row.element.direction)]
         table.append({
-            "row": row, "cells": cells, "problems": by_row.get(row.pk, []), "messages": messages,
+            "row": row, "label": row.label, "cells": cells, "problems": by_row.get(row.pk, []), "messages": messages,
             "assessment": assessment,
             "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
             "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
@@ -108,3 +108,14 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             "text_name": f"{row.text_element.code}:total" if row.text_element_id else "",
         })
     return columns, table
+
+
+def outline_wording(table, unit, period):
+    """The lines as the unit's level words them (FormRow.label_for): a row
+    not asked of the unit is left out, unless it already holds text."""
+    shown = []
+    for line in table:
+        label = line["row"].label_for(unit, period)
+        if label or any(c and c["value"] for c in line["cells"]):
+            shown.append({**line, "label": label or line["row"].label})
+    return shown

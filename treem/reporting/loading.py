@@ -62,6 +62,7 @@ def load_form(data):
             "order": order * 10, "number": r.get("number", ""), "label": r["label"], "element": element,
             "text_element": text_element, "disaggregation": dis[r["disaggregation"]] if element else None,
             "computed": r.get("computed", False), "lead": r.get("lead", ""), "note": r.get("note", ""),
+            "level_labels": r.get("level_labels", {}),
             "parent": None,
         })
         rows[r["code"]] = row

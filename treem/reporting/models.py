@@ -182,6 +182,10 @@ class FormRow(models.Model):
     computed = models.BooleanField(_("sum of its sub-items"), default=False)
     lead = models.CharField(_("lead agency"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The outline's wording where a level words it otherwise: {"nation": "Đối với Quốc hội, Chính phủ",
+    # "no_districts": ""}. Keys: a unit level, "no_districts" (from 01/07/2025, or in the 34 provinces)
+    # or both ("nation/no_districts"); "" leaves the row out there. See label_for.
+    level_labels = models.JSONField(_("wording by level"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("form row")
@@ -191,6 +195,17 @@ class FormRow(models.Model):
 
     def __str__(self):
         return f"{self.form.code} {self.ref}"
+
+    def label_for(self, unit, period):
+        """The row's wording in `unit`'s report for `period`: a ministry does
+        not report to "Trung ương" nor budget "cấp huyện", and from 01/07/2025
+        there are no districts. "" for a row not asked of that unit."""
+        if not self.level_labels:
+            return self.label
+        keys = [unit.level]
+        if not unit.has_districts_on(period.end):
+            keys = [f"{unit.level}/no_districts", unit.level, "no_districts"]
+        return next((self.level_labels[key] for key in keys if key in self.level_labels), self.label)
 
     @property
     def ref(self):

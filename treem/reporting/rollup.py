@@ -3,16 +3,14 @@
 two elements is recomputed from the summed numerator and denominator, never
 averaged."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from treem.units.models import Succession, Unit
+from treem.units.models import REFORM_DATE, Succession, Unit
 
 from .models import DataElement, DataValue, Submission
 
-REFORM_DATE = date(2025, 7, 1)  # the 34-province structure without districts
 
 
 RATE_UNITS = ("%", "‰")

@@ -27,7 +27,7 @@ from treem.units.models import Unit
 from treem.units.sorting import by_name
 
 from . import actions, calendar
-from .entry import entry_table
+from .entry import entry_table, outline_wording
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
@@ -253,6 +253,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     # The unit's coordinator sees beside each cell what its agencies' approved reports add up to.
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
+    table = outline_wording(table, unit, period)
     flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
     # The cells an officer types in, as drawn (and as the page's "so few filled?" counts them), and how many
     # hold a figure.

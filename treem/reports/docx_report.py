@@ -325,8 +325,8 @@ def _depth(row, by_pk):
     return d
 
 
-def _heading_text(row, period):
-    label = row.label.strip()
+def _heading_text(row, label, period):
+    label = label.strip()
     if row.code == "A":
         label = f"{label} {period_phrase(period).upper()}"
     elif row.code == "B":
@@ -355,9 +355,10 @@ def _subtree_ends(rows):
     return last
 
 
-def _outline(doc, rows, texts, period, after_hooks):
-    """The outline's headings and the unit's text; `after_hooks` maps a row
-    code to a function writing generated content after that row's subtree."""
+def _outline(doc, rows, texts, unit, period, after_hooks):
+    """The outline's headings, worded for the unit's level, and the unit's
+    text; `after_hooks` maps a row code to a function writing generated
+    content after that row's subtree."""
     by_pk = {r.pk: r for r in rows}
     ends = _subtree_ends(rows)
     hooks_at = {}
@@ -365,7 +366,13 @@ def _outline(doc, rows, texts, period, after_hooks):
         hooks_at.setdefault(ends.get(code, code), []).append(hook)
     for row in rows:
         depth = _depth(row, by_pk)
-        text = _heading_text(row, period)
+        label = row.label_for(unit, period)
+        own_text = row.element_id and (texts.get(row.element.code) or "").strip()
+        if not label and not own_text:  # not asked of this unit (no district level, say)
+            for hook in hooks_at.get(row.code, []):
+                hook(doc)
+            continue
+        text = _heading_text(row, label or row.label, period)
         if row.element_id is None and not row.number:
             _para(doc, text, 14, italic=True, indent=True)
         else:
@@ -515,7 +522,7 @@ def build_report(plan, unit, period, options=None):
                   f"{next_phrase(period)}")
     _shortfall(doc, unit, period)
     rows, texts = narrative(unit, period)
-    _outline(doc, rows, texts, period, {
+    _outline(doc, rows, texts, unit, period, {
         RESULTS_AFTER: lambda d: _results_block(d, plan, unit, period),
         FUNDING_AFTER: lambda d: _funding(d, period, unit),
         COMPARISON_AFTER: lambda d: _comparison(d, period, unit),
@@ -594,8 +601,8 @@ def build_mid_term_review(plan, unit, period, options=None):
         _portrait(d)
 
     rows, texts = narrative(unit, period)
-    _outline(doc, rows, texts, period, {RESULTS_AFTER: table_hook,
-                                         FUNDING_AFTER: lambda d: _funding(d, period, unit)})
+    _outline(doc, rows, texts, unit, period, {RESULTS_AFTER: table_hook,
+                                               FUNDING_AFTER: lambda d: _funding(d, period, unit)})
     if not rows:
         table_hook(doc)
     _signature(doc, issuer, options, options.recipients or default_recipients(unit, day))

@@ -35,13 +35,12 @@ from django.db.models.functions import Cast, Concat
 
 from treem.core.search import fold
 
-from .models import Succession, Unit
+from .models import REFORM_DATE, Succession, Unit
 
 PACKAGE = "vietnamadminunits"
 PACKAGE_VERSION = "1.0.4"
 
 LEGACY_VALID_TO = datetime.date(2025, 6, 30)
-REFORM_DATE = datetime.date(2025, 7, 1)
 
 NATION_CODE = "VN"
 NATION_NAME = "Việt Nam"

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,10 @@ def existing_on(day):
     on `day`: a commune merged on 01/07/2025 existed until 30/06/2025."""
     return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day)) & (
         models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+
+
+# The 34-province structure without districts, from 01/07/2025.
+REFORM_DATE = date(2025, 7, 1)
 
 
 class Unit(models.Model):
@@ -82,6 +88,14 @@ class Unit(models.Model):
     def is_within(self, other):
         """True if this unit is `other` or lies under it."""
         return self.path.startswith(other.path)
+
+    def has_districts_on(self, day):
+        """Whether the unit's structure has districts on `day`: the 63
+        provinces' had, the 34 provinces' have not, and the nation's had
+        until the reform."""
+        if self.structure == self.Structure.NATIONAL:
+            return day < REFORM_DATE
+        return self.structure == self.Structure.LEGACY
 
     def is_valid_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (
