@@ -36,7 +36,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from treem.core.numbers import format_number
-from treem.plans.models import Direction, MeasureUnit, Scope, SubIndicator
+from treem.plans.models import Direction, MeasureUnit, Plan, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
 from treem.reporting.models import DataElement, DataValue, Form, FormRow, Period, Submission
 from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, typed_rate, with_rates
@@ -352,6 +352,20 @@ def _plan_subs(plan, only=None):
             if key and (key[0], key[1], scope) in sources:
                 mapped[(sub.pk, scope)] = sources[(key[0], key[1], scope)]
     return subs, mapped
+
+
+def led_elements(agency, year):
+    """{data element code: indicator numbers} of what `agency` leads in its
+    unit's plans in force in `year`: the rows of Appendix 7 it answers for,
+    reached as the results are, through each sub-indicator's source."""
+    led = {}
+    for plan in Plan.objects.filter(unit_id=agency.unit_id, period_start__lte=year, period_end__gte=year):
+        subs, mapped = _plan_subs(plan)
+        numbers = {sub.pk: sub.indicator.number for sub in subs if sub.indicator.lead_agency_id == agency.pk}
+        for (sub_pk, _scope), source in mapped.items():
+            if sub_pk in numbers:
+                led.setdefault(source.element_code, set()).add(numbers[sub_pk])
+    return led
 
 
 def indicator_results(plan, unit, year, only=None):

@@ -8,7 +8,7 @@ from treem.core.numbers import format_change, format_number, format_rate
 
 from .models import DataElement
 from .rollup import own_rates, typed_rate
-from .validation import assess, explanation, shown_message
+from .validation import assess, explanation, shown_message, structure
 
 GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
 
@@ -119,3 +119,20 @@ def outline_wording(table, unit, period):
         if label or any(c and c["value"] for c in line["cells"]):
             shown.append({**line, "label": label or line["row"].label})
     return shown
+
+
+def mark_led(table, rows, led):
+    """Marks the lines of what an agency leads (`led`: {element code:
+    indicator numbers}, analytics.results.led_elements), a rate's numerator
+    and denominator with it. Returns how many lines are marked."""
+    family = structure(rows).rate_family
+    marked = 0
+    for line in table:
+        row = line["row"]
+        if not row.element_id:
+            continue
+        codes = [row.element.code] + [r.element.code for r in family.get(row.element.code, ())]
+        numbers = sorted({n for code in codes for n in led.get(code, ())}, key=lambda n: (len(n), n))
+        line["led"] = ", ".join(numbers)
+        marked += bool(numbers)
+    return marked

@@ -20,6 +20,7 @@ from treem.accounts.access import (
     unit_scope,
 )
 from treem.agencies.models import Agency
+from treem.analytics.results import led_elements
 from treem.core.numbers import format_number
 from treem.core.search import fold
 from treem.plans.models import Plan
@@ -27,7 +28,7 @@ from treem.units.models import Unit
 from treem.units.sorting import by_name
 
 from . import actions, calendar
-from .entry import entry_table, outline_wording
+from .entry import entry_table, mark_led, outline_wording
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
@@ -254,6 +255,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
     table = outline_wording(table, unit, period)
+    # An agency sees which lines its unit's plan gives it to lead.
+    led = mark_led(table, rows, led_elements(agency, period.end.year)) if agency is not None else 0
     flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
     # The cells an officer types in, as drawn (and as the page's "so few filled?" counts them), and how many
     # hold a figure.
@@ -271,7 +274,7 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         "may_review": submission is not None and actions.may_review(user, submission),
         "may_reopen": submission is not None and submission.status == Submission.Status.APPROVED
         and (may_report or actions.may_review(user, submission)),
-        "has_plan": any(c["code"] == "plan" for c in columns),
+        "has_plan": any(c["code"] == "plan" for c in columns), "led": led,
         "js_messages": {
             # A cell is named as the server's checks name it: "Row II.1 “…” (male)".
             "row": _("Row %(row)s “%(label)s”"), "row_unnumbered": _("Row “%(label)s”"),
