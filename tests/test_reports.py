@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
@@ -396,12 +397,24 @@ def test_the_official_files_are_in_vietnamese_whatever_the_pages_language(client
 
 
 def test_outsider_and_units_outside_the_plan_get_404(client, reported, outsider, system_admin, y2023,  # noqa: F811
-                                                     bac_kan, bac_kan_plan):
+                                                     bac_kan, bac_kan_plan, commune_officer, coordinator):
     client_for(client, outsider)
     args = [bac_kan_plan.pk, bac_kan.pk, "2023"]
     for name in ("reports:report", "reports:docx", "reports:xlsx"):
         assert client.get(reverse(name, args=args)).status_code == 404
     assert client.get(reverse("reports:choose", args=[bac_kan_plan.pk])).status_code == 404
+    # A commune reads the province's plan, not the report the province sends up, and builds its own.
+    officer = client_for(Client(), commune_officer)
+    for name in ("reports:report", "reports:docx", "reports:xlsx"):
+        assert officer.get(reverse(name, args=args)).status_code == 404
+    own = [bac_kan_plan.pk, commune_officer.unit_id, "2023"]
+    assert officer.get(reverse("reports:docx", args=own)).status_code == 200
+    choice = officer.get(reverse("reports:choose", args=[bac_kan_plan.pk])).content.decode()
+    assert f'value="{commune_officer.unit_id}"' in choice and f'value="{bac_kan.pk}"' not in choice
+    # The province's results page it may read offers no link to that report.
+    overview = reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2023])
+    assert 'id="official-report"' not in officer.get(overview).content.decode()
+    assert 'id="official-report"' in client_for(Client(), coordinator).get(overview).content.decode()
     # Even the administrator gets no Bắc Kạn plan report for a Ninh Bình unit.
     client_for(client, system_admin)
     ninh_binh = unit("2025", "province", "37")

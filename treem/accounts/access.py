@@ -69,8 +69,10 @@ def visible_units(user):
     return Unit.objects.filter(unit_scope(user, field=""))
 
 
-def can_view_unit(user, unit):
-    return visible_units(user).filter(pk=unit.pk).exists()
+def can_view_unit(user, unit, ancestors=True):
+    """Whether the user may see the unit; with ancestors=False, only their
+    own unit and those below (what a unit sends up, not what it receives)."""
+    return Unit.objects.filter(unit_scope(user, "", ancestors), pk=unit.pk).exists()
 
 
 def can_edit_unit(user, unit):

@@ -214,7 +214,10 @@ def overview(request, plan_pk, unit_pk, year):
     if actions.can_publish(request.user, unit):
         public = {"on": PublicResults.objects.filter(unit=unit, enabled=True).exists()}
     page = {"plan": plan, "unit": unit, "year": year, "years": _years(plan), "crumbs": _crumbs(plan, unit),
-            "public": public, "awaiting": awaiting_review(request.user).count()}
+            "public": public, "awaiting": awaiting_review(request.user).count(),
+            # The official report of the user's unit or one below: a commune reads the province's
+            # results, not the report the province sends up.
+            "official_report": can_view_unit(request.user, unit, ancestors=False)}
     results = _labelled(indicator_results(plan, unit, year))
     ceased = _ceased(request.user, plan, unit, year)
     if ceased and not _any_figure(results):

@@ -28,7 +28,9 @@ def _plan_unit_period(request, plan_pk, unit_pk, period_code):
     """The plan, unit and period of a report, each checked: a unit the user
     may not see, or one outside the plan's unit, is answered 404."""
     plan = get_visible_or_404(Plan.objects.select_related("unit"), request.user, pk=plan_pk)
-    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", pk=unit_pk)
+    # A commune reads the province's plan, not the report the province sends
+    # up (its text may still be a draft): the user's unit and those below.
+    unit = get_visible_or_404(Unit.objects.all(), request.user, field="", ancestors=False, pk=unit_pk)
     if not unit.is_within(plan.unit):
         raise Http404
     period = get_object_or_404(Period, code=period_code)
@@ -68,12 +70,15 @@ def _default_period(plan, periods, today):
 
 
 def _units(request, plan):
-    """The plan's unit, the user's own unit where it lies under it, and the units right below."""
-    units = [plan.unit]
+    """The units whose report the user may open: the plan's unit (for those
+    at or above it), the user's own unit where it lies under it, and the
+    units right below."""
+    reportable = Unit.objects.filter(unit_scope(request.user, field="", ancestors=False))
+    units = [plan.unit] if reportable.filter(pk=plan.unit.pk).exists() else []
     own = request.user.unit
     if own is not None and own.pk != plan.unit.pk and own.is_within(plan.unit):
         units.append(own)
-    below = by_name(Unit.objects.filter(unit_scope(request.user, field="")).filter(parent=plan.unit))
+    below = by_name(reportable.filter(parent=plan.unit))
     return units + [u for u in below if u not in units]
 
 
