@@ -83,12 +83,12 @@ def test_before_any_period_has_ended_the_newest_one(client, monkeypatch, forms, 
 
 
 def test_the_report_page_keeps_the_period_it_shows(client, monkeypatch, forms, coordinator,  # noqa: F811
-                                                   national_plan):
+                                                   bac_kan_plan):
     """The report page's "another unit or period" list stays on the report's
     own period, whichever the default of the choice would be."""
     on(monkeypatch, date(2026, 11, 23))
     client_for(client, coordinator)
-    url = reverse("reports:report", args=[national_plan.pk, national_plan.unit.pk, "2023"])
+    url = reverse("reports:report", args=[bac_kan_plan.pk, bac_kan_plan.unit.pk, "2023"])
     page = client.get(url).content.decode()
     select = re.search(r'<select name="period">(.*?)</select>', page, re.S).group(1)
     assert re.findall(r'<option value="([^"]+)" selected>', select) == ["2023"]
