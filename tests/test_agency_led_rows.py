@@ -64,6 +64,26 @@ def test_an_agency_leading_nothing_in_the_form_sees_no_marks(client, sources, ba
     assert not any(marks(page.content.decode()).values())
 
 
+def lead_column(page):
+    """{element code of the line's first input: its "Lead agency" cell}."""
+    return {code: lead for code, lead in re.findall(
+        r'<tr id="row-\d+".*?name="v:([^:"]+):.*?<td class="muted">([^<]*)</td>\s*</tr>', page, re.S)}
+
+
+@pytest.mark.django_db
+def test_the_lead_column_names_the_units_own_plans_agencies(client, sources, coordinator, commune_officer,
+                                                            bac_kan):
+    # The form's column is Nghệ An's ("Công an" for child abuse); Bắc Kạn's plan gives it to Sở Lao động.
+    page = client_for(client, coordinator).get(reverse("reporting:entry", args=["PL7", "2024", bac_kan.pk]))
+    leads = lead_column(page.content.decode())
+    assert leads["PL7_CT16"] == leads["PL7_CT16_r"] == "Sở Lao động - Thương binh và Xã hội"
+    assert leads["PL7_CT3"] == "Sở Y tế" and leads["PL7_CT10_n"] == "Sở Y tế"
+    # A commune has no plan of its own: the form's column stays.
+    page = client_for(client, commune_officer).get(
+        reverse("reporting:entry", args=["PL7", "2024", commune_officer.unit_id]))
+    assert lead_column(page.content.decode())["PL7_CT16"] == "Công an"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_show_only_the_lines_one_leads(browser, live_server, sources, health_reporter, health,  # noqa: F811

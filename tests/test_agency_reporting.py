@@ -200,12 +200,15 @@ def test_the_coordinator_fills_the_provinces_report_from_the_agencies(health_rep
 
     own = actions.open_submission(coordinator, pl7, bac_kan, y2023)
     actions.save_values(coordinator, own, {("PL7_CT22", "actual"): "1.400"})
-    assert actions.fill_from_agencies(coordinator, own) == 3
+    assert actions.fill_from_agencies(coordinator, own) == 2
     stored = actions.stored_values(own)
     assert stored[("PL7_CT22", "actual")] == 1400  # the coordinator's own figure is kept
     assert (stored[("PL7_CT22_d", "actual")], stored[("PL7_CT3", "actual")]) == (1400, Decimal("9.5"))
-    assert round(stored[("PL7_CT22_r", "actual")], 2) == Decimal("95.29")
-    assert AuditEntry.objects.get(action="reporting.filled_from_agencies").detail["cells"] == 3
+    # The rate is not copied beside the counts: it follows from the report's own, 1.400 of 1.400,
+    # and the report goes up without a rate that contradicts them.
+    assert stored.get(("PL7_CT22_r", "actual")) is None
+    assert not actions.check_before_submit(own)
+    assert AuditEntry.objects.get(action="reporting.filled_from_agencies").detail["cells"] == 2
     assert actions.fill_from_agencies(coordinator, own) == 0  # nothing left empty
     with pytest.raises(PermissionDenied):
         actions.fill_from_agencies(health_reporter, own)

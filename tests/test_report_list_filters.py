@@ -40,6 +40,9 @@ def test_the_coordinator_filters_the_reports_of_the_area(client, coordinator, co
     count = re.search(r"(\d+) báo cáo, báo cáo thay đổi gần nhất", page)
     assert count and count.group(1) == str(len(others) + 1), page.split("id=\"recent\"")[1][:3000]
     assert len(listed(page)) == 50 and "Trang 1/2" in page
+    # Each filter starts on "all" ("Tất cả"; "chung" is the word for an indicator's whole scope).
+    for label, name in (("Biểu mẫu", "form"), ("Kỳ báo cáo", "period"), ("Trạng thái", "status")):
+        assert f'{label} <select name="{name}"><option value="">Tất cả</option>' in page
 
     # By the unit's name typed without accents, by form, by period, by status: one report.
     folded = commune.search_key

@@ -354,18 +354,19 @@ def _plan_subs(plan, only=None):
     return subs, mapped
 
 
-def led_elements(agency, year):
-    """{data element code: indicator numbers} of what `agency` leads in its
-    unit's plans in force in `year`: the rows of Appendix 7 it answers for,
-    reached as the results are, through each sub-indicator's source."""
-    led = {}
-    for plan in Plan.objects.filter(unit_id=agency.unit_id, period_start__lte=year, period_end__gte=year):
+def plan_leads(unit, year):
+    """{data element code: {(indicator number, lead agency)}} of the unit's
+    plans in force in `year`, reached as the results are, through each
+    sub-indicator's source: who answers for each row of Appendix 7 there."""
+    leads = {}
+    for plan in Plan.objects.filter(unit_id=unit.pk, period_start__lte=year, period_end__gte=year):
         subs, mapped = _plan_subs(plan)
-        numbers = {sub.pk: sub.indicator.number for sub in subs if sub.indicator.lead_agency_id == agency.pk}
+        by_sub = {sub.pk: sub.indicator for sub in subs}
         for (sub_pk, _scope), source in mapped.items():
-            if sub_pk in numbers:
-                led.setdefault(source.element_code, set()).add(numbers[sub_pk])
-    return led
+            indicator = by_sub[sub_pk]
+            if indicator.lead_agency_id:
+                leads.setdefault(source.element_code, set()).add((indicator.number, indicator.lead_agency))
+    return leads
 
 
 def indicator_results(plan, unit, year, only=None):

@@ -512,7 +512,14 @@ def fill_from_agencies(user, submission):
         raise PermissionDenied
     by_agencies = rollup_agencies(submission.form, submission.period, submission.unit)
     stored = stored_values(submission)
-    inputs = {(r.element.code, o.code) for r in form_rows(submission.form) if r.element_id and not r.computed
+    rows = form_rows(submission.form)
+    codes = {r.element.code for r in rows if r.element_id}
+    # A rate whose counts are rows of the form follows from them once they
+    # are copied: copied itself, it would be a typed rate that need not
+    # match the unit's own counts (95,15% beside 1.400 of 1.400).
+    inputs = {(r.element.code, o.code) for r in rows if r.element_id and not r.computed
+              and not (r.element.is_rate and r.element.numerator_id and r.element.numerator.code in codes
+                       and r.element.denominator.code in codes)
               for o in r.options}
     values = {key: format_number(value.quantize(_Q4)) for key, value in by_agencies.items()
               if key in inputs and value is not None and stored.get(key) is None}

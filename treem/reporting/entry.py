@@ -100,7 +100,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
             assessment = {"met": _("Met"), "exceeded": _("Exceeded"), "not_met": _("Not met"), "": ""}[
                 assess(plan, actual, row.element.direction)]
         table.append({
-            "row": row, "label": row.label, "cells": cells, "problems": by_row.get(row.pk, []), "messages": messages,
+            "row": row, "label": row.label, "lead": row.lead, "cells": cells, "problems": by_row.get(row.pk, []),
+            "messages": messages,
             "assessment": assessment,
             "is_text": bool(row.element_id and row.element.value_type == DataElement.ValueType.TEXT),
             "text": shown.get((row.text_element.code, "total"), "") if row.text_element_id else None,
@@ -121,10 +122,12 @@ def outline_wording(table, unit, period):
     return shown
 
 
-def mark_led(table, rows, led):
-    """Marks the lines of what an agency leads (`led`: {element code:
-    indicator numbers}, analytics.results.led_elements), a rate's numerator
-    and denominator with it. Returns how many lines are marked."""
+def mark_leads(table, rows, leads, agency=None):
+    """Names in each line the agencies the unit's plan gives it to (`leads`:
+    analytics.results.plan_leads), a rate's numerator and denominator with
+    it, where the form's own column names another province's; and marks the
+    lines `agency` leads, with the plan's indicator numbers. Returns how
+    many lines are marked."""
     family = structure(rows).rate_family
     marked = 0
     for line in table:
@@ -132,7 +135,10 @@ def mark_led(table, rows, led):
         if not row.element_id:
             continue
         codes = [row.element.code] + [r.element.code for r in family.get(row.element.code, ())]
-        numbers = sorted({n for code in codes for n in led.get(code, ())}, key=lambda n: (len(n), n))
+        found = {pair for code in codes for pair in leads.get(code, ())}
+        if found:
+            line["lead"] = ", ".join(sorted({a.name for _n, a in found}))
+        numbers = sorted({n for n, a in found if a == agency}, key=lambda n: (len(n), n))
         line["led"] = ", ".join(numbers)
         marked += bool(numbers)
     return marked

@@ -20,7 +20,7 @@ from treem.accounts.access import (
     unit_scope,
 )
 from treem.agencies.models import Agency
-from treem.analytics.results import led_elements
+from treem.analytics.results import plan_leads
 from treem.core.numbers import format_number
 from treem.core.search import fold
 from treem.plans.models import Plan
@@ -28,7 +28,7 @@ from treem.units.models import Unit
 from treem.units.sorting import by_name
 
 from . import actions, calendar
-from .entry import entry_table, mark_led, outline_wording
+from .entry import entry_table, mark_leads, outline_wording
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
@@ -255,8 +255,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
     columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
     table = outline_wording(table, unit, period)
-    # An agency sees which lines its unit's plan gives it to lead.
-    led = mark_led(table, rows, led_elements(agency, period.end.year)) if agency is not None else 0
+    # Who leads each line, as the unit's plan says; an agency sees its own lines marked.
+    led = mark_leads(table, rows, plan_leads(unit, period.end.year), agency)
     flags = [(p, "" if p.is_error else explanation(p, comments)) for p in problems]
     # The cells an officer types in, as drawn (and as the page's "so few filled?" counts them), and how many
     # hold a figure.
