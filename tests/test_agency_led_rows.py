@@ -99,3 +99,26 @@ def test_show_only_the_lines_one_leads(browser, live_server, sources, health_rep
     page.get_by_label("Chỉ hiện các dòng này").uncheck()
     assert other.is_visible()
     page.context.close()
+
+
+@pytest.mark.django_db
+def test_the_results_page_says_why_an_agencys_approved_figures_do_not_count_yet(client, sources, health_reporter,
+                                                                               health, coordinator, bac_kan,
+                                                                               bac_kan_plan):
+    from treem.reporting import actions
+    from treem.reporting.models import Period
+
+    period = Period.objects.get(code="2024")
+    pl7 = sources["PL7"]
+    submission = actions.open_submission(health_reporter, pl7, bac_kan, period, health)
+    actions.save_values(health_reporter, submission, {("PL7_CT3", "actual"): "9,5"})
+    actions.approve(coordinator, actions.submit(health_reporter, submission))
+    overview = reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2024])
+    page = client_for(client, coordinator).get(overview).content.decode()
+    note = re.search(r'<p class="flags" id="agencies-waiting">(.*?)</p>', page, re.S).group(1)
+    assert ("1 báo cáo Phụ lục 7 năm 2024 của các cơ quan của Tỉnh Bắc Kạn đã được duyệt nhưng chưa được tính" in note)
+    assert reverse("reporting:entry", args=["PL7", "2024", bac_kan.pk]) in note
+    # Once the province has its own report, the page speaks of that report instead.
+    actions.open_submission(coordinator, pl7, bac_kan, period)
+    page = client_for(client, coordinator).get(overview).content.decode()
+    assert 'id="agencies-waiting"' not in page and 'id="own-pending"' in page

@@ -222,7 +222,7 @@ def table_texts(table):
     return [[c.text for c in row.cells] for row in table.rows]
 
 
-def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_kan_plan):  # noqa: F811
+def test_annual_report_reads_as_the_official_form(reported, forms, y2023, bac_kan, bac_kan_plan):  # noqa: F811
     options = ReportOptions(number="125", day=date(2024, 1, 5), signer_name="Nguyễn Văn A")
     doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023, options)))
     section = doc.sections[0]
@@ -290,6 +290,12 @@ def test_annual_report_reads_as_the_official_form(reported, y2023, bac_kan, bac_
     compare = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tăng (+), giảm (−)")
     line = next(r for r in table_texts(compare) if r[1] == "Tổng số trẻ em có hoàn cảnh đặc biệt")
     assert line[3:] == ["15", "20", "+5"]
+    # Numbered 1, 2… in the appendix's order, not by the appendix's references ("II.11").
+    numbers = [r[0] for r in table_texts(compare)[1:]]
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and len(numbers) >= 3
+    order = {r.label: r.order for r in form_rows(forms["PL6"])}
+    labels = [r[1] for r in table_texts(compare)[1:]]
+    assert labels == sorted(labels, key=order.get)
 
     signature = table_texts(doc.tables[-1])[0]
     assert signature[0].startswith("Nơi nhận:\n- Bộ Lao động - Thương binh và Xã hội (b/c);")

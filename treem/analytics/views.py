@@ -199,6 +199,16 @@ def _own_not_approved(unit, year):
             .exclude(status=Submission.Status.APPROVED).select_related("form", "period").first())
 
 
+def _agencies_not_counted(unit, year):
+    """How many approved Appendix 7 reports of the unit's agencies for the
+    year wait for the unit's own report: their figures count only through
+    it (filled in, then approved above), and the unit has none yet."""
+    reports = Submission.objects.filter(unit=unit, form__code="PL7", period__code=str(year))
+    if reports.filter(agency=None).exists():
+        return 0
+    return reports.filter(agency__isnull=False, status=Submission.Status.APPROVED).count()
+
+
 def _openable(user, units):
     """Those of `units` whose pages `user` may open. A commune officer on the
     district's page finds their own commune among the district's, not the
@@ -240,6 +250,7 @@ def overview(request, plan_pk, unit_pk, year):
         "agencies": agencies, "selected": selected, "children": children,
         "reported": reported, "expected": expected, "coverage": coverage_shortfall(unit, reported, expected),
         "own_pending": _own_not_approved(unit, year), "ceased": ceased,
+        "agencies_waiting": _agencies_not_counted(unit, year), "may_edit": can_edit_unit(request.user, unit),
     })
 
 

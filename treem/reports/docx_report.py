@@ -415,12 +415,10 @@ def _comparison(doc, period, unit):
     f = form_figures("PL6", period, unit)
     if f is None or not (f.values or f.previous):
         return
-    rows = {r.element.code: r for r in f.rows if r.element_id}
     lines = []
-    for code in PL6_KEY_ROWS:
-        row = rows.get(code)
-        if row is None:
-            continue
+    # In the appendix's order, numbered 1, 2…: its own references ("II.11") mean nothing in the report.
+    for row in (r for r in f.rows if r.element_id and r.element.code in PL6_KEY_ROWS):
+        code = row.element.code
         now, before = f.values.get((code, "total")), f.previous.get((code, "total"))
         if now is None and before is None:
             continue
@@ -428,7 +426,7 @@ def _comparison(doc, period, unit):
         if now is not None and before is not None:
             diff = Decimal(now) - Decimal(before)
             change = format_change(rounded(diff))
-        lines.append([row.display_ref or "", row.label, row.element.unit_label, actual_text(before),
+        lines.append([str(len(lines) + 1), row.label, row.element.unit_label, actual_text(before),
                       actual_text(now), change])
     if not lines:
         return

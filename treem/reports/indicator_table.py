@@ -84,7 +84,8 @@ def typed_rate_note(table):
     if not numbers:
         return ""
     return (f"{TYPED_RATE_MARK} Chỉ tiêu {numbers}: chưa tổng hợp được, do cấp dưới báo cáo trực tiếp tỷ lệ, không "
-            f"kèm tử số và mẫu số; kết quả lấy theo báo cáo Phụ lục 7 của chính đơn vị (nếu có).")
+            f"kèm tử số và mẫu số; kết quả lấy theo báo cáo Phụ lục 7 của chính đơn vị, khi đã được cấp trên "
+            f"phê duyệt.")
 
 
 def results_table(plan, unit, year):
