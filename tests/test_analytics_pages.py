@@ -314,3 +314,19 @@ def test_a_province_that_ceased_offers_its_own_years_and_says_where_the_later_on
     assert "2024" in years and "2025" not in years and 'id="ceased"' not in page
     later = client.get(reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2025])).content.decode()
     assert f"{bac_kan} thôi hoạt động sau ngày 30/06/2025: số liệu năm 2025 được báo cáo theo Tỉnh Thái Nguyên." in later
+
+
+def test_each_result_says_where_its_figure_is_reported(client, sources, coordinator, bac_kan, bac_kan_plan):
+    # Appendix 7 numbers its rows otherwise than the plan: vaccination is the plan's indicator 5 and
+    # Appendix 7's Chỉ tiêu 10; the rate's own line, unnumbered, goes under the number of its count.
+    page = client_for(client, coordinator).get(
+        reverse("analytics:overview", args=[bac_kan_plan.pk, bac_kan.pk, 2024])).content.decode()
+    rows = re.findall(r'<td class="name">(.*?)</td>', page, re.S)
+
+    def where(number, words):
+        row = next(r for r in rows if f"Chỉ tiêu {number}</strong>" in r and words in r)
+        return re.search(r'<small class="muted appendix-ref"[^>]*>\((.*?)\)</small>', row).group(1)
+
+    assert where(5, "tiêm chủng") == "Phụ lục 7 · Chỉ tiêu 10"
+    assert where(1, "phù hợp với trẻ em") == "Phụ lục 7 · Chỉ tiêu 1"
+    assert where(3, "sơ sinh") == "Phụ lục 7 · Chỉ tiêu 3"
