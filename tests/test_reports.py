@@ -47,8 +47,10 @@ PL6_A_2022 = {("PL6_I_1", "total"): "1.200", ("PL6_II", "total"): "15"}
 
 def pl7_values(num, den, plan_num, reg, reg_plan, under5, special, special_plan, children):
     """Appendix 7 of one commune: child-friendly commune (CT1), special
-    circumstances (CT14, lower is better), birth registration (CT22)."""
-    return {("PL7_CT1", "actual"): num, ("PL7_CT1_d", "actual"): den,
+    circumstances (CT14, lower is better), birth registration (CT22), and
+    the neonatal mortality rate typed as a rate, without its counts (CT3)."""
+    return {("PL7_CT3", "actual"): "4,5", ("PL7_CT3", "plan"): "5", ("PL7_CT3", "next_plan"): "4",
+            ("PL7_CT1", "actual"): num, ("PL7_CT1_d", "actual"): den,
             ("PL7_CT1", "plan"): plan_num, ("PL7_CT1_d", "plan"): den,
             ("PL7_CT14", "actual"): special, ("PL7_CT14", "plan"): special_plan,
             ("PL7_CT14_d", "actual"): children, ("PL7_CT14_d", "plan"): children,

@@ -134,7 +134,7 @@ def test_the_indicator_page_names_its_appendix_7_row(client, reported, coordinat
 @pytest.mark.django_db
 def test_report_and_appendix_say_why_a_typed_rate_is_blank_above_the_communes(reported, y2023, bac_kan,  # noqa: F811
                                                                               bac_kan_plan):
-    # The province: the neonatal mortality rate (‰) is typed by each commune and cannot be added up.
+    # The province: the communes typed the neonatal mortality rate (‰) without its counts: it cannot be added up.
     doc = Document(BytesIO(build_report(bac_kan_plan, bac_kan, y2023)))
     table = next(t for t in doc.tables if table_texts(t)[0][:2] == ["TT", "Chỉ tiêu"])
     neonatal = next(r for r in table_texts(table) if "sơ sinh" in r[1])

@@ -38,14 +38,36 @@ from django.db.models import Q, Sum
 from treem.core.numbers import format_number
 from treem.plans.models import Direction, MeasureUnit, Plan, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
-from treem.reporting.models import DataElement, DataValue, Form, FormRow, Period, Submission
-from treem.reporting.rollup import REFORM_DATE, added_element_ids, rollup_form_for, summable, typed_rate, with_rates
+from treem.reporting.models import (
+    DataElement,
+    DataValue,
+    Form,
+    FormRow,
+    Period,
+    Submission,
+)
+from treem.reporting.rollup import (
+    REFORM_DATE,
+    added_element_ids,
+    rates_typed_below,
+    rollup_form_for,
+    summable,
+    typed_rate,
+    with_rates,
+)
 from treem.units.models import Unit, existing_on
 
 from . import judging
 from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
 from .models import IndicatorSource, IndicatorValue
-from .sums import anchor, cached_below_sums, forms_asking, own_sums, path_ids, roll_through
+from .sums import (
+    anchor,
+    cached_below_sums,
+    forms_asking,
+    own_sums,
+    path_ids,
+    roll_through,
+)
 from .trajectory import UNKNOWN, Projection, trajectory
 
 REPORTED, ENTERED = "reported", "entered"
@@ -385,11 +407,15 @@ def indicator_results(plan, unit, year, only=None):
     results = [_result(sub, scope, year, years, values, mapped.get((sub.pk, scope)), plan.period_start - 1)
                for sub in subs for scope in _scopes(sub)]
     if unit.level != Unit.Level.COMMUNE:
+        blank = [values.elements.get(r.source.element_code) for r in results if r.source and r.actual is None]
+        period = Period.objects.filter(code=str(year)).first() if any(blank) else None
+        typed_below = rates_typed_below([e for e in blank if e is not None], period, unit)
         for r in results:
             element = values.elements.get(r.source.element_code) if r.source else None
             # A mortality rate in ‰ typed by each commune, with no numerator
             # and denominator: the page says where the unit's figure must come from.
-            r.typed_rate = r.actual is None and element is not None and typed_rate(element)
+            r.typed_rate = r.actual is None and element is not None and (
+                typed_rate(element) or element.code in typed_below)
     return results
 
 

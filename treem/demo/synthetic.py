@@ -136,6 +136,9 @@ DENOMINATORS = {
     "PL7_CT28_d": "schools", "PL7_CT29_d": "schools", "PL7_CT30_d": "disabled_learning",
     "PL7_CT10_d": "under_1", "PL7_CT11_d": "under_5", "PL7_CT13_d": "schools", "PL7_CT24_d": "age_5",
     "PL7_CT25_d": "primary_cohort", "PL7_CT26_d": "lower_secondary_cohort",
+    # Deaths per 1.000 live births (about the children under 1); the under-5s weighed and measured.
+    "PL7_CT3_d": "under_1", "PL7_CT4_d": "under_1", "PL7_CT5_d": "under_1", "PL7_CT6_d": "under_5",
+    "PL7_CT7_d": "under_5", "PL7_CT8_d": "rural_under_5", "PL7_CT9_d": "urban_under_5", "PL7_CT12_d": "hiv_births",
 }
 # Numerators that are the commune's own figures of Appendix 6 (its total of
 # children in special circumstances, its abused children, its injured, its
@@ -163,15 +166,15 @@ RATE_SHARES = {
     "PL7_CT34_r": (0.2, 0.4),
     "PL7_CT10": (0.93, 0.995), "PL7_CT11": (0.92, 0.995), "PL7_CT13": (0.95, 1.0),  # vaccinated; school toilets
     "PL7_CT24": (0.98, 1.0), "PL7_CT25": (0.985, 1.0), "PL7_CT26": (0.95, 1.0),  # kindergarten; completion
+    "PL7_CT3": (0.0015, 0.006), "PL7_CT4": (0.006, 0.012), "PL7_CT5": (0.008, 0.016),  # 1,5–16 ‰ of live births
+    "PL7_CT6": (0.12, 0.18), "PL7_CT7": (0.22, 0.29), "PL7_CT8": (0.005, 0.025), "PL7_CT9": (0.02, 0.06),
+    "PL7_CT12": (0.0, 0.02),  # malnutrition, obesity; HIV from mother to child
 }
-# Rates a commune types itself (‰ or %): its usual range.
-TYPED = {
-    "PL7_CT3": (1.5, 6), "PL7_CT4": (6, 12), "PL7_CT5": (8, 16),  # ‰ of live births
-    "PL7_CT6": (12, 18), "PL7_CT7": (22, 29), "PL7_CT8": (0.5, 2.5), "PL7_CT9": (2, 6),  # malnutrition
-    "PL7_CT12": (0, 2),
-}
-# Typed rates that cannot be in another order: neonatal ≤ infant ≤ under-5 mortality.
-ORDERED = [("PL7_CT3", "PL7_CT4", "PL7_CT5")]
+# Rates a commune may type itself (‰ or %), without numerator and denominator: their usual range.
+TYPED = {}
+# Counts that cannot be in another order, each with its rate (the same
+# denominator): neonatal ≤ infant ≤ under-5 deaths.
+ORDERED = [(("PL7_CT3_n", "PL7_CT4_n", "PL7_CT5_n"), ("PL7_CT3", "PL7_CT4", "PL7_CT5"))]
 # Appendix 7's child-marriage rows: persons (girls, boys), couples.
 MARRIAGE = {"persons": "PL7_CT21", "girls": "PL7_CT21_1", "boys": "PL7_CT21_2", "couples": "PL7_CT21_3"}
 # How a plan's figure stands to the commune's level (`plan`) and next year's
@@ -246,8 +249,12 @@ def commune_profile(rng, scale=1.0, children=None):
              # one cohort of a year's age: under 1, aged 5, finishing primary (11) and lower secondary (15)
              under_1=round(u6 / 6), age_5=round(u6 / 6), primary_cohort=round(older / 10),
              lower_secondary_cohort=round(older / 10),
+             # a ward's children under 5 are urban, a commune's rural; a few births to mothers with HIV
+             urban_under_5=round(u6 * 5 / 6) if rng.random() < 0.2 else 0,
+             hiv_births=_binomial(round(u6 / 6), 0.003, rng),
              communes=1, schools=rng.randint(2, 4) + (u16 > 1000),
              disaster=round(u16 * rng.uniform(0.05, 0.4)) if rng.random() < 0.3 else 0)
+    p["rural_under_5"] = p["under_5"] - p["urban_under_5"]
     rates = p["rates"] = {"special": rng.uniform(*SPECIAL), "injured": rng.uniform(*INJURED),
                           "injury_deaths": rng.uniform(*INJURY_DEATHS),
                           "couples": rng.uniform(*CHILD_MARRIAGE_COUPLES)}
@@ -497,11 +504,16 @@ def figures(plan, rows, rng, scale=1.0, profile=None):
     _marriage_rows(spec, values, profile, rng)
     for s in spec["rates"]:
         _rate(s, values, profile, rng)
-    for chain in ORDERED:  # neonatal ≤ infant ≤ under-5 mortality
+    for counts, rates in ORDERED:  # neonatal ≤ infant ≤ under-5 deaths, of the same live births
         for option in ("plan", "actual", "next_plan", "total"):
-            keys = [(code, option) for code in chain if (code, option) in values]
+            keys = [(code, option) for code in counts if (code, option) in values]
             for key, value in zip(keys, sorted(values[k] for k in keys)):
                 values[key] = value
+            for count, rate in zip(counts, rates):
+                births = values.get((f"{rate}_d", option))
+                if births and (count, option) in values:
+                    values[(rate, option)] = (Decimal(values[(count, option)] * 1000) / births).quantize(
+                        Decimal("0.01"))
     values = {k: v if isinstance(v, Decimal) else Decimal(v) for k, v in values.items()}
     _compute(spec, values)
     for code, cap, own, sums in spec["caps"]:  # autism within the kinds of disability

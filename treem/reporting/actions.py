@@ -513,16 +513,16 @@ def fill_from_agencies(user, submission):
     by_agencies = rollup_agencies(submission.form, submission.period, submission.unit)
     stored = stored_values(submission)
     rows = form_rows(submission.form)
-    codes = {r.element.code for r in rows if r.element_id}
-    # A rate whose counts are rows of the form follows from them once they
+    inputs = {(r.element.code, o.code) for r in rows if r.element_id and not r.computed for o in r.options}
+    # A rate the agencies gave with its counts follows from them once they
     # are copied: copied itself, it would be a typed rate that need not
-    # match the unit's own counts (95,15% beside 1.400 of 1.400).
-    inputs = {(r.element.code, o.code) for r in rows if r.element_id and not r.computed
-              and not (r.element.is_rate and r.element.numerator_id and r.element.numerator.code in codes
-                       and r.element.denominator.code in codes)
-              for o in r.options}
+    # match the unit's own counts (95,15% beside 1.400 of 1.400). One an
+    # agency typed alone is copied as it is.
+    counted = {(r.element.code, o.code) for r in rows if r.element_id and r.element.is_rate for o in r.options
+               if by_agencies.get((r.element.numerator.code, o.code)) is not None
+               and by_agencies.get((r.element.denominator.code, o.code)) is not None}
     values = {key: format_number(value.quantize(_Q4)) for key, value in by_agencies.items()
-              if key in inputs and value is not None and stored.get(key) is None}
+              if key in inputs and key not in counted and value is not None and stored.get(key) is None}
     if values:
         save_values(user, submission, values)
         audit(user, "reporting.filled_from_agencies", submission, unit=submission.unit, cells=len(values),

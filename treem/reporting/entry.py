@@ -21,12 +21,14 @@ def shown_sum(element, value):
     return format_rate(value) if element.is_rate else format_number(value)
 
 
-def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None, saved=None):
+def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, by_agencies=None, saved=None,
+                typed_below=()):
     """(columns, lines) for the entry template. `stored` holds saved values,
     `shown` what the inputs show (saved or just typed), `saved` the saved
     values as the inputs write them (default: `shown`), `previous` last
     period's values, `rolled` the roll-up of the units below, `by_agencies`
-    what the unit's agencies reported, all keyed by (element code, option code).
+    what the unit's agencies reported, all keyed by (element code, option code);
+    `typed_below` the rates the units below typed without their counts.
     A rate row also shows the rate its own saved numerator and denominator
     give, as the roll-ups and the agencies' sum compute it: an agency or a
     commune sees its own rate as the level above will."""
@@ -80,7 +82,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "agencies": shown_sum(row.element, by_agencies.get(key)),
                 "difference": format_change(difference),
                 # A rate the units below type directly: their figures cannot be added up, and the cell says so.
-                "not_added": bool(rolled) and typed_rate(row.element),
+                "not_added": bool(rolled) and below is None and (
+                    typed_rate(row.element) or row.element.code in typed_below),
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
                 "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),

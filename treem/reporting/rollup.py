@@ -32,6 +32,21 @@ def typed_rate(element):
     return element.is_numeric and not element.is_rate and not summable(element)
 
 
+def rates_typed_below(elements, period, unit):
+    """The codes of those rate `elements` (with numerator and denominator)
+    that approved reports of the units below `unit` give as typed figures:
+    a commune may type a rate without its counts, and above it that rate
+    cannot be added up. Where the sum leaves such a cell empty, the pages
+    and the files say why, as for a rate that has no counts at all."""
+    rates = [e.pk for e in elements if e.is_rate]
+    if not rates or period is None:
+        return set()
+    return set(DataValue.objects.filter(
+        element_id__in=rates, period=period, unit__path__startswith=unit.path, agency__isnull=True,
+        value__isnull=False, submission__status=Submission.Status.APPROVED).exclude(unit=unit)
+        .values_list("element__code", flat=True).distinct())
+
+
 def _approved(period, unit, level):
     # Units' own reports only: an agency's report (Sở Y tế) is part of what
     # its unit's coordinator consolidates, not a unit below to add.
@@ -94,12 +109,13 @@ def rollup_agencies(form, period, unit):
     rows = (approved.filter(element_id__in=added_element_ids(elements))
             .values("element_id", "option__code").annotate(total=Sum("value")))
     out = with_rates(elements, {(r["element_id"], r["option__code"]): r["total"] for r in rows})
-    typed = {e.pk: e.code for e in elements if e.is_numeric and not summable(e) and not e.is_rate}
+    # Rates typed as such, and rates with counts where the agencies typed the rate alone.
+    typed = {e.pk: e.code for e in elements if e.is_numeric and not summable(e)}
     given = {}
     for element_id, option, value in approved.filter(element_id__in=list(typed)).values_list(
             "element_id", "option__code", "value"):
         given.setdefault((typed[element_id], option), []).append(value)
-    out.update({key: values[0] for key, values in given.items() if len(values) == 1})
+    out.update({key: values[0] for key, values in given.items() if len(values) == 1 and out.get(key) is None})
     return out
 
 

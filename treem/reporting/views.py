@@ -30,7 +30,7 @@ from treem.units.sorting import by_name
 from . import actions, calendar
 from .entry import entry_table, mark_leads, outline_wording
 from .models import DataValueChange, Form, Period, Schedule, Submission
-from .rollup import REFORM_DATE, rollup_agencies, rollup_form_for
+from .rollup import REFORM_DATE, rates_typed_below, rollup_agencies, rollup_form_for
 from .validation import current_form, explanation, form_rows, validate_form_values
 
 
@@ -253,7 +253,9 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
         unit.level != Unit.Level.COMMUNE or unit.structure == Unit.Structure.Y2025) else ({}, [])
     # The unit's coordinator sees beside each cell what its agencies' approved reports add up to.
     by_agencies = rollup_agencies(form, period, unit) if agency is None else {}
-    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved)
+    typed_below = rates_typed_below([r.element for r in rows if r.element_id], period, unit) if rolled else ()
+    columns, table = entry_table(rows, stored, shown, previous, comments, problems, rolled, by_agencies, saved,
+                                 typed_below)
     table = outline_wording(table, unit, period)
     # Who leads each line, as the unit's plan says; an agency sees its own lines marked.
     led = mark_leads(table, rows, plan_leads(unit, period.end.year), agency)

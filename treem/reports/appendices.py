@@ -298,7 +298,7 @@ def _typed_below(f, element):
     they type directly (a percentage, a ‰ mortality rate, without numerator
     and denominator), which cannot be added up: its cell is marked, and the
     sheet's footnote says why it is blank."""
-    return f.source in (ROLLUP, MIXED) and typed_rate(element)
+    return f.source in (ROLLUP, MIXED) and (typed_rate(element) or element.code in f.typed_below)
 
 
 def _pl6(f, period):

@@ -13,7 +13,7 @@ from treem.analytics.sums import rollup_through
 from treem.core.numbers import format_number
 from treem.reporting.actions import stored_values
 from treem.reporting.models import Period, Submission
-from treem.reporting.rollup import own_rates
+from treem.reporting.rollup import own_rates, rates_typed_below
 from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 
@@ -34,6 +34,7 @@ class FormFigures:
     previous: dict = field(default_factory=dict)  # the same period one year earlier
     period: object = None  # the period the figures are of (for the mid-term review, its latest year with any)
     previous_below: int = 0  # approved commune reports added up in `previous`
+    typed_below: set = field(default_factory=set)  # rates the units below typed without their counts
 
     def coverage_note(self):
         """A note when this period and the same one last year add up the
@@ -172,4 +173,6 @@ def form_figures(code, period, unit, with_previous=True):
     previous, previous_below = {}, 0
     if with_previous:
         previous, _source, previous_below = unit_values(form, same_period_last_year(period), unit, rows)
-    return FormFigures(form, rows, values, source, below, previous, period, previous_below)
+    typed_below = rates_typed_below([r.element for r in rows if r.element_id], period, unit) if source in (
+        ROLLUP, MIXED) else set()
+    return FormFigures(form, rows, values, source, below, previous, period, previous_below, typed_below)
