@@ -50,6 +50,11 @@ def test_the_lines_an_agency_leads_are_marked_with_the_plans_number(client, sour
     note = re.search(r'<dd id="led">(.*?)</dd>', page, re.S).group(1)
     assert f"{led} dòng đo các chỉ tiêu mà kế hoạch giao Sở Y tế chủ trì" in note
     assert 'id="only-led"' in note
+    # A screen reader names a cell by the row as printed, or by its words where it has no number.
+    labels = dict(re.findall(r'<input name="v:([^"]+)"[^>]*aria-label="([^"]+)"', page))
+    assert labels["PL7_CT3:actual"].startswith("Chỉ tiêu 3 · ")
+    assert labels["PL7_CT10_n:actual"].startswith("Tử số: số trẻ em dưới 1 tuổi được tiêm chủng")
+    assert not any("CT10" in label for label in labels.values())
 
 
 @pytest.mark.django_db

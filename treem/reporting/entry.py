@@ -87,7 +87,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
                 "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),
-                "label": f"{row.ref} {o.label}",
+                # What a screen reader says: the row as printed, or its words where it has no number.
+                "label": f"{getattr(row, 'display_ref', '') or row.label} · {o.label}",
                 "own_rate": format_rate(rates[key]) if key in rates else "",
                 # What the page needs to recompute it as figures are saved.
                 "rate_parts": f"{row.element.numerator.code}:{o.code} {row.element.denominator.code}:{o.code} "
