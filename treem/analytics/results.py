@@ -55,6 +55,7 @@ from treem.reporting.rollup import (
     typed_rate,
     with_rates,
 )
+from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit, existing_on
 
 from . import judging
@@ -389,6 +390,26 @@ def plan_leads(unit, year):
             if indicator.lead_agency_id:
                 leads.setdefault(source.element_code, set()).add((indicator.number, indicator.lead_agency))
     return leads
+
+
+def appendix_refs(codes):
+    """{element code: "Phụ lục 7 · Chỉ tiêu 10"}: where a result's figure
+    sits in its form. Appendix 7 numbers its rows otherwise than the plan
+    numbers its indicators, and a rate's line, unnumbered, goes under the
+    number of the count above it."""
+    refs = {}
+    form_codes = set(FormRow.objects.filter(element__code__in=codes, form__is_active=True)
+                     .values_list("form__code", flat=True))
+    for code in sorted(form_codes):
+        form = current_form(code)
+        number = ""
+        for row in form_rows(form) if form else ():
+            if not row.element_id:
+                continue
+            number = row.number or number
+            if row.element.code in codes and number:
+                refs[row.element.code] = f"{form.name} · {number}"
+    return refs
 
 
 def indicator_results(plan, unit, year, only=None):

@@ -25,7 +25,7 @@ from treem.accounts.access import can_edit_unit, can_view_unit, get_visible_or_4
 from treem.agencies.models import Agency
 from treem.plans.models import Plan, Scope, SubIndicator
 from treem.reporting.actions import awaiting_review
-from treem.reporting.models import FormRow, Submission
+from treem.reporting.models import Submission
 from treem.reporting.validation import current_form, form_rows
 from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
@@ -36,6 +36,7 @@ from .judging import lower_is_better
 from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
 from .models import PublicResults
 from .results import (
+    appendix_refs,
     coverage_shortfall,
     by_objective,
     completeness,
@@ -105,26 +106,6 @@ def _labelled(results):
         r.source_label = SOURCE_LABELS.get(r.actual_source, "")
         r.appendix_ref = refs.get(r.source.element_code, "") if r.source else ""
     return results
-
-
-def appendix_refs(codes):
-    """{element code: "Phụ lục 7 · Chỉ tiêu 10"}: where a result's figure
-    sits in its form. Appendix 7 numbers its rows otherwise than the plan
-    numbers its indicators, and a rate's line, unnumbered, goes under the
-    number of the count above it."""
-    refs = {}
-    form_codes = set(FormRow.objects.filter(element__code__in=codes, form__is_active=True)
-                     .values_list("form__code", flat=True))
-    for code in sorted(form_codes):
-        form = current_form(code)
-        number = ""
-        for row in form_rows(form) if form else ():
-            if not row.element_id:
-                continue
-            number = row.number or number
-            if row.element.code in codes and number:
-                refs[row.element.code] = f"{form.name} · {number}"
-    return refs
 
 
 def _indicator_count(results):
