@@ -78,6 +78,9 @@ def test_the_ministrys_outline_is_worded_as_a_ministrys(client, forms, national_
         assert "- Ngân sách địa phương" in texts
         heading = next(t for t in texts if t.startswith("1. Công tác tham mưu lãnh đạo"))
         assert "Đảng, Quốc hội, Chính phủ" in heading
+        # The choice of unit tells the 63 provinces from the 34 that share their names.
+        choice = client_for(client, ministry).get(f"/reports/{national_plan.pk}/").content.decode()
+        assert "Tỉnh Thái Nguyên (đến 30/06/2025)</option>" in choice and "Tỉnh Thái Nguyên</option>" in choice
         for provincial in ("Tỉnh ủy", "Đối với Trung ương", "Đối với cấp tỉnh", "Ngân sách cấp tỉnh", "Cấp xã",
                            "UBND cấp huyện"):
             assert not any(provincial in t for t in labels + texts), (code, provincial)

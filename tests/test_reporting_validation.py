@@ -123,7 +123,7 @@ def test_a_rate_typed_beside_its_parts_must_be_what_they_give(forms):
     parts = {("PL7_CT2", "actual"): "600", ("PL7_CT2_d", "actual"): "702"}
     wrong = validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): "50"})
     assert [(p.level, p.cell, p.kind) for p in wrong] == [(ERROR, ("PL7_CT2_r", "actual"), "rate_part")]
-    assert wrong[0].message.endswith(": 50% không khớp với tử số (600) và mẫu số (702), vốn cho 85,47%.")
+    assert wrong[0].message.endswith(": 50% không khớp với tử số (600) và mẫu số (702), tính ra 85,47%.")
     # Rounded as officials round it: to the unit, or to the decimals typed.
     for typed in ("85", "85,5", "85,47", "85,4701"):
         assert validate_form_values(pl7, {**parts, ("PL7_CT2_r", "actual"): typed}) == [], typed

@@ -490,6 +490,8 @@ def test_appendix_7_completes_the_provinces_own_report_with_the_communes(client,
 
     # Child-friendly communes: nothing in the province's report, the communes' sums: 1 of 2 (plan 2 of 2).
     assert [plan_actual(c) for c in ("PL7_CT1", "PL7_CT1_d", "PL7_CT1_r")] == [(2, 1), (2, 2), (100, 50)]
+    # The lead column names Bắc Kạn's plan's agency, not Nghệ An's form's ("Công an" for child abuse).
+    assert lines["PL7_CT16"][-1].value == "Sở Lao động - Thương binh và Xã hội"
     assert lines["PL7_CT1_r"][6].value == "x"  # not met, judged on the figures shown
     # Infant mortality: the province's own figure (Sở Y tế's), which no sum gives.
     assert plan_actual("PL7_CT3") == (10, 9.5)
@@ -582,5 +584,8 @@ def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y20
 
     # The appendices say it under each table added up from the communes.
     wb = load_workbook(BytesIO(build_appendices(y2023, nation, plan=national_plan)))
+    # Their lead column names no province's departments (the form's own column is Nghệ An's).
+    leads = [r[-1] for r in wb["Phụ lục 7"].iter_rows(values_only=True) if isinstance(r[-1], str)]
+    assert not any(word in lead for lead in leads for word in ("Sở ", "Tỉnh đoàn", "Ngành "))
     texts = [c for c in wb["Phụ lục 6"].iter_rows(values_only=True) for c in c if isinstance(c, str)]
     assert any(f"mới gồm báo cáo Phụ lục 6 năm 2023 đã được phê duyệt của {expected}" in t for t in texts)

@@ -50,6 +50,23 @@ class Agency(models.Model):
     def name_keys(self):
         return {normalize_name(n) for n in [self.name, self.short_name, *self.aliases] if n}
 
+    def in_charge_on(self, day):
+        """The agency doing this one's work for children on `day`: itself
+        while it exists, else the one its children's duty went to (Sở Lao
+        động's to Sở Y tế on 01/03/2025), else the one it merged into or was
+        renamed, followed in turn."""
+        agency, seen = self, set()
+        while agency.valid_to and agency.valid_to < day and agency.pk not in seen:
+            seen.add(agency.pk)
+            changes = [c for c in agency.changes_out.select_related("to_agency") if c.date <= day and c.to_agency_id]
+            duty = [c for c in changes if c.kind == AgencyChange.Kind.DUTY_TRANSFERRED
+                    and normalize_name(c.duty) == normalize_name("Trẻ em")]
+            moved = duty or [c for c in changes if c.kind in (AgencyChange.Kind.MERGED, AgencyChange.Kind.RENAMED)]
+            if not moved:
+                break
+            agency = moved[0].to_agency
+        return agency
+
 
 class AgencyChange(models.Model):
     """A change in an agency's history: renamed, merged, split, dissolved, or a

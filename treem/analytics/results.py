@@ -381,14 +381,19 @@ def plan_leads(unit, year):
     """{data element code: {(indicator number, lead agency)}} of the unit's
     plans in force in `year`, reached as the results are, through each
     sub-indicator's source: who answers for each row of Appendix 7 there."""
-    leads = {}
+    leads, in_charge = {}, {}
+    end = date(year, 12, 31)
     for plan in Plan.objects.filter(unit_id=unit.pk, period_start__lte=year, period_end__gte=year):
         subs, mapped = _plan_subs(plan)
         by_sub = {sub.pk: sub.indicator for sub in subs}
         for (sub_pk, _scope), source in mapped.items():
             indicator = by_sub[sub_pk]
             if indicator.lead_agency_id:
-                leads.setdefault(source.element_code, set()).add((indicator.number, indicator.lead_agency))
+                # The agency in charge that year: a department merged in 2025 hands its indicators on.
+                lead = indicator.lead_agency
+                if lead.pk not in in_charge:
+                    in_charge[lead.pk] = lead.in_charge_on(end)
+                leads.setdefault(source.element_code, set()).add((indicator.number, in_charge[lead.pk]))
     return leads
 
 

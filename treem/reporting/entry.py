@@ -126,22 +126,36 @@ def outline_wording(table, unit, period):
     return shown
 
 
-def mark_leads(table, rows, leads, agency=None):
-    """Names in each line the agencies the unit's plan gives it to (`leads`:
+def row_leads(rows, leads):
+    """{row pk: {(indicator number, agency)}} from the unit's plan (`leads`:
     analytics.results.plan_leads), a rate's numerator and denominator with
-    it, where the form's own column names another province's; and marks the
-    lines `agency` leads, with the plan's indicator numbers. Returns how
-    many lines are marked."""
+    it: who answers for each row there."""
     family = structure(rows).rate_family
+    found = {}
+    for row in rows:
+        if row.element_id:
+            codes = [row.element.code] + [r.element.code for r in family.get(row.element.code, ())]
+            pairs = {pair for code in codes for pair in leads.get(code, ())}
+            if pairs:
+                found[row.pk] = pairs
+    return found
+
+
+def lead_names(pairs):
+    return ", ".join(sorted({a.name for _n, a in pairs}))
+
+
+def mark_leads(table, rows, leads, agency=None):
+    """Names in each line the agencies the unit's plan gives it to, where
+    the form's own column names another province's (see row_leads); and
+    marks the lines `agency` leads, with the plan's indicator numbers.
+    Returns how many lines are marked."""
+    by_row = row_leads(rows, leads)
     marked = 0
     for line in table:
-        row = line["row"]
-        if not row.element_id:
-            continue
-        codes = [row.element.code] + [r.element.code for r in family.get(row.element.code, ())]
-        found = {pair for code in codes for pair in leads.get(code, ())}
+        found = by_row.get(line["row"].pk, set())
         if found:
-            line["lead"] = ", ".join(sorted({a.name for _n, a in found}))
+            line["lead"] = lead_names(found)
         numbers = sorted({n for n, a in found if a == agency}, key=lambda n: (len(n), n))
         line["led"] = ", ".join(numbers)
         marked += bool(numbers)

@@ -19,8 +19,11 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from treem.analytics.judging import rounded
+from treem.analytics.results import plan_leads
+from treem.reporting.entry import lead_names, row_leads
 from treem.reporting.rollup import typed_rate
 from treem.reporting.validation import assess
+from treem.units.models import Unit
 
 from .indicator_table import TYPED_RATE_MARK
 from .values import MIXED, ROLLUP, form_figures, sheet_shortfall_note
@@ -310,7 +313,7 @@ def _pl6(f, period):
             Col("Cơ quan chủ trì tham mưu thực hiện", "lead", 22, "text")]
     lines = []
     for row in f.rows:
-        cells = {"no": row.number, "label": row.label, "lead": row.lead}
+        cells = {"no": row.number, "label": row.label, "lead": f.leads.get(row.pk, row.lead)}
         fmt = {}
         if row.element_id and row.element.is_numeric:
             e = row.element
@@ -341,7 +344,7 @@ def _pl7(f, period):
     lines = []
     parts = rate_parts(f.rows)
     for row in f.rows:
-        cells = {"no": row.number, "label": row.label, "lead": row.lead}
+        cells = {"no": row.number, "label": row.label, "lead": f.leads.get(row.pk, row.lead)}
         e = row.element
         if e is None:
             lines.append(Line(cells, bold=True, merge=("label", "exceeded")))
@@ -371,6 +374,12 @@ def appendix_sheets(period, unit):
         if f is None:
             continue
         shown = f.period or period  # the mid-term review prints its latest year with figures
+        if code in ("PL6", "PL7"):
+            # The lead agencies of the unit's own plan, where the form's column names Nghệ An's; a
+            # ministry's appendix does not repeat a province's departments.
+            default = {r.pk: "" for r in f.rows} if unit.level == Unit.Level.NATION else {}
+            f.leads = {**default, **{pk: lead_names(pairs) for pk, pairs in row_leads(
+                f.rows, plan_leads(unit, shown.end.year)).items()}}
         cols, lines = BUILDERS[code](f, shown)
         unit_note = "Đơn vị tính: 1000đ" if code == "PL4" else f.coverage_note() if code == "PL6" else ""
         sheet = Sheet(code, f.form.title.upper(), cols, lines, unit_note=unit_note,

@@ -35,6 +35,7 @@ class FormFigures:
     period: object = None  # the period the figures are of (for the mid-term review, its latest year with any)
     previous_below: int = 0  # approved commune reports added up in `previous`
     typed_below: set = field(default_factory=set)  # rates the units below typed without their counts
+    leads: dict = field(default_factory=dict)  # {row pk: lead agencies} where the unit's plan names them
 
     def coverage_note(self):
         """A note when this period and the same one last year add up the
