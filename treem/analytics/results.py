@@ -153,6 +153,11 @@ class SubIndicatorResult:
         return bool(self.source and self.source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION
                     and self.actual is not None and self.actual < 0)
 
+    @property
+    def rise(self):
+        """How much it rose, for a reduction below zero: "tăng 2,88%", not "−2,88% tăng"."""
+        return -self.actual if self.rose_instead else None
+
 
 def _target_info(target, suffix, source="plan"):
     return TargetInfo(target.year, target.comparator, target.value, target.value_max, target.scope,

@@ -97,7 +97,7 @@ def results_table(plan, unit, year):
         if not actual and _typed_rate(r):
             actual = TYPED_RATE_MARK
         if r.rose_instead:
-            actual += " (tăng so với năm trước)"
+            actual = f"tăng {actual_text(r.rise, r.unit_suffix)} so với năm trước"
         return Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit),
                    r.target.text if r.target else "", actual, r.judgement, result=r)
 
