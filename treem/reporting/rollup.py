@@ -11,8 +11,6 @@ from treem.units.models import REFORM_DATE, Succession, Unit
 
 from .models import DataElement, DataValue, Submission
 
-
-
 RATE_UNITS = ("%", "‰")
 
 
