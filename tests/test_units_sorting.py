@@ -58,8 +58,9 @@ def test_units_sort_by_their_names(bac_kan):
 
 
 def _names_in(html, names):
-    """The `names` in the order the page shows them."""
-    return sorted(names, key=lambda n: html.index(f">{n}<"))
+    """The `names` in the order the page shows them (a unit that ceased
+    followed by "(đến 30/06/2025)")."""
+    return sorted(names, key=lambda n: re.search(rf">{re.escape(n)}( \(đến [\d/]+\))?<", html).start())
 
 
 class TestPages:
