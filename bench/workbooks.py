@@ -35,6 +35,14 @@ def district_values(rows, seed):
             memo[row.pk] = (own[0] + sum(m for m, _f in parts), own[1] + sum(f for _m, f in parts))
         return memo[row.pk]
 
+    # A row counted within another ("of whom insured", at most the children
+    # under 6 it counts among) takes no more than that row.
+    by_element = {row.element_id: row for row in rows if row.element_id}
+    for row in rows:
+        whole = by_element.get(row.element.at_most_id) if row.element_id else None
+        if whole is not None:
+            memo[row.pk] = tuple(min(a, b) for a, b in zip(amount(row), amount(whole)))
+
     values = {}
     for row in rows:
         if not row.element_id or row.computed or not row.element.is_numeric:
@@ -141,7 +149,10 @@ def run(args):
           f"{imported:.2f} s ({imported * per_file:.1f} ms a file)")
     ratio = imported / baseline
     print(f"import / openpyxl load_workbook(): {ratio:.2f}x   (import / openpyxl read-only: {imported / fastest:.2f}x)")
-    print("OK: within 2x" if ratio <= 2 else "SLOW: the target is 2x or less")
+    if refused:  # a refused file is checked, not saved: the ratio would not measure an import
+        print(f"NOT MET: {len(refused)} workbooks refused; the figures above do not measure an import")
+    else:
+        print("OK: within 2x" if ratio <= 2 else "SLOW: the target is 2x or less")
 
 
 if __name__ == "__main__":
