@@ -281,6 +281,7 @@ def test_an_agency_sees_its_own_rate_as_its_coordinator_does(client, health_repo
     province = client_for(client, coordinator).get(reverse("reporting:entry", args=["PL7", "2023", bac_kan.pk]))
     summed = re.findall(r'<span class="rolled agencies"[^>]*>([^<]*)</span>', province.content.decode())
     assert mine == "88,14" and any(s.split()[-1] == mine for s in summed)
+    assert "tỷ lệ của các cơ quan 88,14" in summed  # a rate of the agencies' sums, not a "Σ" of rates
 
     # A commune's own page shows its own rate the same way.
     own = reverse("reporting:entry", args=["PL7", "2023", commune_officer.unit_id])

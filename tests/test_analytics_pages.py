@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,6 +139,14 @@ def test_vaccination_coverage_adds_up_from_its_counts_where_communes_give_them(s
     # The commune's own rate, and its district's, of its counts alone.
     assert result_for(indicator_results(bac_kan_plan, a, 2023), vaccinated).actual == 95
     assert result_for(indicator_results(bac_kan_plan, a.parent, 2023), vaccinated).actual == 95
+    # The province's form prints the rate of the sums as such, not as a "Σ" of rates; the counts as sums.
+    page = client_for(Client(), coordinator).get(reverse("reporting:entry", args=["PL7", "2023", bac_kan.pk]))
+    rolled = {}
+    for cell in page.content.decode().split('<td class="cell')[1:]:
+        name, shown = re.search(r'name="v:([^"]+)"', cell), re.search(r'<span class="rolled" [^>]*>([^<]*)</span>', cell)
+        if name and shown:
+            rolled[name.group(1)] = shown.group(1)
+    assert rolled["PL7_CT10:actual"] == "tỷ lệ tính từ tổng 91,67" and rolled["PL7_CT10_n:actual"] == "Σ 275"
 
 
 def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coordinator, bac_kan, bac_kan_plan):
