@@ -131,7 +131,7 @@ def test_the_results_page_says_why_an_agencys_approved_figures_do_not_count_yet(
 
 @pytest.mark.django_db
 def test_from_2025_sở_lao_động_s_indicators_are_led_by_sở_y_tế(sources, bac_kan):
-    from treem.analytics.results import plan_leads
+    from treem.analytics.sources import plan_leads
 
     # Child affairs moved from the labour department to the health department on 01/03/2025.
     assert {a.name for _n, a in plan_leads(bac_kan, 2024)["PL7_CT1_r"]} == {"Sở Lao động - Thương binh và Xã hội"}

@@ -35,8 +35,8 @@ from .charts import trend_svg
 from .judging import lower_is_better
 from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
 from .models import PublicResults
+from .sources import appendix_refs
 from .results import (
-    appendix_refs,
     coverage_shortfall,
     by_objective,
     completeness,

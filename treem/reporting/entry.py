@@ -128,7 +128,7 @@ def outline_wording(table, unit, period):
 
 def row_leads(rows, leads):
     """{row pk: {(indicator number, agency)}} from the unit's plan (`leads`:
-    analytics.results.plan_leads), a rate's numerator and denominator with
+    analytics.sources.plan_leads), a rate's numerator and denominator with
     it: who answers for each row there."""
     family = structure(rows).rate_family
     found = {}

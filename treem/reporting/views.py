@@ -20,7 +20,7 @@ from treem.accounts.access import (
     unit_scope,
 )
 from treem.agencies.models import Agency
-from treem.analytics.results import plan_leads
+from treem.analytics.sources import plan_leads
 from treem.core.numbers import format_number
 from treem.core.search import fold
 from treem.plans.models import Plan

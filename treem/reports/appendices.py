@@ -19,7 +19,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from treem.analytics.judging import rounded
-from treem.analytics.results import plan_leads
+from treem.analytics.sources import plan_leads
 from treem.reporting.entry import lead_names, row_leads
 from treem.reporting.rollup import typed_rate
 from treem.reporting.validation import assess
