@@ -2,6 +2,7 @@
 line, correct, confirm. Nothing is saved before the confirmation."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -201,3 +202,44 @@ def test_the_reviewer_adds_the_targets_and_sub_indicator_the_parser_missed(clien
     assert sorted((t.year, int(t.value)) for t in added.targets.all()) == [(2026, 90), (2030, 95)]
     edits = AuditEntry.objects.filter(action="plan_draft.edited", object_id=str(draft.pk)).order_by("pk")
     assert [e.detail["added"] for e in edits] == [["2.1 2026"], ["2.1 2030"], ["8.2"], ["8.2 2030"]]
+
+
+def test_points_to_check_read_in_the_reader_s_language(client, outsider):
+    """A flag keeps its kind and figures, so the review page words it in the
+    language the reader chose, and a draft flagged before flags kept their
+    figures still shows its Vietnamese wording."""
+    client_for(client, outsider)
+    weakened = NINH_BINH.read_text(encoding="utf-8").replace("75/KH-UBND", "")
+    response = client.post(reverse("plans:import"), {
+        "document": SimpleUploadedFile(NINH_BINH.name, weakened.encode(), content_type="text/plain")})
+    assert response.status_code == 302
+    draft = PlanDraft.objects.get(created_by=outsider)
+    missing = next(f for f in draft.flags if f["kind"] == "missing_number")
+    assert missing["message"].startswith("Văn bản không có số hiệu")
+    url = reverse("plans:draft", args=[draft.pk])
+    assert "Văn bản không có số hiệu" in client.get(url).content.decode()
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url).content.decode()
+    assert "The document has no number" in page and "Văn bản không có số hiệu" not in page
+
+    draft.flags = [{"kind": "no_target", "message": "Chỉ tiêu 9: chưa có mức chỉ tiêu.", "lines": [3]}]
+    draft.save(update_fields=["flags"])
+    assert "Chỉ tiêu 9: chưa có mức chỉ tiêu." in client.get(url).content.decode()
+
+
+def test_a_weaker_target_is_worded_with_its_figures_in_either_language():
+    from treem.plans.importing.checks import flag_message
+
+    flag = {"kind": "weaker_than_national", "lines": [359], "params": {
+        "number": "15", "position": 2, "year": 2025, "national_year": 2025, "must_fall": True,
+        "mine": {"comparator": "<=", "value": "7", "value_max": None, "sign": "‰"},
+        "theirs": {"comparator": "range", "value": "5", "value_max": "6,5", "sign": "‰"}}}
+    with translation.override("vi"):
+        assert flag_message(flag) == (
+            "Chỉ tiêu 15 (ý 2): chỉ tiêu năm 2025 của địa phương (tối đa 7‰) cao hơn mức Chương trình quốc gia "
+            "đặt ra cho năm 2025 (từ 5 đến 6,5‰), trong khi chỉ tiêu cần giảm.")
+    with translation.override("en"):
+        assert flag_message(flag) == (
+            "Indicator 15 (item 2): the local target for 2025 (at most 7‰) is above the level the National "
+            "Programme sets for 2025 (from 5 to 6,5‰), while the indicator must fall.")

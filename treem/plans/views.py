@@ -22,6 +22,7 @@ from treem.units.models import Unit
 from treem.units.sorting import vietnamese_key
 
 from . import drafts
+from .importing.checks import flag_message
 from .importing.text import MAX_UPLOAD_BYTES, TOO_LARGE, PlanImportError
 from .importing.units import complete_unit
 from .models import (
@@ -154,6 +155,7 @@ def draft_review(request, pk):
                  for r in draft.data.get("reporting") or []]
     return render(request, "plans/draft_review.html", {
         "draft": draft,
+        "flags": [{**f, "message": flag_message(f)} for f in draft.flags],
         "doc": draft.data,
         "unit": unit,
         "units": sorted(Unit.objects.filter(editable_unit_scope(request.user, ""))

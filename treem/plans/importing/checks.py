@@ -1,26 +1,67 @@
 """What a careful reader flags in a parsed plan, before anyone confirms it.
 
-`review_flags(doc, national)` returns [{"kind", "message", "lines"}]; messages
-are in Vietnamese for the coordinator who reviews the draft.
+`review_flags(doc, national)` returns [{"kind", "params", "message", "lines"}].
+A flag is kept in a draft as its kind and figures; `flag_message` words it
+in the reader's language ("message" is the wording when it was made, for the
+command line and for drafts flagged before flags kept their figures).
 """
+
+from django.utils.translation import gettext as _
 
 from treem.core.numbers import format_number
 
 from .phrases import SCALE
 
 
+def flag_message(flag):
+    """The flag in the active language."""
+    params = flag.get("params")
+    if params is None:
+        return flag.get("message", "")
+    words = dict(params)
+    if "number" in params:
+        words["label"] = (_("Indicator %(number)s (item %(position)s)") if params.get("position")
+                          else _("Indicator %(number)s")) % params
+    for side in ("mine", "theirs"):
+        if side in params:
+            words[side] = _show(params[side])
+    kind = flag["kind"] + ("_decrease" if params.get("must_fall") else "")
+    return _MESSAGES[kind]() % words
+
+
+# Functions, so each is translated when a flag is read, not at import.
+_MESSAGES = {
+    "missing_number": lambda: _("The document has no number (the number is blank or the copy lacks its heading)."),
+    "missing_date": lambda: _("The document does not give its full date of issue."),
+    "no_lead_agency": lambda: _("Indicator %(number)s has no lead agency yet."),
+    "lead_disagreement": lambda: _("Indicator %(number)s: parts of the document name different lead agencies."),
+    "no_target": lambda: _("%(label)s: no target level yet."),
+    "target_year_outside_period": lambda: _(
+        "%(label)s: the target for %(year)s lies outside the plan's period %(start)s–%(end)s."),
+    "narrative_table_disagree": lambda: _(
+        "%(label)s: the objectives and the summary table differ; the figures are taken from the table."),
+    "weaker_than_national": lambda: _(
+        "%(label)s: the local target for %(year)s (%(mine)s) is below what the National Programme requires "
+        "for %(national_year)s (%(theirs)s)."),
+    "weaker_than_national_decrease": lambda: _(
+        "%(label)s: the local target for %(year)s (%(mine)s) is above the level the National Programme sets "
+        "for %(national_year)s (%(theirs)s), while the indicator must fall."),
+}
+
+
 def review_flags(doc, national=None):
     flags = []
 
-    def flag(kind, message, lines):
-        flags.append({"kind": kind, "message": message, "lines": sorted({x for x in lines if x})})
+    def flag(kind, lines, **params):
+        found = {"kind": kind, "params": params, "lines": sorted({x for x in lines if x})}
+        found["message"] = flag_message(found)
+        flags.append(found)
 
     lines = doc.get("lines") or {}
     if not doc.get("number"):
-        flag("missing_number", "Văn bản không có số hiệu (số văn bản để trống hoặc bản chép thiếu phần đầu).",
-             [lines.get("title")])
+        flag("missing_number", [lines.get("title")])
     if not doc.get("date"):
-        flag("missing_date", "Văn bản không ghi đủ ngày ban hành.", [lines.get("place") or lines.get("title")])
+        flag("missing_date", [lines.get("place") or lines.get("title")])
 
     period = doc.get("period") or {}
     start, end = period.get("start"), period.get("end")
@@ -28,30 +69,27 @@ def review_flags(doc, national=None):
     for ind in doc.get("indicators") or []:
         number = ind.get("number")
         if not ind.get("lead_agency"):
-            flag("no_lead_agency", f"Chỉ tiêu {number} chưa có đơn vị chủ trì.", [ind.get("line")])
+            flag("no_lead_agency", [ind.get("line")], number=number)
         if ind.get("_lead_conflict"):
-            flag("lead_disagreement", f"Chỉ tiêu {number}: các phần của văn bản ghi đơn vị chủ trì khác nhau.",
-                 ind["_lead_conflict"])
+            flag("lead_disagreement", ind["_lead_conflict"], number=number)
         for position, sub in enumerate(ind.get("sub_indicators") or [], start=1):
-            label = f"Chỉ tiêu {number}" + (f" (ý {position})" if len(ind["sub_indicators"]) > 1 else "")
+            label = {"number": number, "position": position if len(ind["sub_indicators"]) > 1 else None}
             targets = sub.get("targets") or []
             if not targets:
-                flag("no_target", f"{label}: chưa có mức chỉ tiêu.", [sub.get("line")])
+                flag("no_target", [sub.get("line")], **label)
             for t in targets:
                 if start and end and not (start <= t["year"] <= end):
-                    flag("target_year_outside_period",
-                         f"{label}: chỉ tiêu năm {t['year']} nằm ngoài thời kỳ {start}–{end} của kế hoạch.",
-                         [t.get("line")])
+                    flag("target_year_outside_period", [t.get("line")], year=t["year"], start=start, end=end,
+                         **label)
             if sub.get("_narrative_targets"):
                 flag("narrative_table_disagree",
-                     f"{label}: phần mục tiêu và bảng tổng hợp ghi khác nhau; số liệu lấy theo bảng.",
-                     [t.get("line") for t in sub["_narrative_targets"]] + [t.get("line") for t in targets])
+                     [t.get("line") for t in sub["_narrative_targets"]] + [t.get("line") for t in targets], **label)
             national_sub = _national_sub(national_index, ind, sub, position)
             if national_sub:
                 for t in targets:
                     weaker = _weaker_than(t, sub, national_sub)
                     if weaker:
-                        flag("weaker_than_national", f"{label}: {weaker}", [t.get("line")])
+                        flag("weaker_than_national", [t.get("line")], **label, **weaker)
     return flags
 
 
@@ -92,14 +130,8 @@ def _weaker_than(target, sub, national_sub):
             return None
         worse = mine < theirs if direction == "increase" else mine > theirs
         if worse and abs(mine - theirs) > 1e-12:
-            return (
-                f"chỉ tiêu năm {target['year']} của địa phương ({_show(target, sub)}) thấp hơn yêu cầu của "
-                f"Chương trình quốc gia cho năm {nt['year']} ({_show(nt, national_sub)})."
-                if direction == "increase" else
-                f"chỉ tiêu năm {target['year']} của địa phương ({_show(target, sub)}) cao hơn mức "
-                f"Chương trình quốc gia đặt ra cho năm {nt['year']} ({_show(nt, national_sub)}), "
-                "trong khi chỉ tiêu cần giảm."
-            )
+            return {"year": target["year"], "national_year": nt["year"], "mine": _shown(target, sub),
+                    "theirs": _shown(nt, national_sub), "must_fall": direction == "decrease"}
     return None
 
 
@@ -112,11 +144,28 @@ def _bound(t, direction):
 
 _SIGNS = {"percent": "%", "per_mille": "‰", "per_1000_live_births": "‰", "per_1000_children": "/1.000",
           "per_100000_children": "/100.000"}
-_WORDS = {"<": "dưới ", "<=": "tối đa ", ">": "trên ", ">=": "từ ", "=": "", "": "", "range": "từ "}
 
 
-def _show(t, sub):
-    value = format_number(t["value"])
-    if t.get("comparator") == "range":
-        value = f"{value} đến {format_number(t['value_max'])}"
-    return f"{_WORDS.get(t.get('comparator', ''), '')}{value}{_SIGNS.get(sub.get('unit'), '')}"
+def _shown(t, sub):
+    """A target as a flag keeps it: its figures written out, its words left to `_show`."""
+    return {"comparator": t.get("comparator") or "", "value": format_number(t["value"]),
+            "value_max": format_number(t["value_max"]) if t.get("comparator") == "range" else None,
+            "sign": _SIGNS.get(sub.get("unit"), "")}
+
+
+def _show(shown):
+    words = {"value": shown["value"], "high": shown["value_max"]}
+    comparator = shown["comparator"]
+    if comparator == "range":
+        text = _("from %(value)s to %(high)s") % words
+    elif comparator == "<":
+        text = _("below %(value)s") % words
+    elif comparator == "<=":
+        text = _("at most %(value)s") % words
+    elif comparator == ">":
+        text = _("above %(value)s") % words
+    elif comparator == ">=":
+        text = _("from %(value)s") % words
+    else:
+        text = shown["value"]
+    return text + shown["sign"]
