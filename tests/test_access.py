@@ -28,6 +28,10 @@ def test_anonymous_is_sent_to_login(client, bac_kan_plan):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    # The sign-in page is where a visitor lands: it shows the way to the public results.
+    login = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("public:index")}"' in login and "Kết quả công khai của các tỉnh" in login
+    assert client.get(reverse("public:index")).status_code == 200
 
 
 def test_outsider_cannot_see_another_provinces_plan(client, outsider, bac_kan_plan, bac_kan):

@@ -82,3 +82,24 @@ def test_an_expired_form_says_so_in_vietnamese(coordinator):
     assert response.status_code == 403
     html = response.content.decode()
     assert "Phiên làm việc đã hết hạn" in html and "CHƯA được lưu" in html
+
+
+def test_a_refused_request_is_one_line_on_the_console_not_a_traceback(client, commune_officer):
+    """Whoever watches `treem serve` reads a 403 as a warning, not as a crash."""
+    import io
+    import logging
+
+    console = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler))
+    printed = io.StringIO()
+    before = console.setStream(printed)
+    try:
+        client.force_login(commune_officer)
+        url = reverse("analytics:set_public", args=[commune_officer.unit.pk])
+        assert client.post(url, {"enabled": "1"}).status_code == 403
+        logging.getLogger("django.request").error("Internal Server Error: /x", exc_info=ValueError("boom"))
+    finally:
+        console.setStream(before)
+    lines = printed.getvalue().splitlines()
+    assert lines[0] == f"Forbidden (Permission denied): {url}"
+    assert "Traceback" not in lines[1]  # the 403 ends on its line; the next record is the 500's
+    assert lines[1] == "Internal Server Error: /x" and "ValueError: boom" in printed.getvalue()

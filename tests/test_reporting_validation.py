@@ -98,11 +98,11 @@ def test_a_shares_numerator_cannot_exceed_its_denominator(forms):
     over = validate_form_values(pl7, {("PL7_CT1", "actual"): "5", ("PL7_CT1_d", "actual"): "1"})
     assert [(p.level, p.cell, p.kind) for p in over] == [(ERROR, ("PL7_CT1", "actual"), "rate_part")]
     assert over[0].message.startswith("Dòng Chỉ tiêu 1 ")
-    assert over[0].message.endswith(": 5 lớn hơn mẫu số ở dòng “Mẫu số: tổng số xã (P,TT)” (1): tỷ lệ sẽ là 500 %.")
+    assert over[0].message.endswith(": 5 lớn hơn mẫu số ở dòng “Mẫu số: tổng số xã (P,TT)” (1): tỷ lệ sẽ là 500%.")
     # Per 1.000 children as well: 30 injury deaths among 20 children.
     deaths = validate_form_values(pl7, {("PL7_CT19", "actual"): "30", ("PL7_CT19_d", "actual"): "20"})
     assert [(p.cell, p.kind) for p in deaths] == [(("PL7_CT19", "actual"), "rate_part")]
-    assert deaths[0].message.endswith("tỷ lệ sẽ là 1.500 ‰.")
+    assert deaths[0].message.endswith("tỷ lệ sẽ là 1.500‰.")
     # All of them is a whole share.
     assert validate_form_values(pl7, {("PL7_CT1", "actual"): "7", ("PL7_CT1_d", "actual"): "7"}) == []
 
@@ -176,3 +176,21 @@ def test_one_comment_explains_a_rate_and_its_parts_jumping_together(forms, commu
     submission = actions.save_and_submit(commune_officer, pl7, commune, y2023, None, now,
                                          comments={("PL7_CT2", "actual"): "Thêm 3 thôn sáp nhập."})
     assert Submission.objects.get(pk=submission.pk).status == Submission.Status.SUBMITTED
+
+
+def test_girls_and_boys_married_as_children_add_up_to_the_people(forms):
+    """Appendix 7's Chỉ tiêu 21: "Số người tảo hôn, trong đó: Nữ / Nam" splits
+    the people by sex, so both given must make the total, and one alone
+    cannot pass it. Each column (plan, actual) on its own."""
+    pl7 = forms["PL7"]
+    problems = validate_form_values(pl7, {("PL7_CT21", "actual"): "3", ("PL7_CT21_1", "actual"): "1",
+                                          ("PL7_CT21_2", "actual"): "1"})
+    assert [(p.level, p.cell, p.kind) for p in problems] == [(ERROR, ("PL7_CT21", "actual"), "sub_item")]
+    assert problems[0].message == ("Dòng Chỉ tiêu 21 “21.1 Số người tảo hôn, trong đó:” (kết quả thực hiện): nữ (1) "
+                                   "cộng nam (1) khác tổng số (3).")
+    assert validate_form_values(pl7, {("PL7_CT21", "actual"): "3", ("PL7_CT21_1", "actual"): "2",
+                                      ("PL7_CT21_2", "actual"): "1", ("PL7_CT21", "plan"): "5",
+                                      ("PL7_CT21_1", "plan"): "4"}) == []
+    too_many = validate_form_values(pl7, {("PL7_CT21", "plan"): "5", ("PL7_CT21_1", "plan"): "4",
+                                          ("PL7_CT21_2", "plan"): "2"})
+    assert [(p.cell, p.kind) for p in too_many] == [(("PL7_CT21", "plan"), "sub_item")]

@@ -169,7 +169,8 @@ TREEM_TASKS_INLINE = os.environ.get("TREEM_TASKS_INLINE", "") in ("1", "true", "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_traceback_for_client_errors": {"()": "treem.core.logs.NoTracebackForClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_traceback_for_client_errors"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -14,7 +14,7 @@ class FormRowInline(admin.TabularInline):
     model = FormRow
     extra = 1
     fields = ["order", "code", "number", "label", "element", "text_element", "disaggregation", "parent", "computed",
-              "lead", "level_labels"]
+              "parts_add_up", "lead", "level_labels"]
     raw_id_fields = ["element", "text_element", "parent"]
 
 

@@ -61,7 +61,8 @@ def load_form(data):
         row, _ = FormRow.objects.update_or_create(form=form, code=r["code"], defaults={
             "order": order * 10, "number": r.get("number", ""), "label": r["label"], "element": element,
             "text_element": text_element, "disaggregation": dis[r["disaggregation"]] if element else None,
-            "computed": r.get("computed", False), "lead": r.get("lead", ""), "note": r.get("note", ""),
+            "computed": r.get("computed", False), "parts_add_up": r.get("parts_add_up", False),
+            "lead": r.get("lead", ""), "note": r.get("note", ""),
             "level_labels": r.get("level_labels", {}),
             "parent": None,
         })

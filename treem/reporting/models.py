@@ -180,6 +180,10 @@ class FormRow(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
                                verbose_name=_("sub-item of"))
     computed = models.BooleanField(_("sum of its sub-items"), default=False)
+    # Typed, but its sub-items split it (people married as children: girls,
+    # boys): they must add up to it. Sub-items that may overlap ("of which:
+    # orphans, disabled") are only each at most the total.
+    parts_add_up = models.BooleanField(_("its sub-items add up to it"), default=False)
     lead = models.CharField(_("lead agency"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     # The outline's wording where a level words it otherwise: {"nation": "Đối với Quốc hội, Chính phủ",

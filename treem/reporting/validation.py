@@ -173,7 +173,8 @@ class FormRows(list):
                 d, r = d + 1, self.by_pk[r.parent_id]
             return d
 
-        self.computed = [(row, [c for c in children.get(row.pk, []) if c.element_id and c.element.is_numeric])
+        self.parts = {pk: [c for c in found if c.element_id and c.element.is_numeric] for pk, found in children.items()}
+        self.computed = [(row, self.parts.get(row.pk, []))
                          for row in sorted((r for r in rows if r.computed and r.element_id), key=depth, reverse=True)]
 
 
@@ -319,6 +320,22 @@ def validate_form_values(form, values, previous=None, rows=None):
                     "parts": f" {plus} ".join(f"{o.label.lower()} ({format_number(v)})" for o, v in given),
                     "total": f"{option.label.lower()} ({format_number(total)})",
                 }, kind="columns", also=tuple(o.code for o, _v in given)))
+        # Sub-items that split the total (girls, boys) add up to it: all
+        # given, to the total; some given, to no more than it.
+        if row.parts_add_up:
+            for option in row.options:
+                total = parsed.get((code, option.code))
+                parts = [(part, parsed.get((part.element.code, option.code))) for part in rows.parts.get(row.pk, ())]
+                given = [(part, v) for part, v in parts if v is not None]
+                if total is None or not given:
+                    continue
+                added = sum((v for _p, v in given), Decimal(0))
+                if len(given) == len(parts) and added != total or added > total:
+                    plus = _("plus")
+                    problems.append(Problem(ERROR, row, option.code, _("%(where)s: %(parts)s differ from %(total)s.") % {
+                        "where": cell_name(row, option),
+                        "parts": f" {plus} ".join(f"{p.label.lower()} ({format_number(v)})" for p, v in given),
+                        "total": _("the total (%(value)s)") % {"value": format_number(total)}}, kind="sub_item"))
         # Sub-items not above their total (same unit of measure only: the
         # people running a model are not a part of the number of models).
         parent = by_pk.get(row.parent_id)
@@ -420,10 +437,10 @@ def _rate_parts(rows, rate, options, parsed, unreadable=()):
             other = rows.cells[parts[1]][0]
             problems.append(Problem(ERROR, row, option.code, _(
                 "%(where)s: %(value)s is more than the denominator in row %(other)s (%(whole)s): the rate would be "
-                "%(rate)s %(unit)s.") % {
+                "%(rate)s%(unit)s.") % {
                 "where": cell_name(row, rows.options_of[row.pk].get(option.code)), "value": format_number(num),
                 "other": other.display_ref or f"“{other.label}”", "whole": format_number(den),
-                "rate": format_number(round(num * (rate.factor or 100) / den, 1)),
+                "rate": format_rate(num * (rate.factor or 100) / den),
                 "unit": rate.unit_label.strip() or "%"}, kind="rate_part"))
             continue
         if num is None and den is None or num is not None and den is not None and not (den == 0 and num):

@@ -133,7 +133,8 @@
     var flags = document.querySelector("div.flags");
     if (!flags) return;
     flags.hidden = problems.length === 0;
-    flags.querySelector("p strong").textContent = fmt(text.flags[problems.length === 1 ? 0 : 1], {n: problems.length});
+    flags.querySelector("p strong").textContent =
+      problems.length ? fmt(text.flags[problems.length === 1 ? 0 : 1], {n: problems.length}) : "";
     var list = flags.querySelector("ul"), explainedCount = 0;
     list.textContent = "";
     problems.forEach(function (p) {
