@@ -115,14 +115,22 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
     return columns, table
 
 
+def outline_label(row, unit, period, filled):
+    """`row`'s label in `unit`'s report for `period`, as its level words it
+    (FormRow.label_for); "" for a row not asked of the unit, unless it
+    already holds something (`filled`): then the form's own label. The same
+    on the entry page and in the Excel template."""
+    return row.label_for(unit, period) or (row.label if filled else "")
+
+
 def outline_wording(table, unit, period):
-    """The lines as the unit's level words them (FormRow.label_for): a row
+    """The lines as the unit's level words them (outline_label): a row
     not asked of the unit is left out, unless it already holds text."""
     shown = []
     for line in table:
-        label = line["row"].label_for(unit, period)
-        if label or any(c and c["value"] for c in line["cells"]):
-            shown.append({**line, "label": label or line["row"].label})
+        label = outline_label(line["row"], unit, period, any(c and c["value"] for c in line["cells"]))
+        if label:
+            shown.append({**line, "label": label})
     return shown
 
 

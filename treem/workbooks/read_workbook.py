@@ -39,6 +39,7 @@ from .template_workbook import (
     build_layout,
     fingerprint,
     label_fingerprint,
+    wording_fingerprint,
 )
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -278,9 +279,9 @@ def _where(row):
     return _("Row “%(label)s”") % {"label": row.label}
 
 
-def _row_name(row):
+def _row_name(row, label=None):
     ref = getattr(row, "display_ref", "") or row.number
-    return f"{ref} {row.label}".strip()
+    return f"{ref} {row.label if label is None else label}".strip()
 
 
 def _typed(value):
@@ -302,9 +303,10 @@ def _typed(value):
 
 
 def _layout(form, period, comments, cache):
-    """The layout, the fingerprints (of the codes, of the labels), the input cells of each sheet row
-    [(column, key, FormRow, reference)] and the comment cell of each
-    {sheet row: (column, FormRow, reference)}, worked out once per batch."""
+    """The layout, the fingerprints (of the codes, of the labels, of the
+    wording by level), the input cells of each sheet row [(column, key,
+    FormRow, reference)] and the comment cell of each {sheet row: (column,
+    FormRow, reference)}, worked out once per batch."""
     key = ("layout", form.pk, period.pk, comments)
     if key not in cache:
         rows = form_rows(form)
@@ -314,7 +316,8 @@ def _layout(form, period, comments, cache):
         for row, cell_key, r, c in layout.input_cells():
             by_row.setdefault(r, []).append((c, cell_key, row, f"{get_column_letter(c)}{r}"))
         comment_cells = {r: (c, row, f"{get_column_letter(c)}{r}") for row, r, c in layout.comment_cells()}
-        cache[key] = (layout, fingerprint(form, rows), label_fingerprint(rows), by_row, comment_cells)
+        cache[key] = (layout, fingerprint(form, rows), label_fingerprint(rows), wording_fingerprint(rows), by_row,
+                      comment_cells)
     return cache[key]
 
 
@@ -352,7 +355,7 @@ def _read(wb, expected, cache):
                 "This file is the template of %(file)s; this page takes %(page)s. Upload it on its own page, or "
                 "download the template of this page.") % {
                 "file": describe(form, unit, period, agency), "page": describe(e_form, e_unit, e_period, e_agency)})
-    layout, current_print, current_labels, by_row, comment_cells = _layout(
+    layout, current_print, current_labels, current_wording, by_row, comment_cells = _layout(
         form, period, FORMATS[identity["format"]], cache)
     if identity.get("fingerprint") != current_print:
         raise WorkbookError("outdated", _("The form %(form)s has changed since this template was made. Download a "
@@ -363,8 +366,10 @@ def _read(wb, expected, cache):
     ws = wb[sheet]
     last_col = max([c.index for c in layout.columns] + [LABEL_COL])
     # The labels are the form's unless edited in Treem since the template was
-    # made (templates made before the labels were recorded are checked too).
-    check_labels = identity.get("labels", current_labels) == current_labels
+    # made (templates made before the labels were recorded are checked too);
+    # so is its wording by level (templates made before it came have none).
+    check_labels = (identity.get("labels", current_labels) == current_labels
+                    and identity.get("wording", current_wording) == current_wording)
     relabelled = []  # CellProblem: rows whose label is not the form's
     parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet, agency=agency,
                             changes_upto=int(identity["changes_upto"]) if identity.get(
@@ -403,9 +408,9 @@ def _read(wb, expected, cache):
         label = values[LABEL_COL - 1]
         if str(code) != row.code:
             raise _changed(_("rows were inserted, deleted or moved (from row %(row)s)") % {"row": r},
-                           relabelled + [_not_the_row(sheet, r, row, code, label)])
-        if check_labels and _label_key(label) != _label_key(row.label):
-            relabelled.append(_not_the_row(sheet, r, row, code, label))
+                           relabelled + [_not_the_row(sheet, r, row, code, label, unit, period)])
+        if check_labels and _label_key(label) not in _wordings(row, unit, period):
+            relabelled.append(_not_the_row(sheet, r, row, code, label, unit, period))
         seen_rows.add(r)
         for c, key, form_row, ref in by_row.get(r, ()):
             cell = cells[c - 1] if c - 1 < len(cells) else None
@@ -452,17 +457,27 @@ def _label_key(text):
     return " ".join(text.split()).casefold()
 
 
-def _not_the_row(sheet, r, row, code, label):
+def _wordings(row, unit, period):
+    """The labels (as _label_key) a template may show for `row`: the unit's
+    level's wording, which templates show (FormRow.label_for), and the form's
+    own, which templates made before showed for every unit, officers still
+    holding them."""
+    return {_label_key(row.label), _label_key(row.label_for(unit, period) or row.label)}
+
+
+def _not_the_row(sheet, r, row, code, label, unit, period):
     """The problem of sheet row `r`, where the form has `row`: its label
-    (column C) reads another, or only its hidden code (column A) changed."""
-    if _label_key(label) == _label_key(row.label):
-        return CellProblem(sheet, f"{get_column_letter(CODE_COL)}{r}", _row_name(row), _(
+    (column C) reads another, or only its hidden code (column A) changed.
+    The row is named as the unit's template words it."""
+    name = _row_name(row, row.label_for(unit, period) or row.label)
+    if _label_key(label) in _wordings(row, unit, period):
+        return CellProblem(sheet, f"{get_column_letter(CODE_COL)}{r}", name, _(
             "The hidden code of this row (column A) reads “%(found)s” instead of “%(code)s”, the code of row "
             "“%(expected)s” of the form.") % {"found": "" if code is None else str(code)[:40], "code": row.code,
-                                             "expected": _row_name(row)})
-    return CellProblem(sheet, f"{get_column_letter(LABEL_COL)}{r}", _row_name(row), _(
+                                             "expected": name})
+    return CellProblem(sheet, f"{get_column_letter(LABEL_COL)}{r}", name, _(
         "The label reads “%(found)s”; the form has row “%(expected)s” here. Rows were moved or the label was "
-        "changed.") % {"found": "" if label is None else str(label)[:80], "expected": _row_name(row)})
+        "changed.") % {"found": "" if label is None else str(label)[:80], "expected": name})
 
 
 def cell_problems(parsed, problems):

@@ -8,13 +8,16 @@ Only the input cells are unlocked. Column A and row 7 are hidden
 and hold the row and column codes, so an upload whose rows or columns were
 inserted, deleted or moved is recognised; so is a row whose label (column C)
 no longer is the form's, its figures perhaps moved under another row's name.
+Rows worded by level (the report outline, BC) read as on the unit's entry
+page, and a row the page leaves out is hidden and locked (see outline_label).
 A "veryHidden" sheet says which form, unit and period the file is for (and
 which of the unit's agencies, for an agency's report), with a fingerprint of
-the form's codes and one of its labels.
+the form's codes, one of its labels and one of its wording by level.
 """
 
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from treem.core.search import fold
 from treem.reporting import actions
+from treem.reporting.entry import outline_label
 from treem.reporting.models import DataElement, DataValueChange
 from treem.reporting.validation import form_rows
 
@@ -65,6 +69,7 @@ TOTAL = PatternFill("solid", fgColor="DCE8F3")
 HEADING = PatternFill("solid", fgColor="F3F5F7")
 PREVIOUS_FONT = Font(color="6B7580", italic=True)
 UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
 
 
 @dataclass
@@ -161,6 +166,16 @@ def label_fingerprint(rows):
     return hashlib.sha256("\n".join(row.label for row in rows).encode()).hexdigest()[:24]
 
 
+def wording_fingerprint(rows):
+    """A short hash of the rows' wording by level (FormRow.level_labels), ""
+    for a form without any: as label_fingerprint, a wording edited in Treem
+    since the template was made is not held against the file."""
+    worded = [[row.code, row.level_labels] for row in rows if row.level_labels]
+    if not worded:
+        return ""
+    return hashlib.sha256(json.dumps(worded, sort_keys=True).encode()).hexdigest()[:24]
+
+
 def _number(value):
     if value is None:
         return None
@@ -242,6 +257,8 @@ class TemplateBuilder:
         before = actions.previous_period(period)
         self.layout = layout = build_layout(form, rows, with_previous=before is not None)
         self.value_cells, self.text_cells, self.previous_cells, self.comment_cells = [], [], [], []
+        # The rows worded by level, written for each unit: (row, sheet row, label cell, its input cells).
+        self.worded = []
 
         self.wb = wb = Workbook()
         self.ws = ws = wb.active
@@ -345,6 +362,9 @@ class TemplateBuilder:
                         self.text_cells.append((key, cell))
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
                     cell.protection = UNLOCKED
+            if row.level_labels:
+                self.worded.append((row, r, label, [ws.cell(r, c.index) for c in layout.columns
+                                                    if not ws.cell(r, c.index).protection.locked]))
             if heading:
                 for index in (NUMBER_COL, LABEL_COL, UNIT_COL):
                     ws.cell(r, index).fill = HEADING
@@ -381,7 +401,9 @@ class TemplateBuilder:
                            ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
                            ("unit_code", ""), ("agency_id", ""), ("agency_name", ""), ("period_code", period.code),
                            ("fingerprint", fingerprint(form, rows)), ("labels", label_fingerprint(rows)),
-                           ("generated_at", ""), ("changes_upto", "")):
+                           ("generated_at", ""), ("changes_upto", ""), ("wording", wording_fingerprint(rows))):
+            if key == "wording" and not value:
+                continue  # a form without wording by level: its templates as before
             identity.append([key, str(value)])
         self.identity = {identity.cell(r, 1).value: identity.cell(r, 2) for r in range(1, identity.max_row + 1)}
         identity.sheet_state = "veryHidden"
@@ -405,6 +427,15 @@ class TemplateBuilder:
             _set_text_or_empty(cell, stored.get(key))
         for code, cell in self.comment_cells:
             _set_text_or_empty(cell, by_row.get(code))
+        for row, r, label_cell, inputs in self.worded:
+            # As the unit's entry page words the row; a row it leaves out is hidden, and locked.
+            filled = row.element_id and any(stored.get((row.element.code, o.code)) not in (None, "")
+                                            for o in row.options)
+            label = outline_label(row, unit, self.period, filled)
+            _set_text(label_cell, label or row.label)
+            self.ws.row_dimensions[r].hidden = not label
+            for cell in inputs:
+                cell.protection = UNLOCKED if label else LOCKED
         for key, value in (("unit_id", unit.pk), ("unit_structure", unit.structure), ("unit_code", unit.code),
                            ("agency_id", agency.pk if agency else ""), ("agency_name", agency.name if agency else ""),
                            ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
