@@ -167,6 +167,40 @@ def test_a_typed_rate_of_one_province_is_not_the_nations(sources, ministry, nati
     assert figure(national_plan, nation, infant_mortality) == (None, "")
 
 
+def test_a_rate_a_province_typed_over_its_communes_counts_is_not_replaced_by_them(
+        sources, coordinator, ministry, nation, bac_kan, ninh_binh, national_plan):
+    """Eighth trial: Bắc Kạn's own report gives Sở Y tế's 1,5% HIV
+    transmission without its counts, while its communes report 0 infected of
+    14 mothers. Its page shows 1,5%; the nation must not add its communes'
+    0 of 14 as Bắc Kạn's and print 0%, "Đạt", beside a ranking that lists
+    Bắc Kạn at 1,5%. Bắc Kạn's figure cannot be added: the nation has none
+    from it, and says why; another province's counts still add up."""
+    hiv = sub_of(national_plan, "6")
+    rate, infected, mothers = ("PL7_CT12", "actual"), ("PL7_CT12_n", "actual"), ("PL7_CT12_d", "actual")
+    bk1, _ = two_communes_in_two_districts(bac_kan)
+    approved_pl7(coordinator, bk1, 2023, {infected: "0", mothers: "14"})
+    assert figure(national_plan, nation, hiv) == (Decimal(0), ROLLUP)
+    own_report(bac_kan, ministry, {rate: "1,5"})
+    assert figure(national_plan, bac_kan, hiv) == (Decimal("1.5"), OWN)
+    ranked = {r.unit.pk: r.actual for r in unit_comparison(national_plan, nation, 2023, hiv)[""]}
+    assert ranked[bac_kan.pk] == Decimal("1.5")
+    national = result_for(indicator_results(national_plan, nation, 2023), hiv)
+    assert (national.actual, national.typed_rate) == (None, True)
+
+    nb1, _ = two_communes_in_two_districts(ninh_binh)
+    approved_pl7(ministry, nb1, 2023, {infected: "1", mothers: "50"})
+    assert figure(national_plan, nation, hiv) == (Decimal(2), ROLLUP)  # Ninh Bình's 1 of 50 alone
+
+    # Bắc Kạn's own report with its counts: they count for the nation, its communes' still do not.
+    report = Submission.objects.get(unit=bac_kan, agency=None, status=Submission.Status.APPROVED)
+    officer = make_user("bk-hiv", "coordinator", bac_kan, is_staff=True)
+    report = actions.reopen_after_approval(officer, report, "thêm tử số, mẫu số")
+    actions.save_values(officer, report, {rate: "", infected: "3", mothers: "200"})
+    actions.submit(officer, report)
+    actions.approve(ministry, report)
+    assert figure(national_plan, nation, hiv) == (Decimal(4) * 100 / 250, ROLLUP)
+
+
 def test_the_national_reports_appendix_prints_what_the_results_page_shows(
         sources, coordinator, ministry, nation, bac_kan, ninh_binh, national_plan):
     from treem.reports.values import ROLLUP as REPORT_ROLLUP

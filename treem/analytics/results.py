@@ -49,6 +49,7 @@ from treem.reporting.models import (
 from treem.reporting.rollup import (
     REFORM_DATE,
     added_element_ids,
+    rate_parts,
     rates_typed_below,
     rollup_form_for,
     summable,
@@ -299,7 +300,7 @@ def _rolled(unit, periods, elements, forms):
                 rolled.setdefault(year, {}).update(rollup_form_for(form, period, unit)[0])
     now = {y: p for y, p in periods.items() if y not in before}
     if now:
-        sums = cached_below_sums(unit, list(now.values()), forms, added_element_ids(wanted))
+        sums = cached_below_sums(unit, list(now.values()), forms, added_element_ids(wanted), rate_parts(wanted))
         for year, period in now.items():
             if sums[period.pk]:
                 rolled[year] = with_rates(_with_parts(wanted), sums[period.pk])
@@ -343,7 +344,7 @@ def _load_children_values(unit, children, years, sources, subs):
         units = {uid: (path.count("/"), anchor(path_ids(path)[:-1], candidates)) for uid, path in paths.items()}
         for year in {y for sums in between.values() for y in sums} | set(rolled):
             at = roll_through(units, {uid: sums.get(year, {}) for uid, sums in between.items()},
-                               rolled.setdefault(year, {}))
+                               rolled.setdefault(year, {}), rate_parts(elements.values()))
             for child in below:
                 if at.get(child):
                     below[child][year] = at[child]

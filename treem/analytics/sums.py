@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from treem.core import versions
 from treem.reporting.models import DisaggregationOption, FormRow, Submission
-from treem.reporting.rollup import added_element_ids, rollup_form_for, with_rates
+from treem.reporting.rollup import added_element_ids, rate_parts, rollup_form_for, with_rates
 from treem.reporting.validation import structure_version
 from treem.units.models import Unit
 
@@ -142,7 +142,7 @@ def own_sums(unit, periods, forms, element_ids):
                                   periods=period_ids, forms=forms, elements=element_ids))
 
 
-def _below_sums(unit, periods, forms, element_ids):
+def _below_sums(unit, periods, forms, element_ids, rates=None):
     """{period id: {(element id, option code): sum}}: what the units below
     `unit` add up to, agencies' reports left out, as in `rollup_form`. Each
     unit right below counts as its own results page shows it: under the
@@ -154,14 +154,19 @@ def _below_sums(unit, periods, forms, element_ids):
     One query while no unit between `unit` and its communes has an approved
     report of its own (the communes' sums, BELOW_SQL); else three: those
     reports, the units between (their paths), and the communes' sums apart
-    under each of their parents."""
+    under each of their parents. `rates` ({rate id: (numerator id,
+    denominator id)}, rate_parts) are the rates whose parts `element_ids`
+    holds: a unit between that typed one without its parts counts as its
+    page shows it, by that rate, which cannot be added (see roll_through)."""
     period_ids = [p.pk for p in periods]
     lists = {"periods": period_ids, "forms": forms, "elements": element_ids}
     tail = [Submission.Status.APPROVED, *period_ids, *forms, *element_ids]
     between = {}
     if _has_units_between(unit):
-        between = _by_option_code(_query(BETWEEN_OWN_SQL, [unit.path + "%", unit.pk, Unit.Level.COMMUNE, *tail],
-                                          **lists))  # {(unit id, period id): sums}
+        with_typed = sorted(set(element_ids) | set(rates or ()))
+        between = _by_option_code(_query(
+            BETWEEN_OWN_SQL, [unit.path + "%", unit.pk, Unit.Level.COMMUNE, Submission.Status.APPROVED, *period_ids,
+                              *forms, *with_typed], **{**lists, "elements": with_typed}))  # {(unit id, period id): sums}
     if not between:
         rows = _query(BELOW_SQL, [unit.path + "%", Unit.Level.COMMUNE, *tail], **lists)
         return {p: {} for p in period_ids} | _by_option_code(rows)
@@ -181,7 +186,7 @@ def _below_sums(unit, periods, forms, element_ids):
         for cell, value in sums.items():
             into[cell] = into[cell] + value if cell in into else value
     return {p: roll_through(units, {uid: sums for (uid, q), sums in between.items() if q == p},
-                             rolled[p]).get(unit.pk, {})
+                             rolled[p], rates).get(unit.pk, {})
             for p in period_ids}
 
 
@@ -203,17 +208,33 @@ def anchor(ancestor_ids, candidates):
     return next((i for i in reversed(ancestor_ids) if i in candidates), None)
 
 
-def roll_through(units, own, rolled):
+def roll_through(units, own, rolled, rates=None):
     """Adds each unit's figure into the unit it is under, the deepest
     first: its own report's value where it gives the cell, else what
     `rolled` holds for it (its communes' sums, plus the figures of the
     units under it added before). `units` {id: (depth, id of the unit it is
     under)}, `own` {id: sums}, `rolled` {id: sums}, completed in place and
-    returned."""
+    returned.
+
+    A unit whose own report types a rate of `rates` ({rate id: (numerator
+    id, denominator id)}) without both its parts has that rate for figure,
+    as its page shows it (Bắc Kạn's 1,5% HIV transmission, from Sở Y tế):
+    its communes' parts, which give another rate (0 of 14), are not added
+    above it, and the rate itself cannot be. The pages then say the rate
+    was typed below (rollup.rates_typed_below)."""
+    rates = rates or {}
     for uid, (_depth, anchor) in sorted(units.items(), key=lambda u: -u[1][0]):
         if anchor is None:
             continue
-        figure = rolled.get(uid, {}) | own.get(uid, {})
+        mine = own.get(uid, {})
+        figure = rolled.get(uid, {}) | mine
+        for (eid, option) in list(mine):
+            if eid in rates:
+                del figure[(eid, option)]
+                parts = [(part, option) for part in rates[eid]]
+                if not all(cell in mine for cell in parts):
+                    for cell in parts:
+                        figure.pop(cell, None)
         into = rolled.setdefault(anchor, {})
         for cell, value in figure.items():
             into[cell] = into[cell] + value if cell in into else value
@@ -250,7 +271,7 @@ def _fingerprint(unit, period_ids, forms):
                           *forms], periods=period_ids, forms=forms)}
 
 
-def cached_below_sums(unit, periods, forms, element_ids):
+def cached_below_sums(unit, periods, forms, element_ids, rates=None):
     """_below_sums, cached per unit and period, keyed by what they depend
     on: the form structure's version, the reported data's version (bumped
     by signals, see apps.py) and a fingerprint of the approved reports below
@@ -261,14 +282,15 @@ def cached_below_sums(unit, periods, forms, element_ids):
     fingerprint = _fingerprint(unit, period_ids, forms)
     if not fingerprint:
         return {p: {} for p in period_ids}  # nothing approved below: nothing to add, nothing to cache
-    scope = (structure_version(), reported_data_version(), unit.pk, unit.path, forms, element_ids)
+    scope = (structure_version(), reported_data_version(), unit.pk, unit.path, forms, element_ids,
+             sorted((rates or {}).items()))
     keys = {p: "analytics:below:" + hashlib.sha1(repr((scope, p, fingerprint[p])).encode()).hexdigest()
             if p in fingerprint else None for p in period_ids}
     found = cache.get_many([k for k in keys.values() if k])
     sums = {p: found.get(k, {}) if k else {} for p, k in keys.items()}
     missing = [p for p in periods if keys[p.pk] and keys[p.pk] not in found]
     if missing:
-        fresh = _below_sums(unit, missing, forms, element_ids)
+        fresh = _below_sums(unit, missing, forms, element_ids, rates)
         sums.update(fresh)
         # Kept only if no report was approved or reopened meanwhile: the
         # sums would otherwise be filed under the fingerprint of before.
@@ -292,5 +314,5 @@ def rollup_through(form, period, unit):
     forms = forms_asking(ids) if ids else []
     if not forms:
         return {}
-    sums = cached_below_sums(unit, [period], forms, ids)[period.pk]
+    sums = cached_below_sums(unit, [period], forms, ids, rate_parts(elements))[period.pk]
     return with_rates(elements, sums) if sums else {}

@@ -86,6 +86,11 @@ def added_element_ids(elements):
         i for e in elements if e.is_rate for i in (e.numerator_id, e.denominator_id)})
 
 
+def rate_parts(elements):
+    """{rate id: (numerator id, denominator id)} of the rates among `elements`."""
+    return {e.pk: (e.numerator_id, e.denominator_id) for e in elements if e.is_rate}
+
+
 def rollup_form(form, period, unit, level="commune"):
     """Every numeric element of a form at once: {(element code, option code): value}.
     Still one aggregate for the sums; rates are derived from them."""
