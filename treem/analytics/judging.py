@@ -23,17 +23,20 @@ The rules, as the page shows them:
 * **Not met**: anything else — worse than the figure, outside the bound, or
   outside the range on the worse side. A "decrease" indicator is never judged
   backwards: a lower value is never "not met" for a reason of being low.
-* **Not collected** (the unit says the figure is not collected) and **no
-  data** are neither met nor not met; a sub-indicator with no target for the
-  year is **no target**.
+* **Not collected** (the unit says the figure is not collected), **no
+  children in the group** (a rate whose denominator the reports give as 0:
+  the urban obesity rate of a unit with no urban children, 0/0) and **no
+  data** (no report gives it) are neither met nor not met; a sub-indicator
+  with no target for the year is **no target**.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
 MET, NOT_MET, EXCEEDED = "met", "not_met", "exceeded"
 NO_DATA, NOT_COLLECTED, NO_TARGET = "no_data", "not_collected", "no_target"
+EMPTY_GROUP = "empty_group"
 
-JUDGEMENTS = (EXCEEDED, MET, NOT_MET, NOT_COLLECTED, NO_DATA, NO_TARGET)
+JUDGEMENTS = (EXCEEDED, MET, NOT_MET, NOT_COLLECTED, EMPTY_GROUP, NO_DATA, NO_TARGET)
 
 LOWER_IS_BETTER = ("decrease", "eliminate")
 BOUNDS = ("<", "<=", ">", ">=")
@@ -70,12 +73,15 @@ def _is_better(a, b, direction):
     return a < b if lower_is_better(direction) else a > b
 
 
-def judge(actual, comparator, value, value_max=None, direction="increase", not_collected=False):
+def judge(actual, comparator, value, value_max=None, direction="increase", not_collected=False,
+          empty_group=False):
     """MET, NOT_MET or EXCEEDED for `actual` against a target (comparator,
-    value, value_max); NOT_COLLECTED, NO_DATA or NO_TARGET when it cannot be
-    judged. See the module docstring for the rules."""
+    value, value_max); NOT_COLLECTED, EMPTY_GROUP, NO_DATA or NO_TARGET when
+    it cannot be judged. See the module docstring for the rules."""
     if not_collected:
         return NOT_COLLECTED
+    if empty_group and actual is None:
+        return EMPTY_GROUP
     if actual is None:
         return NO_DATA
     if value is None:

@@ -10,6 +10,7 @@ JUDGEMENT_LABELS = {
     judging.MET: _("Met"),
     judging.NOT_MET: _("Not met"),
     judging.NOT_COLLECTED: _("Not collected"),
+    judging.EMPTY_GROUP: _("No children in the group"),
     judging.NO_DATA: _("No data"),
     judging.NO_TARGET: _("No target for the year"),
 }
@@ -20,6 +21,20 @@ TRAJECTORY_LABELS = {
     trajectory.OFF_TRACK: _("Off track"),
     trajectory.UNKNOWN: _("No trend yet"),
 }
+
+# Beside an "on track" or "at risk" fitted over several years, when the
+# latest year with a result moved the wrong way (SubIndicatorResult.setback).
+SETBACK_LABELS = {
+    "rose": _("%(year)s rose on the year before"),
+    "fell": _("%(year)s fell on the year before"),
+}
+
+
+def setback_label(result, *projections):
+    """"năm 2024 tăng so với năm trước" beside `projections` that read on
+    track or at risk, when the latest year moved the wrong way; "" otherwise."""
+    setback = result.setback_against(*projections)
+    return SETBACK_LABELS[setback] % {"year": max(result.series)} if setback else ""
 
 SOURCE_LABELS = {
     "reported": _("reported"),

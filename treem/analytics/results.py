@@ -15,13 +15,20 @@ Where an actual comes from:
   province (under the nation) or a district (under a province of the old
   structure) gives its own approved report where it has the cell, and its
   communes' sum where it has not; each commune gives its report. The
-  roll-up itself, and its cache, are treem.analytics.sums.
+  values are read by treem.analytics.reported; the roll-up itself, and its
+  cache, are treem.analytics.sums.
   A percentage or per-mille typed directly (no numerator/denominator) cannot
   be added up: only the unit's own report gives it.
 * **entered**: where no data element defines the sub-indicator, or no
   approved report gives it for the unit and year, the value entered by hand
   (`IndicatorValue`) is used; it may say "not collected". A reported value
   always takes precedence over an entered one.
+* **no children in the group**: a rate whose denominator the approved reports
+  give as 0, with no case in its numerator (the urban obesity rate of a
+  district without urban children: every commune reports 0/0). It is no
+  figure, but not missing either: the result says so and is not judged.
+  Where a unit below typed the rate itself, without its counts, the 0/0 of
+  the others is not the unit's: that is no data, as before.
 
 The year's target is the plan's target for that year; failing one, the
 year's plan reported in the same form ("Kế hoạch năm", Appendix 7); failing
@@ -33,49 +40,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from treem.core.numbers import format_number
 from treem.plans.models import Direction, MeasureUnit, Scope, SubIndicator
 from treem.plans.summary import format_baseline, format_target
-from treem.reporting.models import (
-    DataElement,
-    DataValue,
-    Form,
-    FormRow,
-    Period,
-    Submission,
-)
-from treem.reporting.rollup import (
-    REFORM_DATE,
-    added_element_ids,
-    rate_parts,
-    rates_typed_below,
-    rollup_form_for,
-    summable,
-    typed_rate,
-    with_rates,
-)
+from treem.reporting.models import Form, FormRow, Period, Submission
+from treem.reporting.rollup import rates_typed_below, typed_rate
 from treem.units.models import Unit, existing_on
 
 from . import judging
 from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
 from .models import IndicatorSource, IndicatorValue
-from .sums import (
-    anchor,
-    cached_below_sums,
-    forms_asking,
-    own_sums,
-    path_ids,
-    roll_through,
-)
-from .trajectory import UNKNOWN, Projection, trajectory
+from .reported import EMPTY, MIXED, OWN, ROLLUP, load_children_values, load_values
+from .trajectory import AT_RISK, ON_TRACK, UNKNOWN, Projection, trajectory
 
 REPORTED, ENTERED = "reported", "entered"
-# Where a reported figure comes from: the unit's own report, the sum of the
-# reports below, or (a rate) the own report's part completed with the other
-# part summed below.
-OWN, ROLLUP, MIXED = "own", "rollup", "mixed"
 MID_YEARS = (2025, 2026)  # the mid-term milestone: 2025, or 2026 in plans issued in 2025
 END_YEAR = 2030
 
@@ -122,7 +102,7 @@ class SubIndicatorResult:
     actual_from: str = ""  # for REPORTED: OWN (the unit's own report), ROLLUP (the units below) or MIXED
     not_collected: bool = False
     note: str = ""
-    judgement: str = NO_DATA  # judging.MET, NOT_MET, EXCEEDED, NOT_COLLECTED, NO_DATA, NO_TARGET
+    judgement: str = NO_DATA  # judging.MET, NOT_MET, EXCEEDED, NOT_COLLECTED, EMPTY_GROUP, NO_DATA, NO_TARGET
     progress_2025: Decimal | None = None  # 0–100 %, from the baseline toward the target
     progress_2030: Decimal | None = None
     trajectory_2025: Projection = field(default_factory=lambda: Projection(UNKNOWN))
@@ -135,6 +115,8 @@ class SubIndicatorResult:
     unit: object = None  # set by unit_comparison: the unit below
     rank: int | None = None  # set by unit_comparison: 1 = best
     typed_rate: bool = False  # above a commune, no figure: the rate is typed below and cannot be added up
+    empty_group: bool = False  # no figure: the reports give the rate's denominator as 0 (0/0), no child in the group
+    empty_years: frozenset = frozenset()  # the years up to `year` whose reports give that 0/0
 
     @property
     def trajectory(self):
@@ -158,6 +140,33 @@ class SubIndicatorResult:
         """How much it rose, for a reduction below zero: "tăng 2,88%", not "−2,88% tăng"."""
         return -self.actual if self.rose_instead else None
 
+    @property
+    def setback(self):
+        """"rose" or "fell" when the latest year with a result moved the wrong
+        way on the year before: child marriages rose (a yearly reduction below
+        zero), an indicator to decrease rose, one to increase fell; "" otherwise.
+        The trend is fitted through several years and may still meet the
+        target (trajectory.py): the pages say both."""
+        if not self.series:
+            return ""
+        last = max(self.series)
+        latest = judging.rounded(self.series[last])
+        if self.source and self.source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
+            return "rose" if latest < 0 else ""
+        before = self.series.get(last - 1)
+        if before is None:
+            return ""
+        change = latest - judging.rounded(before)
+        if judging.lower_is_better(self.direction):
+            return "rose" if change > 0 else ""
+        return "fell" if change < 0 else ""
+
+    def setback_against(self, *projections):
+        """The setback, where one of `projections` still reads on track or at
+        risk and would otherwise hide it; "" otherwise."""
+        hopeful = any(p.status in (ON_TRACK, AT_RISK) for p in projections)
+        return self.setback if hopeful else ""
+
 
 def _target_info(target, suffix, source="plan"):
     return TargetInfo(target.year, target.comparator, target.value, target.value_max, target.scope,
@@ -175,186 +184,6 @@ def _national_key(sub, plan_is_national):
 
 def _scopes(sub):
     return sorted({t.scope for t in sub.targets.all()}) or [""]
-
-
-class _Values:
-    """Approved values of the mapped elements for one unit and several years:
-    `own` the unit's own reports {year: {(element id, option code): value}},
-    `rolled` the roll-up of the reports below (see sums._below_sums) {year:
-    {(element code, option code): value}}, `entered` the values typed by
-    hand {(sub id, year, scope): IndicatorValue}."""
-
-    def __init__(self, elements, own, rolled, entered):
-        self.elements, self.own, self.rolled, self.entered = elements, own, rolled, entered
-
-    def element_value(self, element, option, year):
-        """(value, OWN, ROLLUP or MIXED) of an element for the year, or (None, "")."""
-        own, rolled = self.own.get(year, {}), self.rolled.get(year, {})
-        if element.is_rate:
-            num, den = own.get((element.numerator_id, option)), own.get((element.denominator_id, option))
-            if num is not None and den:
-                return num * (element.factor or 100) / den, OWN
-        if (element.pk, option) in own:
-            return own[(element.pk, option)], OWN
-        if element.is_rate and (num is not None or den is not None):
-            # One part in the unit's own report, the other only below: the
-            # rate of the parts as the appendices print them, cell by cell.
-            num = num if num is not None else rolled.get((element.numerator.code, option))
-            den = den if den is not None else rolled.get((element.denominator.code, option))
-            if num is not None and den:
-                return num * (element.factor or 100) / den, MIXED
-        if element.is_rate or summable(element):
-            value = rolled.get((element.code, option))
-            if value is not None:
-                return value, ROLLUP
-        return None, ""
-
-    def reported(self, source, sub, year, option=None):
-        element = self.elements.get(source.element_code)
-        if element is None:
-            return None, ""
-        option = option or source.option_code
-        if source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
-            now, origin = self.element_value(element, option, year)
-            before, _ = self.element_value(element, option, year - 1)
-            if now is None or not before:
-                return None, ""
-            return (before - now) / before * 100, origin
-        value, origin = self.element_value(element, option, year)
-        if value is not None and element.is_rate and element.factor and sub.factor and element.factor != sub.factor:
-            # Appendix 7 counts injuries per 1.000 children; the plan per 100.000.
-            value = value * sub.factor / element.factor
-        return value, origin
-
-
-def _elements(sources):
-    codes = {s.element_code for s in sources}
-    elements = {e.code: e for e in DataElement.objects.filter(code__in=codes).select_related(
-        "numerator", "denominator")} if codes else {}
-    parts = {e.pk for e in elements.values()} | {
-        i for e in elements.values() if e.is_rate for i in (e.numerator_id, e.denominator_id)}
-    return elements, parts
-
-
-def _with_parts(elements):
-    """The elements and the parts of their rates: a roll-up then gives the
-    summed parts too (see _Values.element_value)."""
-    out = {e.pk: e for e in elements}
-    out.update({p.pk: p for e in elements if e.is_rate for p in (e.numerator, e.denominator)})
-    return list(out.values())
-
-
-def _annual_periods(years):
-    return {int(p.code): p for p in Period.objects.filter(type=Period.Type.ANNUAL, code__in=[str(y) for y in years])}
-
-
-def _approved(**filters):
-    """Approved values of the units' own reports (an agency's report is part
-    of what its unit's coordinator consolidates, never a unit's figure)."""
-    return DataValue.objects.filter(submission__status=Submission.Status.APPROVED, value__isnull=False,
-                                    agency__isnull=True, **filters)
-
-
-def _load_values(unit, years, sources, subs):
-    """One query for the unit's own reports, one to four for the roll-up
-    of the reports below it over all the years (see sums._below_sums; rates
-    recomputed from summed parts, as `rollup_form` does; cached until the
-    approved data changes), one for the values entered by hand."""
-    elements, parts = _elements(sources)
-    periods = _annual_periods(years)
-    own, rolled = {}, {}
-    forms = forms_asking(parts) if parts and periods else []
-    if forms:
-        for period_id, sums in own_sums(unit, list(periods.values()), forms, parts).items():
-            own[_year(periods, period_id)] = sums
-        rolled = _rolled(unit, periods, elements, forms)
-    entered = {(v.sub_indicator_id, v.year, v.scope): v for v in IndicatorValue.objects.filter(
-        sub_indicator__in=subs, unit=unit, year__in=list(years))}
-    return _Values(elements, own, rolled, entered)
-
-
-def _year(periods, period_id):
-    return next(y for y, p in periods.items() if p.pk == period_id)
-
-
-def _rolled(unit, periods, elements, forms):
-    """{year: {(element code, option code): value}}: the roll-up of the
-    mapped elements that an active form asks for, as `rollup_form_for`
-    gives it, for every year at once. The sums are cached until the
-    approved data changes (sums.cached_below_sums)."""
-    if not elements or not periods:
-        return {}
-    codes = set(Form.objects.filter(is_active=True, rows__element__code__in=list(elements))
-                .values_list("rows__element__code", flat=True))
-    wanted = [e for code, e in elements.items() if code in codes]
-    if not wanted:
-        return {}
-    rolled = {}
-    # A 2025 unit's years before the reform come from the old communes
-    # whose area it took (communes split elsewhere are left out).
-    before = {y: p for y, p in periods.items()
-              if unit.structure == Unit.Structure.Y2025 and p.start < REFORM_DATE}
-    if before:
-        for form in Form.objects.filter(rows__element__code__in=list(codes), is_active=True).distinct():
-            for year, period in before.items():
-                rolled.setdefault(year, {}).update(rollup_form_for(form, period, unit)[0])
-    now = {y: p for y, p in periods.items() if y not in before}
-    if now:
-        sums = cached_below_sums(unit, list(now.values()), forms, added_element_ids(wanted), rate_parts(wanted))
-        for year, period in now.items():
-            if sums[period.pk]:
-                rolled[year] = with_rates(_with_parts(wanted), sums[period.pk])
-    return rolled
-
-
-def _load_children_values(unit, children, years, sources, subs):
-    """{child id: _Values} for the units right below `unit`, with one query
-    for every approved value under `unit` and one for the entered values.
-    Each child's roll-up is what its own results page shows (sums._below_sums):
-    its communes' reports, a district's own report taking the place of its
-    communes' where it gives the cell."""
-    elements, parts = _elements(sources)
-    periods = _annual_periods(years)
-    own = {c.pk: {} for c in children}
-    below = {c.pk: {} for c in children}
-    if parts and periods:
-        rows = (_approved(unit__path__startswith=unit.path, period__in=periods.values(), element_id__in=parts)
-                .values("period__code", "unit_id", "unit__path", "unit__level", "element_id", "option__code")
-                .annotate(total=Sum("value")))
-        between, paths, communes = {}, {}, []
-        for r in rows:
-            year, key = int(r["period__code"]), (r["element_id"], r["option__code"])
-            if r["unit_id"] in own:
-                own[r["unit_id"]].setdefault(year, {})[key] = r["total"]
-            if r["unit__level"] == Unit.Level.COMMUNE:
-                communes.append((r["unit__path"], year, key, r["total"]))
-            elif r["unit_id"] not in own and r["unit_id"] != unit.pk:
-                # A district's own report, under a child province of the old structure.
-                between.setdefault(r["unit_id"], {}).setdefault(year, {})[key] = r["total"]
-                paths[r["unit_id"]] = r["unit__path"]
-        candidates = set(own) | set(between)
-        anchors = {}  # the nearest child or district with a report above each commune (or the commune itself)
-        rolled = {}  # {year: {unit id: sums}}
-        for path, year, key, total in communes:
-            if path not in anchors:
-                anchors[path] = anchor(path_ids(path), candidates)
-            if anchors[path] is not None:
-                sums = rolled.setdefault(year, {}).setdefault(anchors[path], {})
-                sums[key] = sums.get(key, 0) + total
-        units = {uid: (path.count("/"), anchor(path_ids(path)[:-1], candidates)) for uid, path in paths.items()}
-        for year in {y for sums in between.values() for y in sums} | set(rolled):
-            at = roll_through(units, {uid: sums.get(year, {}) for uid, sums in between.items()},
-                               rolled.setdefault(year, {}), rate_parts(elements.values()))
-            for child in below:
-                if at.get(child):
-                    below[child][year] = at[child]
-    entered = {}
-    for v in IndicatorValue.objects.filter(sub_indicator__in=subs, unit__in=children, year__in=list(years)):
-        entered.setdefault(v.unit_id, {})[(v.sub_indicator_id, v.year, v.scope)] = v
-    return {c.pk: _Values(elements, own[c.pk], {y: with_rates(_with_parts(elements.values()), s)
-                                                for y, s in below[c.pk].items()},
-                          entered.get(c.pk, {}))
-            for c in children}
 
 
 def _years_needed(plan, subs, year):
@@ -393,19 +222,20 @@ def indicator_results(plan, unit, year, only=None):
     """
     subs, mapped = _plan_subs(plan, only)
     years = _years_needed(plan, subs, year)
-    values = _load_values(unit, years, mapped.values(), subs)
+    values = load_values(unit, years, mapped.values(), subs)
     # The baseline's year is named only when it is not the year before the plan.
     results = [_result(sub, scope, year, years, values, mapped.get((sub.pk, scope)), plan.period_start - 1)
                for sub in subs for scope in _scopes(sub)]
     if unit.level != Unit.Level.COMMUNE:
-        blank = [values.elements.get(r.source.element_code) for r in results if r.source and r.actual is None]
+        blank = [values.elements.get(r.source.element_code) for r in results
+                 if r.source and r.actual is None and not r.empty_group]
         period = Period.objects.filter(code=str(year)).first() if any(blank) else None
         typed_below = rates_typed_below([e for e in blank if e is not None], period, unit)
         for r in results:
             element = values.elements.get(r.source.element_code) if r.source else None
             # A mortality rate in ‰ typed by each commune, with no numerator
             # and denominator: the page says where the unit's figure must come from.
-            r.typed_rate = r.actual is None and element is not None and (
+            r.typed_rate = r.actual is None and not r.empty_group and element is not None and (
                 typed_rate(element) or element.code in typed_below)
     return results
 
@@ -445,7 +275,7 @@ def unit_comparison(plan, unit, year, sub_indicator, children=None):
         return {}
     sub = subs[0]
     years = _years_needed(plan, subs, year)
-    values = _load_children_values(unit, children, years, mapped.values(), subs)
+    values = load_children_values(unit, children, years, mapped.values(), subs)
     out = {}
     for scope in _scopes(sub):
         rows = []
@@ -455,7 +285,8 @@ def unit_comparison(plan, unit, year, sub_indicator, children=None):
             rows.append(r)
         # A unit that ceased during the year is listed only with a figure of its own for it.
         rows = [r for r in rows if not ceased_within(r.unit, year) or r.actual is not None or r.not_collected]
-        lower = judging.lower_is_better(sub.direction)
+        # The results' direction: a yearly reduction ranks the largest first whatever the plan's word.
+        lower = judging.lower_is_better(rows[0].direction) if rows else False
         ranked = sorted((r for r in rows if r.actual is not None), key=lambda r: r.actual, reverse=not lower)
         for rank, r in enumerate(ranked, start=1):
             r.rank = rank
@@ -512,6 +343,9 @@ def _series(sub, scope, years, values, source):
         entered = values.entered.get((sub.pk, y, scope))
         if entered is not None:
             out[y] = (entered.value, ENTERED, "", entered)
+        elif origin == EMPTY:
+            # No figure, but the reports say why: no child in the group (0/0). A value entered by hand fills it.
+            out[y] = (None, REPORTED, EMPTY, None)
     return out
 
 
@@ -550,6 +384,7 @@ def _result(sub, scope, year, years, values, source, table_year=None):
     entered = here[3] if here else None
     not_collected = bool(entered and entered.status == IndicatorValue.Status.NOT_COLLECTED)
     actual = here[0] if here and not not_collected else None
+    empty_group = bool(here and here[2] == EMPTY)
 
     target = _target_for(sub, scope, year)
     if target is None and source is not None and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
@@ -561,11 +396,16 @@ def _result(sub, scope, year, years, values, source, table_year=None):
                                 "annual_plan")
     target_2025, target_2030 = _mid_target(sub, scope), _target_for(sub, scope, END_YEAR)
     direction = sub.direction or Direction.INCREASE
+    if source is not None and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
+        # The figure is a reduction ("giảm 2–3% hằng năm"): the more the better, even where the plan's
+        # sub-indicator reads "decrease" (child marriages are to decrease); judged the other way, a rise
+        # in child marriages would read as exceeded.
+        direction = Direction.INCREASE
     baseline = sub.baseline_value if sub.baseline_status == SubIndicator.BaselineStatus.VALUE else None
 
     judgement = judging.judge(
         actual, target.comparator if target else "", target.value if target else None,
-        target.value_max if target else None, direction, not_collected=not_collected)
+        target.value_max if target else None, direction, not_collected=not_collected, empty_group=empty_group)
     series = {y: v[0] for y, v in series_full.items() if y <= year and v[0] is not None}
     points = list(series.items())  # the trend runs through the results, not the baseline (trajectory.py)
     previous = series.get(year - 1)
@@ -592,6 +432,8 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         target=target, target_2025=target_2025, target_2030=target_2030,
         actual=actual, actual_source=here[1] if here else "", actual_from=here[2] if here else "",
         not_collected=not_collected, note=entered.note if entered else "",
+        empty_group=empty_group,
+        empty_years=frozenset(y for y, v in series_full.items() if y <= year and v[2] == EMPTY),
         judgement=judgement,
         progress_2025=progress_2025, progress_2030=progress_2030,
         trajectory_2025=trajectory_2025, trajectory_2030=trajectory_2030,
@@ -660,5 +502,6 @@ __all__ = [
     "SubIndicatorResult", "TargetInfo", "indicator_results", "unit_comparison", "completeness", "units_below",
     "coverage_shortfall", "communes_owing",
     "status_counts", "trajectory_counts", "by_objective",
-    "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "MIXED", "NO_DATA", "NOT_COLLECTED", "NO_TARGET",
+    "latest_year_with_data", "REPORTED", "ENTERED", "OWN", "ROLLUP", "MIXED", "EMPTY", "NO_DATA", "NOT_COLLECTED",
+    "NO_TARGET",
 ]

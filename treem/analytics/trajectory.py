@@ -17,6 +17,12 @@ The rule, as the page shows it:
 4. Once the target year has data, its actual decides: on track if it meets
    the target, off track if not.
 5. **Unknown**: no target, or fewer than two years with a result (no trend).
+
+The line runs through several years: it can meet the target while the
+latest year moved the wrong way (child marriages 157, 146, 148: the trend of
+the yearly reductions still meets "2%–3% a year"). The verdict stays the
+line's; beside an on track or at risk the pages and the report say that the
+latest year went the wrong way (`SubIndicatorResult.setback`).
 """
 
 from dataclasses import dataclass

@@ -33,7 +33,7 @@ from treem.units.sorting import vietnamese_key
 from . import actions
 from .charts import trend_svg
 from .judging import lower_is_better
-from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS
+from .labels import JUDGEMENT_LABELS, SOURCE_LABELS, TRAJECTORY_LABELS, setback_label
 from .models import PublicResults
 from .sources import appendix_refs
 from .results import (
@@ -103,6 +103,10 @@ def _labelled(results):
         r.judgement_label = JUDGEMENT_LABELS[r.judgement]
         r.trajectory_label = TRAJECTORY_LABELS[r.trajectory]
         r.trajectory_2025_label = TRAJECTORY_LABELS[r.trajectory_2025.status]
+        # The latest year went the wrong way, though the trend still reads on track or at risk:
+        # beside the 2030 verdict of a row, beside both on an indicator's page.
+        r.setback_label = setback_label(r, r.trajectory_2030)
+        r.setback_any_label = setback_label(r, r.trajectory_2025, r.trajectory_2030)
         r.source_label = SOURCE_LABELS.get(r.actual_source, "")
         r.appendix_ref = refs.get(r.source.element_code, "") if r.source else ""
     return results

@@ -52,7 +52,8 @@ TEXT_WIDTH_CM = 16.5  # A4 210 mm less 30 mm left and 15 mm right
 PLACEHOLDER = "…" * 30  # one line to fill in by hand
 KINDS = {"decision": "Quyết định", "plan": "Kế hoạch", "programme": "Chương trình"}
 JUDGEMENT_TEXT = {"met": "Đạt", "exceeded": "Vượt", "not_met": "Không đạt", "not_collected": "Không thống kê",
-                  "no_data": "Chưa có số liệu", "no_target": "Không đặt chỉ tiêu"}
+                  "empty_group": "Không có trẻ thuộc diện", "no_data": "Chưa có số liệu",
+                  "no_target": "Không đặt chỉ tiêu"}
 
 # Where the generated parts go in the outline (codes of form BC's rows).
 RESULTS_AFTER = "A.I.5"  # Kết quả thực hiện các mục tiêu, chỉ tiêu: the indicator table

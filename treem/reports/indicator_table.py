@@ -4,7 +4,7 @@ from `treem.analytics.results.indicator_results`, which does the judging."""
 from dataclasses import dataclass, field
 
 from treem.analytics import judging
-from treem.analytics.judging import EXCEEDED, MET, NO_DATA, NOT_COLLECTED, NOT_MET, rounded
+from treem.analytics.judging import EMPTY_GROUP, EXCEEDED, MET, NO_DATA, NOT_COLLECTED, NOT_MET, rounded
 from treem.analytics.results import indicator_results, status_counts, trajectory_counts
 from treem.analytics.trajectory import AT_RISK, OFF_TRACK, ON_TRACK
 from treem.core.numbers import format_number
@@ -68,6 +68,10 @@ def _rows(results, line):
     return rows
 
 
+# The result of a rate whose denominator the reports give as 0: no child in the group, nothing to judge.
+EMPTY_GROUP_TEXT = "0/0"
+
+
 # Marks the result of a rate the units below type directly, which cannot be added up; see typed_rate_note.
 TYPED_RATE_MARK = "(*)"
 
@@ -94,6 +98,8 @@ def results_table(plan, unit, year):
 
     def line(r):
         actual = "Không thống kê" if r.not_collected else actual_text(r.actual, r.unit_suffix)
+        if r.empty_group:
+            actual = EMPTY_GROUP_TEXT
         if not actual and _typed_rate(r):
             actual = TYPED_RATE_MARK
         if r.rose_instead:
@@ -148,7 +154,17 @@ def sentences(table):
     if missing:
         out.append(f"{missing}/{len(table.results)} {word} chưa có số liệu hoặc không thống kê được "
                    f"trong năm {table.year}.")
+    empty = [r for r in table.results if r.judgement == EMPTY_GROUP]
+    if empty:
+        # Not missing: the reports say there is no child to count (0/0).
+        out.append(f"Chỉ tiêu {_numbers(empty)}, {_scoped_names(empty)}: không có trẻ thuộc diện trong năm "
+                   f"{table.year} (số liệu báo cáo {EMPTY_GROUP_TEXT}), nên không đánh giá.")
     return out
+
+
+def _scoped_names(results):
+    """'tỷ lệ trẻ dưới 5 tuổi bị suy dinh dưỡng thể béo phì (thành thị)', joined with semicolons."""
+    return "; ".join(r.name[:1].lower() + r.name[1:] for r in results)
 
 
 def mid_term_table(plan, unit, first, last):
@@ -162,9 +178,10 @@ def mid_term_table(plan, unit, first, last):
     def line(r):
         target = r.target or r.target_2025
         row = Row("", r.name, MEASURE_UNITS.get(r.measure_unit, r.measure_unit), target.text if target else "",
-                  actual_text(r.actual, r.unit_suffix), r.judgement, result=r)
+                  EMPTY_GROUP_TEXT if r.empty_group else actual_text(r.actual, r.unit_suffix), r.judgement, result=r)
         row.baseline = r.baseline_text
-        row.actuals = [actual_text(r.series.get(y), r.unit_suffix) for y in years]
+        row.actuals = [EMPTY_GROUP_TEXT if y in r.empty_years else actual_text(r.series.get(y), r.unit_suffix)
+                       for y in years]
         if r.judgement == NO_DATA and target is not None:
             # No result for the last year (a province merged on 01/07/2025
             # reports 2024 last): the target is judged against the latest
@@ -216,4 +233,10 @@ def mid_term_sentences(table, last):
         out.append(f"Theo xu hướng giai đoạn vừa qua, {ways[ON_TRACK]} {word} có khả năng đạt mục tiêu năm 2030, "
                    f"{ways[AT_RISK]} {word} có nguy cơ không đạt và {ways[OFF_TRACK]} {word} khó đạt "
                    f"nếu không có giải pháp mạnh hơn.")
+        # A trend fitted over the period can meet the target while the last year went the wrong way.
+        setbacks = [r for r in table.results if r.setback_against(r.trajectory_2030)]
+        if setbacks:
+            out.append(f"Trong số các {word} có khả năng đạt hoặc có nguy cơ không đạt, kết quả năm gần nhất của "
+                       f"chỉ tiêu {_numbers(setbacks)} diễn biến ngược chiều mục tiêu so với năm trước, cần tiếp tục "
+                       f"theo dõi.")
     return out
