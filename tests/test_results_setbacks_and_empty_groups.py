@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 
 from treem.analytics import actions
 from treem.analytics.judging import EMPTY_GROUP, EXCEEDED, MET, NO_DATA, NOT_MET
-from treem.analytics.loading import load_indicator_sources
 from treem.analytics.results import indicator_results, unit_comparison
 from treem.analytics.trajectory import ON_TRACK
 from treem.reports.docx_report import JUDGEMENT_TEXT
@@ -22,7 +21,7 @@ from treem.reports.indicator_table import mid_term_sentences, mid_term_table, re
 from .conftest import client_for, make_user
 from .reporting_helpers import forms  # noqa: F401
 from .test_analytics_pages import approved_pl7, result_for, sub_of
-from .test_national_results import own_report
+from .test_national_results import nation, own_report, sources  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +29,6 @@ MARRIAGES = ("PL7_CT21_3", "actual")
 BIRTHS, BIRTHS_D = ("PL7_CT22", "actual"), ("PL7_CT22_d", "actual")
 RURAL = {("PL7_CT8_n", "actual"): "3", ("PL7_CT8_d", "actual"): "100"}
 NO_URBAN_CHILD = {("PL7_CT9_n", "actual"): "0", ("PL7_CT9_d", "actual"): "0"}
-
-
-@pytest.fixture
-def sources(forms):  # noqa: F811
-    load_indicator_sources()
-    return forms
-
-
-@pytest.fixture
-def nation(bac_kan):
-    return bac_kan.parent
 
 
 def text(html):
