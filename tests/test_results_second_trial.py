@@ -95,6 +95,14 @@ def test_where_the_plan_sets_the_years_target_every_unit_is_judged_against_it(cl
     assert "Ranked by result, lowest first: lower is better for this indicator." in rule
     assert "Each unit is judged against the plan's target for 2025, the same for every unit." in rule
     assert ranking_table(page).count("&lt; 0,2%") == len(ranked)
+    # Typed on a results page, not taken from an approved report: the ranking says so (eighth trial),
+    # and the page names who typed it as the rest of Treem does, not by login.
+    assert ranking_table(page).count("(entered)") == 2
+    coordinator.first_name, coordinator.last_name = "Hoàng Văn", "Thụ"
+    coordinator.save()
+    page = english(client, coordinator).get(
+        reverse("analytics:indicator", args=[bac_kan_plan.pk, a.parent_id, 2025, abuse.pk])).content.decode()
+    assert "Last entered by Hoàng Văn Thụ on" in page
 
 
 # 2. The trend: through the yearly results, not the baseline.
