@@ -94,3 +94,48 @@ def test_a_province_with_districts_keeps_the_outline_as_written(client, forms, c
             "Đối với cấp huyện"} <= set(labels)
     texts = paragraphs(build_report(bac_kan_plan, bac_kan, period, ReportOptions()))
     assert all(row in texts for row in DISTRICT_ROWS) and "1. Đối với Trung ương" in texts
+
+
+def test_a_communes_outline_is_worded_as_a_communes(client, forms, commune_officer, bac_kan_plan):  # noqa: F811
+    """The trial: a ward's report asked for "Ngân sách cấp tỉnh", "Cấp huyện" and "Đối với Trung ương"."""
+    ward, period = commune_officer.unit, Period.objects.get(code="2024")
+    labels = page_labels(client_for(client, commune_officer), forms["BC"], period, ward)
+    texts = paragraphs(build_report(bac_kan_plan, ward, period, ReportOptions()))
+    for wording in ("Cấp xã:", "Ngân sách cấp xã", "Đối với cấp huyện", "Đối với cấp xã"):
+        assert wording in labels, wording
+    for heading in ("a) Cấp xã:", "- Ngân sách cấp xã", "1. Đối với cấp huyện", "2. Đối với cấp xã"):
+        assert heading in texts, heading
+    assert labels.count("Ngân sách cấp xã") == 1 and "b) Cấp huyện" not in texts
+    heading = next(t for t in texts if t.startswith("1. Công tác tham mưu lãnh đạo"))
+    assert "cấp ủy, UBND cấp xã" in heading
+    for above in ("Tỉnh ủy", "Cấp tỉnh", "Ngân sách cấp tỉnh", "Ngân sách cấp huyện", "Đối với Trung ương",
+                  "Đối với cấp tỉnh", "UBND cấp huyện"):
+        assert not any(above in t for t in labels + texts), above
+
+    # A ward of a province without districts (from 01/07/2025) reports to the province.
+    thai_nguyen = unit("2025", "province", "19")
+    ward = thai_nguyen.children.filter(level="commune").order_by("code").first()
+    officer = make_user("ward-2025", User.Role.COMMUNE_OFFICER, ward)
+    period = Period.objects.get(code="2026H1")
+    labels = page_labels(client_for(client, officer), forms["BC"], period, ward)
+    texts = paragraphs(build_report(None, ward, period, ReportOptions()))
+    assert "1. Đối với cấp tỉnh" in texts and "2. Đối với cấp xã" in texts and "- Ngân sách cấp xã" in texts
+    assert "Đối với cấp tỉnh" in labels and labels.count("Ngân sách cấp xã") == 1
+    assert not any("huyện" in t or "Ngân sách cấp tỉnh" in t for t in labels + texts)
+
+
+def test_a_districts_outline_is_worded_as_a_districts(client, forms, coordinator, commune_officer,  # noqa: F811
+                                                      bac_kan_plan):
+    district, period = commune_officer.unit.parent, Period.objects.get(code="2024")
+    labels = page_labels(client_for(client, coordinator), forms["BC"], period, district)
+    texts = paragraphs(build_report(bac_kan_plan, district, period, ReportOptions()))
+    for wording in ("Cấp huyện:", "Cấp xã:", "Ngân sách cấp huyện", "Ngân sách cấp xã", "Đối với cấp tỉnh",
+                    "Đối với cấp huyện", "Đối với cấp xã"):
+        assert wording in labels, wording
+    for heading in ("a) Cấp huyện:", "b) Cấp xã:", "- Ngân sách cấp huyện", "- Ngân sách cấp xã",
+                    "1. Đối với cấp tỉnh", "2. Đối với cấp huyện", "3. Đối với cấp xã"):
+        assert heading in texts, heading
+    heading = next(t for t in texts if t.startswith("1. Công tác tham mưu lãnh đạo"))
+    assert "cấp ủy, UBND cấp huyện" in heading
+    for above in ("Tỉnh ủy", "Cấp tỉnh:", "Ngân sách cấp tỉnh", "Đối với Trung ương", "c) Cấp xã"):
+        assert not any(above in t for t in labels + texts), above

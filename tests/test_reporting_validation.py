@@ -99,10 +99,10 @@ def test_a_shares_numerator_cannot_exceed_its_denominator(forms):
     assert [(p.level, p.cell, p.kind) for p in over] == [(ERROR, ("PL7_CT1", "actual"), "rate_part")]
     assert over[0].message.startswith("Dòng Chỉ tiêu 1 ")
     assert over[0].message.endswith(": 5 lớn hơn mẫu số ở dòng “Mẫu số: tổng số xã (P,TT)” (1): tỷ lệ sẽ là 500%.")
-    # Per 1.000 children as well: 30 injury deaths among 20 children.
+    # Per 1.000 children as well: 30 injury deaths among 20 children, written as the plans write it.
     deaths = validate_form_values(pl7, {("PL7_CT19", "actual"): "30", ("PL7_CT19_d", "actual"): "20"})
     assert [(p.cell, p.kind) for p in deaths] == [(("PL7_CT19", "actual"), "rate_part")]
-    assert deaths[0].message.endswith("tỷ lệ sẽ là 1.500‰.")
+    assert deaths[0].message.endswith("tỷ lệ sẽ là 1.500/1.000.")
     # All of them is a whole share.
     assert validate_form_values(pl7, {("PL7_CT1", "actual"): "7", ("PL7_CT1_d", "actual"): "7"}) == []
 

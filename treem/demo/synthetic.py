@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from treem.core.bulk import db_datetime, insert_rows
-from treem.reporting.models import DataValue, Submission, SubmissionEvent
+from treem.reporting.models import RATE_UNITS, DataValue, Submission, SubmissionEvent
 from treem.reporting.validation import form_rows, structure
 
 # Typical size of a commune's figure, by the row's unit of measure (rows
@@ -417,7 +417,7 @@ def _spec(plan, rows):
             continue
         s.kind = ("anchor" if e.code in ANCHORS else "population_share" if e.code in SHARES_OF_POPULATION
                   else "computed" if row.computed else "skip" if e.code in rate_parts or e.code in MARRIAGE.values()
-                  else "typed" if e.code in TYPED or e.value_type == "percent" or e.unit_label in ("%", "‰")
+                  else "typed" if e.code in TYPED or e.value_type == "percent" or e.unit_label in RATE_UNITS
                   else "plain")
         parts = [c.element.code for c in children.get(row.pk, []) if _splits_into(row, c)]
         s.groups = _groups(e.code, [c for c in parts if c not in ANCHORS])

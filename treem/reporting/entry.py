@@ -93,7 +93,7 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 # What the page needs to recompute it as figures are saved.
                 "rate_parts": f"{row.element.numerator.code}:{o.code} {row.element.denominator.code}:{o.code} "
                               f"{row.element.factor or 100}" if row.element.is_rate else "",
-                "rate_unit": (row.element.unit_label.strip() or "%") if row.element.is_rate else "",
+                "rate_unit": row.element.rate_suffix if row.element.is_rate else "",
             })
         assessment = ""
         if (row.element_id and {"plan", "actual"} <= set(options) and row.element.is_numeric

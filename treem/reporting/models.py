@@ -14,6 +14,11 @@ from django.utils.translation import pgettext_lazy
 from treem.agencies.models import Agency
 from treem.units.models import Unit
 
+# The units (ĐVT) a rate is written in. Per 1.000 or 100.000 children as the
+# plans write it ("4/1.000 trẻ em", "550/100.000 trẻ em"): "1/1.000", a
+# figure "4/1.000"; ‰ is the mortality of live births ("dưới 5‰").
+RATE_UNITS = ("%", "‰", "1/1.000", "1/100.000")
+
 
 class DataElement(models.Model):
     class ValueType(models.TextChoices):
@@ -75,7 +80,14 @@ class DataElement(models.Model):
         """A rate of a part among a whole, in % or ‰ (children vaccinated
         among the children, deaths per 1.000 children): its numerator
         cannot exceed its denominator. A ratio (boys per 100 girls) can."""
-        return self.is_rate and (self.value_type == self.ValueType.PERCENT or self.unit_label.strip() in ("%", "‰"))
+        return self.is_rate and (self.value_type == self.ValueType.PERCENT or self.unit_label.strip() in RATE_UNITS)
+
+    @property
+    def rate_suffix(self):
+        """What follows a figure of this rate: "%", "‰", "/1.000" for the ĐVT
+        "1/1.000" (4,94/1.000, as the report prints it); "%" when unnamed."""
+        unit = self.unit_label.strip() or "%"
+        return unit[1:] if unit.startswith("1/") else unit
 
 
 class Disaggregation(models.Model):

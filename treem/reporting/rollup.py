@@ -9,9 +9,7 @@ from django.db.models import Q, Sum
 
 from treem.units.models import REFORM_DATE, Succession, Unit
 
-from .models import DataElement, DataValue, Submission
-
-RATE_UNITS = ("%", "‰")
+from .models import RATE_UNITS, DataElement, DataValue, Submission
 
 
 def summable(element):

@@ -412,7 +412,7 @@ def _rate_typed(row, rate, parsed):
         places = min(typed.normalize().as_tuple().exponent, 0)
         if abs(typed - given) <= Decimal(5).scaleb(places - 1) + Decimal("0.00005"):
             continue
-        unit = rate.unit_label.strip() or "%"
+        unit = rate.rate_suffix
         problems.append(Problem(ERROR, row, option.code, _(
             "%(where)s: %(value)s%(unit)s is not what its numerator (%(num)s) and denominator (%(den)s) give, "
             "%(rate)s%(unit)s.") % {"where": cell_name(row, option), "value": format_number(typed),
@@ -441,7 +441,7 @@ def _rate_parts(rows, rate, options, parsed, unreadable=()):
                 "where": cell_name(row, rows.options_of[row.pk].get(option.code)), "value": format_number(num),
                 "other": other.display_ref or f"“{other.label}”", "whole": format_number(den),
                 "rate": format_rate(num * (rate.factor or 100) / den),
-                "unit": rate.unit_label.strip() or "%"}, kind="rate_part"))
+                "unit": rate.rate_suffix}, kind="rate_part"))
             continue
         if num is None and den is None or num is not None and den is not None and not (den == 0 and num):
             continue

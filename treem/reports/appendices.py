@@ -31,8 +31,9 @@ from .wording import issuer_for, next_phrase, period_phrase, previous_phrase
 
 FONT = "Times New Roman"
 # Excel shows 1.234,5 in a Vietnamese locale. DECIMAL marks a figure shown
-# as the report (DOCX) and the pages print it: two decimals at most, so the
-# cell is rounded and given the format of the decimals it has (see _shown).
+# as the report (DOCX) and the pages print it: rounded half up to two
+# decimals at most; a column of them reads with one number of decimals, the
+# most any of them needs (see _shown).
 INTEGER, DECIMAL = "#,##0", "#,##0.0"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -90,15 +91,34 @@ def number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _shown(value, fmt):
+def _decimals(value):
+    """The decimals a figure needs once rounded as the report prints it: 2 for 94,75, 1 for 16,7, 0 for 100."""
+    return max(0, -rounded(value).normalize().as_tuple().exponent)
+
+
+def _shown(value, fmt, decimals):
     """(cell value, number format) of a figure: a DECIMAL one rounded half up
-    to two decimals and formatted with just the decimals it has: 98,5 and
-    94,75 as the report prints them, 100 with none."""
+    to two decimals, as the report prints it, and formatted with `decimals`,
+    its column's: 15,77 above 16,70, not 16,7; 100 with none in a column of
+    whole rates. The cell keeps the number."""
     if fmt != DECIMAL:
         return value, fmt
-    value = rounded(value)
-    decimals = max(0, -value.normalize().as_tuple().exponent)
-    return number(value), INTEGER if decimals == 0 else "#,##0." + "0" * decimals
+    return number(rounded(value)), INTEGER if decimals == 0 else "#,##0." + "0" * decimals
+
+
+def _format_of(line, key, value):
+    return line.formats.get(key, INTEGER if isinstance(value, int) else DECIMAL)
+
+
+def _column_decimals(lines):
+    """{column key: decimals} of the DECIMAL figures of each column: the most
+    any of them needs, so that a column of rates reads alike."""
+    out = {}
+    for line in lines:
+        for key, value in line.cells.items():
+            if isinstance(value, (int, float)) and _format_of(line, key, value) == DECIMAL:
+                out[key] = max(out.get(key, 0), _decimals(value))
+    return out
 
 
 @dataclass
@@ -511,6 +531,7 @@ def _write_sheet(ws, sheet, period, issuer, report_ref):
         ws.cell(row=row, column=i + 1, value=f"({i + 1})").style = "treem_column_number"
 
     first_data = row + 1
+    decimals = _column_decimals(sheet.lines)
     in_lead_block = {i for a, b in sheet.lead_blocks for i in range(a, b + 1)}
     for n, line in enumerate(sheet.lines):
         r = first_data + n
@@ -527,7 +548,7 @@ def _write_sheet(ws, sheet, period, issuer, report_ref):
                 value = None
             fmt = None
             if isinstance(value, (int, float)):
-                value, fmt = _shown(value, line.formats.get(col.key, INTEGER if isinstance(value, int) else DECIMAL))
+                value, fmt = _shown(value, _format_of(line, col.key, value), decimals.get(col.key, 0))
             cell = ws.cell(row=r, column=i + 1, value=value)
             weight = "_bold" if line.bold else ""
             if fmt is not None:
