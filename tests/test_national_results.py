@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,6 +192,12 @@ def test_a_rate_a_province_typed_over_its_communes_counts_is_not_replaced_by_the
     nb1, _ = two_communes_in_two_districts(ninh_binh)
     approved_pl7(ministry, nb1, 2023, {infected: "1", mothers: "50"})
     assert figure(national_plan, nation, hiv) == (Decimal(2), ROLLUP)  # Ninh Bình's 1 of 50 alone
+    # The national report says whose reports its Appendix 7 adds up: Bắc Kạn's own, not only communes'.
+    client = Client()
+    client_for(client, ministry).cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("reports:report", args=[national_plan.pk, nation.pk, "2023"])).content.decode()
+    assert ("the sum of the approved reports below: 1 of a province or district (in place of its communes&#x27; "
+            "figures where it gives them) and 2 of communes") in page
 
     # Bắc Kạn's own report with its counts: they count for the nation, its communes' still do not.
     report = Submission.objects.get(unit=bac_kan, agency=None, status=Submission.Status.APPROVED)

@@ -122,6 +122,18 @@ def _below(form, period, unit):
     return values, count
 
 
+def reports_between(form, period, unit):
+    """How many approved own reports of units between `unit` and its
+    communes (the provinces and districts under the nation, the districts of
+    a province of the old structure) the roll-up reads: each counts in place
+    of its communes' figures where it gives the cell."""
+    if period is None or unit.level == Unit.Level.COMMUNE:
+        return 0
+    return Submission.objects.filter(
+        form__code=form.code, period=period, status=Submission.Status.APPROVED, agency=None,
+        unit__path__startswith=unit.path).exclude(unit=unit).exclude(unit__level=Unit.Level.COMMUNE).count()
+
+
 def unit_values(form, period, unit, rows=None):
     """(values, source, approved commune reports added up) of `form` for
     `unit` in `period`; source is OWN, ROLLUP, MIXED or ""."""

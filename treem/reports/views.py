@@ -17,7 +17,7 @@ from treem.units.sorting import by_name
 
 from .appendices import CODES, build_appendices
 from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
-from .values import MIXED, OWN, ROLLUP, current_form, form_figures
+from .values import MIXED, OWN, ROLLUP, current_form, form_figures, reports_between
 from .wording import ascii_name, default_day, issuer_code, issuer_for, lower_first, period_phrase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,10 +96,21 @@ def choose(request, plan_pk):
                                                    "default_period": _default_period(plan, periods, timezone.localdate())})
 
 
-def source_text(source, count):
-    """Where a form's figures come from, as the report page says it."""
+def source_text(source, count, between=0):
+    """Where a form's figures come from, as the report page says it; `between`
+    the own reports of provinces or districts read in place of their communes'."""
     if source == OWN:
         return _("the unit's own approved report")
+    if source in (MIXED, ROLLUP) and between:
+        below = ngettext(
+            "the approved reports below: %(between)s of a province or district (in place of its communes' "
+            "figures where it gives them) and %(n)s of communes",
+            "the approved reports below: %(between)s of provinces or districts (each in place of its communes' "
+            "figures where it gives them) and %(n)s of communes", between) % {"between": between, "n": count}
+        if source == MIXED:
+            return _("the unit's own approved report, completed where it is empty with the sum of %(below)s") % {
+                "below": below}
+        return _("the sum of %(below)s") % {"below": below}
     if source == MIXED and count:
         return ngettext(
             "the unit's own approved report, completed where it is empty with the sum of %(n)s approved "
@@ -138,7 +149,8 @@ def report(request, plan_pk, unit_pk, period_code):
             sources.append({"form": form, "label": form_label(form), "text": ""})
             continue
         f = form_figures(code, period, unit, with_previous=False)
-        text = source_text(f.source, f.below)
+        between = reports_between(form, f.period, unit) if f.source in (ROLLUP, MIXED) else 0
+        text = source_text(f.source, f.below, between)
         if f.source and f.period != period:  # the mid-term review: its latest year with figures
             text += " " + _("(figures of %(period)s)") % {"period": lower_first(str(f.period))}
         sources.append({"form": form, "label": form_label(form), "text": text, "missing": not f.source})
