@@ -293,8 +293,10 @@ def test_annual_report_reads_as_the_official_form(reported, forms, y2023, bac_ka
     line = next(r for r in table_texts(compare) if r[1] == "Tổng số trẻ em có hoàn cảnh đặc biệt")
     assert line[3:] == ["15", "20", "+5"]
     # Numbered 1, 2… in the appendix's order, not by the appendix's references ("II.11").
+    # A sub-item of a listed row reads under it, unnumbered (the drowned among the children who died of accidents).
     numbers = [r[0] for r in table_texts(compare)[1:]]
-    assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and len(numbers) >= 3
+    assert [n for n in numbers if n] == [str(i) for i in range(1, len(numbers))] and numbers[-1] == ""
+    assert table_texts(compare)[-1][1] == "Trong đó: + Số trẻ em tử vong do đuối nước"
     order = {r.label: r.order for r in form_rows(forms["PL6"])}
     labels = [r[1] for r in table_texts(compare)[1:]]
     assert labels == sorted(labels, key=order.get)
@@ -589,3 +591,21 @@ def test_figures_of_too_few_communes_are_not_given_as_the_countrys(reported, y20
     assert not any(word in lead for lead in leads for word in ("Sở ", "Tỉnh đoàn", "Ngành "))
     texts = [c for c in wb["Phụ lục 6"].iter_rows(values_only=True) for c in c if isinstance(c, str)]
     assert any(f"mới gồm báo cáo Phụ lục 6 năm 2023 đã được phê duyệt của {expected}" in t for t in texts)
+
+
+def test_a_sub_item_in_the_appendix_6_comparison_reads_under_its_total_unnumbered(forms):
+    """Eighth trial: "Trong đó: + Số trẻ em tử vong do đuối nước" was item 9
+    of the DOCX comparison, under item 8, the deaths it is part of."""
+    from decimal import Decimal as D
+
+    from treem.reports.docx_report import comparison_lines
+    from treem.reports.values import FormFigures
+
+    rows = form_rows(forms["PL6"])
+    now = {("PL6_I_1", "total"): D(1000), ("PL6_IV_2_2", "total"): D(7), ("PL6_IV_2_2_1", "total"): D(4)}
+    before = {("PL6_I_1", "total"): D(990), ("PL6_IV_2_2", "total"): D(9), ("PL6_IV_2_2_1", "total"): D(5)}
+    lines = comparison_lines(FormFigures(forms["PL6"], rows, now, previous=before))
+    assert [(line[0], line[1].split(":")[0], line[3:]) for line in lines] == [
+        ("1", "Số trẻ em dưới 16 tuổi", ["990", "1.000", "+10"]),
+        ("2", next(r.label for r in rows if r.code == "IV.2.2"), ["9", "7", "−2"]),
+        ("", "Trong đó", ["5", "4", "−1"])]

@@ -412,12 +412,13 @@ def _funding(doc, period, unit):
         _para(doc, "; ".join(parts) + " (chi tiết tại Phụ lục 4).", 14, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
-def _comparison(doc, period, unit):
-    f = form_figures("PL6", period, unit)
-    if f is None or not (f.values or f.previous):
-        return
-    lines = []
-    # In the appendix's order, numbered 1, 2…: its own references ("II.11") mean nothing in the report.
+def comparison_lines(f):
+    """The lines [TT, row, ĐVT, last year, this year, change] of the key
+    Appendix 6 rows `f` (FormFigures) has, in the appendix's order, numbered
+    1, 2…: its own references ("II.11") mean nothing in the report. A
+    sub-item of a listed row ("Trong đó: + Số trẻ em tử vong do đuối nước")
+    is not a number of its own: it reads under its total, unnumbered."""
+    lines, listed = [], set()
     for row in (r for r in f.rows if r.element_id and r.element.code in PL6_KEY_ROWS):
         code = row.element.code
         now, before = f.values.get((code, "total")), f.previous.get((code, "total"))
@@ -427,8 +428,17 @@ def _comparison(doc, period, unit):
         if now is not None and before is not None:
             diff = Decimal(now) - Decimal(before)
             change = format_change(rounded(diff))
-        lines.append([str(len(lines) + 1), row.label, row.element.unit_label, actual_text(before),
-                      actual_text(now), change])
+        listed.add(row.pk)
+        number = "" if row.parent_id in listed else str(sum(1 for line in lines if line[0]) + 1)
+        lines.append([number, row.label, row.element.unit_label, actual_text(before), actual_text(now), change])
+    return lines
+
+
+def _comparison(doc, period, unit):
+    f = form_figures("PL6", period, unit)
+    if f is None or not (f.values or f.previous):
+        return
+    lines = comparison_lines(f)
     if not lines:
         return
     _para(doc, f"Một số chỉ số cơ bản về trẻ em {period_phrase(period)} so với cùng kỳ "
