@@ -36,6 +36,7 @@ def setback_label(result, *projections):
     setback = result.setback_against(*projections)
     return SETBACK_LABELS[setback] % {"year": max(result.series)} if setback else ""
 
+
 SOURCE_LABELS = {
     "reported": _("reported"),
     "entered": _("entered"),
