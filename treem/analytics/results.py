@@ -53,6 +53,7 @@ from . import judging
 from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
 from .models import IndicatorSource, IndicatorValue
 from .reported import EMPTY, MIXED, OWN, ROLLUP, load_children_values, load_values
+from .sums import path_ids
 from .trajectory import AT_RISK, ON_TRACK, UNKNOWN, Projection, trajectory
 
 REPORTED, ENTERED = "reported", "entered"
@@ -324,10 +325,17 @@ def completeness(unit, year, forms=None):
     reported = set(Submission.objects.filter(form__in=forms, period__code=str(year), status=Submission.Status.APPROVED,
                                              unit__path__startswith=unit.path, unit__level=Unit.Level.COMMUNE)
                    .values_list("unit_id", flat=True))
-    children = {}
-    for child in units_below(unit, year) if unit.level != Unit.Level.COMMUNE else []:
-        mine = [pk for pk, path in communes if path.startswith(child.path)]
-        children[child.pk] = (len([pk for pk in mine if pk in reported]), len(mine))
+    # Each commune counted for the unit right below `unit` on its path: one
+    # pass, not one per child (the nation has 63 provinces over 10.000 communes).
+    depth = len(path_ids(unit.path))
+    counts = {}
+    for pk, path in communes:
+        ids = path_ids(path)
+        if len(ids) > depth:
+            done, owed = counts.get(ids[depth], (0, 0))
+            counts[ids[depth]] = (done + (pk in reported), owed + 1)
+    children = {child.pk: counts.get(child.pk, (0, 0))
+                for child in (units_below(unit, year) if unit.level != Unit.Level.COMMUNE else [])}
     total = (len([pk for pk, _ in communes if pk in reported]), len(communes))
     return total, children
 
