@@ -468,3 +468,24 @@ def test_a_problem_on_a_computed_total_names_its_locked_cell(commune_officer, co
     assert named.column == typed.column and named.row == typed.row - 1
     assert ws.cell(named.row, 3).value.endswith("Các dạng tật") and named.protection.locked
     assert "10" in problem.message and "(7)" in problem.message
+
+
+def test_an_older_template_does_not_blank_what_another_file_imported_since(commune_officer, commune, pl6, y2023):
+    """The ninth trial: a template downloaded before anything was imported,
+    filled with one figure after another file had brought 22, blanked the 21
+    others ("đã nhập"). Only a file's own download may overwrite what it
+    imported; another file's figures are a change since, as a colleague's."""
+    old = template_for(pl6, commune, y2023)  # downloaded first, while the report was empty
+    newer = template_for(pl6, commune, y2023)
+    import_workbook(commune_officer, fill(newer, pl6, y2023, {("PL6_I_1", "total"): 1000, ("PL6_I_2", "total"): 400}),
+                    "moi.xlsx", expected=(pl6, commune, y2023))
+    submission = Submission.objects.get(form=pl6, unit=commune, period=y2023)
+    error = refused("conflict", import_workbook, commune_officer, fill(old, pl6, y2023, {("PL6_I_1", "total"): 990}),
+                    "cu.xlsx", expected=(pl6, commune, y2023))
+    assert any("400" in p.message for p in error.problems)  # the figure the old file would have blanked
+    stored = actions.stored_values(submission)
+    assert (stored[("PL6_I_1", "total")], stored[("PL6_I_2", "total")]) == (1000, 400)
+    # The newer file itself, corrected and uploaded again, still goes in.
+    import_workbook(commune_officer, fill(newer, pl6, y2023, {("PL6_I_1", "total"): 1001, ("PL6_I_2", "total"): 400}),
+                    "moi.xlsx", expected=(pl6, commune, y2023))
+    assert actions.stored_values(submission)[("PL6_I_1", "total")] == 1001

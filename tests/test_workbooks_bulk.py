@@ -23,6 +23,7 @@ from treem.workbooks.read_workbook import read_workbook
 from treem.workbooks.template_workbook import (
     build_template,
     input_cell_refs,
+    template_for,
 )
 
 from .conftest import client_for, make_user, unit
@@ -240,3 +241,21 @@ def test_for_a_period_no_calendar_asks_the_province_chooses_districts_or_commune
     files = _templates(client.get(zip_url(pl6, y2023, bac_kan), {"level": "commune", "download": "1"}))
     assert {name.split("_")[2] for name in files} == set(communes.values_list("code", flat=True))
     assert client.get(zip_url(pl6, y2023, bac_kan), {"level": "nation"}).status_code == 404
+
+
+def test_two_files_of_one_upload_for_the_same_report_the_second_is_refused(coordinator, commune, sibling, pl6,
+                                                                           y2023):
+    """The ninth trial: two copies of one commune's template (700, then 800
+    children) were both "imported", the second over the first unseen."""
+    template = template_for(pl6, commune, y2023)
+    batch = batches.create_batch(coordinator, [
+        ("lt_a.xlsx", fill(template, pl6, y2023, {("PL6_I_1", "total"): 700})),
+        ("khac.xlsx", filled(pl6, sibling, y2023)),
+        ("lt_b.xlsx", fill(template, pl6, y2023, {("PL6_I_1", "total"): 800}))])
+    batches.run_batch(batch.pk)
+    results = {f.name: (f.status, f.message) for f in batch.files.all()}
+    assert results["lt_a.xlsx"][0] == results["khac.xlsx"][0] == "imported"
+    assert results["lt_b.xlsx"][0] == "refused"
+    assert "“lt_a.xlsx”" in results["lt_b.xlsx"][1] and "Không nhập số liệu nào" in results["lt_b.xlsx"][1]
+    submission = Submission.objects.get(form=pl6, unit=commune, period=y2023)
+    assert actions.stored_values(submission)[("PL6_I_1", "total")] == 700

@@ -407,10 +407,12 @@ class DataValueChange(models.Model):
     new = models.TextField(blank=True)
     old_comment = models.TextField(blank=True)
     new_comment = models.TextField(blank=True)
-    # "workbook" for an Excel import, "" on the web: a template's upload may
-    # overwrite what the same person's earlier upload of it saved, not what
-    # was typed on the web since (a commune's one login shared by two).
-    source = models.CharField(max_length=10, blank=True, default="")
+    # "workbook:<the template download's mark>" for an Excel import ("workbook"
+    # from templates made before they carried one), "" on the web: a
+    # template's upload may overwrite what the same person's earlier upload
+    # of the same download saved, not what was typed on the web or imported
+    # from another file since (a commune's one login shared by two).
+    source = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["at", "pk"]

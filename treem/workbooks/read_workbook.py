@@ -95,6 +95,7 @@ class ParsedWorkbook:
     comment_refs: dict = field(default_factory=dict)  # row code -> cell reference
     agency: object = None  # for an agency's report; None: the unit's own
     changes_upto: int = None  # the last change to the report when the template was made; None: not recorded
+    download: str = ""  # the template download's mark ("" before templates carried one)
 
 
 @dataclass
@@ -373,7 +374,8 @@ def _read(wb, expected, cache):
     relabelled = []  # CellProblem: rows whose label is not the form's
     parsed = ParsedWorkbook(form, unit, period, layout.rows, sheet, agency=agency,
                             changes_upto=int(identity["changes_upto"]) if identity.get(
-                                "changes_upto", "").isdigit() else None)
+                                "changes_upto", "").isdigit() else None,
+                            download=re.sub(r"[^0-9a-f]", "", str(identity.get("download") or ""))[:12])
     expected_rows = {layout.sheet_row(i): row for i, row in enumerate(layout.rows)}
     # A computed (locked) total is named by its cell too, when a check finds
     # a problem there ("4.4 Các dạng tật" above its total: E27, not "—").
@@ -524,6 +526,8 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
                                       "%(n)s other errors of the file are listed after them.",
                                       len(others)) % {"n": len(others)}
         raise WorkbookError("formula", message, parsed.formulas + cell_problems(parsed, others))
+    if batch is not None:
+        _check_once_in_batch(batch, parsed)
     if not any(str(v).strip() for v in parsed.values.values()) and not any(
             c.strip() for c in parsed.comments.values()):
         # A blank template, uploaded by mistake among the filled ones, would
@@ -537,11 +541,12 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
             stored_comments, seen = {}, {}
             if not created:
                 stored_comments = actions.stored_comments(submission)
-                seen = _seen_at_download(user, submission, parsed.changes_upto)
+                seen = _seen_at_download(user, submission, parsed.changes_upto, _source(parsed))
             comments = cell_comments(parsed, stored_comments)
             # The same checks as the web form; any error undoes the whole import.
             after = actions.save_locked_values(user, submission, parsed.values, log, comments=comments,
-                                               rows=parsed.rows, expected=seen, created=created, source=WORKBOOK)
+                                               rows=parsed.rows, expected=seen, created=created,
+                                               source=_source(parsed))
             errors = [p for p in after if p.level == ERROR]
             if errors:
                 raise _invalid(parsed, errors)
@@ -578,18 +583,40 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
     return result
 
 
-def _seen_at_download(user, submission, upto):
+def _check_once_in_batch(batch, parsed):
+    """Two files of one upload for the same report: the second would
+    overwrite the first unseen (a trial's 700 then 800 children, both
+    "imported"). The first stands; the second is refused, naming it."""
+    earlier = batch.files.filter(
+        status="imported", submission__form__code=parsed.form.code, submission__unit=parsed.unit,
+        submission__period=parsed.period, submission__agency=parsed.agency).order_by("order").first()
+    if earlier is not None:
+        raise WorkbookError("duplicate", _(
+            "Nothing was imported: “%(file)s”, earlier in this upload, is the report of %(what)s too and was "
+            "imported. Keep one file per report: correct that one, or upload this one on its own.") % {
+            "file": earlier.name, "what": describe(parsed.form, parsed.unit, parsed.period, parsed.agency)})
+
+
+def _source(parsed):
+    """What the import's changes are marked with: "workbook" and the mark of
+    the template's download ("workbook:3f9a1c0b7d2e")."""
+    return f"{WORKBOOK}:{parsed.download}" if parsed.download else WORKBOOK
+
+
+def _seen_at_download(user, submission, upto, source):
     """{cell: the figure its template showed} for each cell changed in Treem
     since the template was made (the old figure of its first change since),
     so that save_values refuses to overwrite a newer figure: a colleague's,
-    or one typed on the web under the same login (a commune's one account,
-    shared). Only one's own earlier uploads (of the same file, corrected
-    since) are one's own to overwrite."""
+    one typed on the web under the same login (a commune's one account,
+    shared), or one imported from another file, an older template holding
+    blanks where the newer file gave figures (a trial lost 19 that way).
+    Only this same download's earlier uploads (of the same file, corrected
+    since) are its own to overwrite."""
     if upto is None:
         return {}
     seen = {}
     for element, option, old in DataValueChange.objects.filter(
-            data_value__submission=submission, pk__gt=upto).exclude(user=user, source=WORKBOOK).order_by(
+            data_value__submission=submission, pk__gt=upto).exclude(user=user, source=source).order_by(
             "pk").values_list("data_value__element__code", "data_value__option__code", "old"):
         seen.setdefault((element, option), old)
     return seen

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -401,7 +402,8 @@ class TemplateBuilder:
                            ("form_version", form.version), ("unit_id", ""), ("unit_structure", ""),
                            ("unit_code", ""), ("agency_id", ""), ("agency_name", ""), ("period_code", period.code),
                            ("fingerprint", fingerprint(form, rows)), ("labels", label_fingerprint(rows)),
-                           ("generated_at", ""), ("changes_upto", ""), ("wording", wording_fingerprint(rows))):
+                           ("generated_at", ""), ("changes_upto", ""), ("download", ""),
+                           ("wording", wording_fingerprint(rows))):
             if key == "wording" and not value:
                 continue  # a form without wording by level: its templates as before
             identity.append([key, str(value)])
@@ -439,7 +441,9 @@ class TemplateBuilder:
         for key, value in (("unit_id", unit.pk), ("unit_structure", unit.structure), ("unit_code", unit.code),
                            ("agency_id", agency.pk if agency else ""), ("agency_name", agency.name if agency else ""),
                            ("generated_at", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
-                           ("changes_upto", changes_upto)):
+                           ("changes_upto", changes_upto),
+                           # This download's own mark: its imports, and only they, may be overwritten by it again.
+                           ("download", secrets.token_hex(6))):
             self.identity[key].value = str(value)
         out = io.BytesIO()
         self.wb.save(out)
