@@ -18,11 +18,11 @@ from treem.reporting.validation import current_form, form_rows, validate_form_va
 from treem.reports.appendices import build_appendices
 from treem.reports.docx_report import build_report
 
-from .conftest import client_for
+from .conftest import client_for, make_user
 from .reporting_helpers import forms, pl6, y2023  # noqa: F401
 from .test_analytics_pages import sub_of
 from .test_entry_messages_browser import WAIT, open_pl6, session_data, type_into  # noqa: F401
-from .test_reports import communes, paragraphs, reported, table_texts  # noqa: F401
+from .test_reports import approved, communes, paragraphs, reported, table_texts  # noqa: F401
 from .test_workbooks_browser import browser, restore_session_data  # noqa: F401
 
 UNEVEN = {("PL6_I_1", "total"): "100", ("PL6_I_1", "male"): "60", ("PL6_I_1", "female"): "50"}
@@ -209,13 +209,21 @@ def test_on_the_page_a_sum_marks_three_cells_and_one_comment_lets_the_report_go(
 
 
 @pytest.mark.django_db
-def test_the_provinces_page_says_a_typed_rate_is_not_added_up(client, reported, coordinator, bac_kan, y2023):
+def test_the_provinces_page_says_a_typed_rate_is_not_added_up(client, reported, coordinator, bac_kan, y2023,
+                                                               forms):  # noqa: F811
+    # A third commune types the under-16 share itself; none gives the under-6 share.
+    third = reported["a"].parent.children.exclude(pk__in=[reported["a"].pk, reported["b"].pk]).order_by("code").first()
+    approved(make_user("commune-c", "commune_officer", third), coordinator, forms["PL6"], y2023,
+             {("PL6_I_1r", "total"): "24,5"})
     page = client_for(client, coordinator).get(
         reverse("reporting:entry", args=["PL6", "2023", bac_kan.pk])).content.decode()
     share = page.split('name="v:PL6_I_1r:total"')[1].split("</td>")[0]
     assert "Σ không cộng được" in share
     children = page.split('name="v:PL6_I_1:total"')[1].split("</td>")[0]
     assert "Σ 2.000" in children and "không cộng được" not in children
+    # A typed rate no commune gave (the under-6 share) is just empty (ninth trial: every rate row said it).
+    under_6 = page.split('name="v:PL6_I_2r:total"')[1].split("</td>")[0]
+    assert "không cộng được" not in under_6
 
 
 @pytest.mark.django_db

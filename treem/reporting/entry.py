@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from treem.core.numbers import format_change, format_number, format_rate
 
 from .models import DataElement
-from .rollup import own_rates, typed_rate
+from .rollup import own_rates
 from .validation import assess, explanation, shown_message, structure
 
 GRAVITY = {"explained": 1, "warning": 2, "error": 3}  # how a cell is marked when several problems concern it
@@ -82,8 +82,8 @@ def entry_table(rows, stored, shown, previous, comments, problems, rolled=None, 
                 "agencies": shown_sum(row.element, by_agencies.get(key)),
                 "difference": format_change(difference),
                 # A rate the units below type directly: their figures cannot be added up, and the cell says so.
-                "not_added": bool(rolled) and below is None and (
-                    typed_rate(row.element) or row.element.code in typed_below),
+                # Only where a unit below gave the rate: a row nobody filled is just empty.
+                "not_added": bool(rolled) and below is None and row.element.code in typed_below,
                 "problem": cell_problems.get(o.code, ""), "title": " ".join(titles.get(o.code, [])),
                 "asks_comment": o.code in asking,
                 "comment": comments.get(key, ""),

@@ -29,12 +29,12 @@ def typed_rate(element):
 
 
 def rates_typed_below(elements, period, unit):
-    """The codes of those rate `elements` (with numerator and denominator)
-    that approved reports of the units below `unit` give as typed figures:
-    a commune may type a rate without its counts, and above it that rate
-    cannot be added up. Where the sum leaves such a cell empty, the pages
+    """The codes of those rate `elements` that approved reports of the units
+    below `unit` give as typed figures: a commune may type a rate without its
+    counts (or the rate has none, typed_rate), and above it that rate cannot
+    be added up. Where the sum leaves such a cell empty, the pages
     and the files say why, as for a rate that has no counts at all."""
-    rates = [e.pk for e in elements if e.is_rate]
+    rates = [e.pk for e in elements if e.is_rate or typed_rate(e)]
     if not rates or period is None:
         return set()
     return set(DataValue.objects.filter(
