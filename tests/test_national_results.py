@@ -198,6 +198,8 @@ def test_a_rate_a_province_typed_over_its_communes_counts_is_not_replaced_by_the
     page = client.get(reverse("reports:report", args=[national_plan.pk, nation.pk, "2023"])).content.decode()
     assert ("the sum of the approved reports below: 1 of a province or district (in place of its communes&#x27; "
             "figures where it gives them) and 2 of communes") in page
+    # The signer it suggests is the minister, not a people's committee's chair (ninth trial).
+    assert 'placeholder="BỘ TRƯỞNG"' in page and "TM. ỦY BAN" not in page
 
     # Bắc Kạn's own report with its counts: they count for the nation, its communes' still do not.
     report = Submission.objects.get(unit=bac_kan, agency=None, status=Submission.Status.APPROVED)

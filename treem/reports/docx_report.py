@@ -53,7 +53,7 @@ PLACEHOLDER = "…" * 30  # one line to fill in by hand
 KINDS = {"decision": "Quyết định", "plan": "Kế hoạch", "programme": "Chương trình"}
 JUDGEMENT_TEXT = {"met": "Đạt", "exceeded": "Vượt", "not_met": "Không đạt", "not_collected": "Không thống kê",
                   "empty_group": "Không có trẻ thuộc diện", "no_data": "Chưa có số liệu",
-                  "no_target": "Không đặt chỉ tiêu"}
+                  "no_target": "Không có chỉ tiêu năm"}  # as the pages say: the plan sets none for this year
 
 # Where the generated parts go in the outline (codes of form BC's rows).
 RESULTS_AFTER = "A.I.5"  # Kết quả thực hiện các mục tiêu, chỉ tiêu: the indicator table
@@ -62,6 +62,14 @@ COMPARISON_AFTER = "A.II.1"  # So sánh với cùng kỳ năm trước: key figu
 _TRAILING_NOTE = re.compile(r"\s*\(.*?\)\s*$")
 PL6_KEY_ROWS = ["PL6_I_1", "PL6_I_2", "PL6_II", "PL6_III", "PL6_II_11", "PL6_II_12", "PL6_IV_2_1",
                 "PL6_IV_2_2", "PL6_IV_2_2_1"]
+
+
+def default_signer_title(issuer):
+    """Who signs when the page leaves it empty: the people's committee's chair
+    on its behalf, a minister, or the head of another agency."""
+    if issuer.upper().startswith(("ỦY BAN", "UỶ BAN")):
+        return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    return "BỘ TRƯỞNG" if issuer in MINISTRY_CODES else "THỦ TRƯỞNG CƠ QUAN"
 
 
 @dataclass
@@ -282,10 +290,7 @@ def _signature(doc, issuer, options, recipients):
     p.paragraph_format.space_before = Pt(12)
     for line in recipients:
         _para(left, f"- {line}", 11, after=0)
-    title = options.signer_title
-    if not title:
-        title = ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH" if issuer.upper().startswith(("ỦY BAN", "UỶ BAN"))
-                 else "BỘ TRƯỞNG" if issuer in MINISTRY_CODES else "THỦ TRƯỞNG CƠ QUAN")
+    title = options.signer_title or default_signer_title(issuer)
     lines = [t.strip() for t in title.split("\n") if t.strip()]
     p = _cell_text(right, lines[0].upper(), 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     p.paragraph_format.space_before = Pt(12)

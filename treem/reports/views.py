@@ -16,7 +16,8 @@ from treem.units.models import Unit
 from treem.units.sorting import by_name
 
 from .appendices import CODES, build_appendices
-from .docx_report import ReportOptions, build_mid_term_review, build_report, default_recipients
+from .docx_report import (ReportOptions, build_mid_term_review, build_report, default_recipients,
+                          default_signer_title)
 from .values import MIXED, OWN, ROLLUP, current_form, form_figures, reports_between
 from .wording import ascii_name, default_day, issuer_code, issuer_for, lower_first, period_phrase
 
@@ -158,6 +159,7 @@ def report(request, plan_pk, unit_pk, period_code):
     issuer = issuer_for(plan, unit, day)
     return render(request, "reports/report.html", {
         "plan": plan, "unit": unit, "period": period, "sources": sources, "issuer": issuer,
+        "signer_title": default_signer_title(issuer),
         "number_suffix": f"/BC-{issuer_code(issuer)}",
         "is_review": period.code.endswith("MTR"), "day": day, "ceased": day != timezone.localdate(),
         "recipients": request.GET["recipients"] if "recipients" in request.GET else "\n".join(
