@@ -194,3 +194,15 @@ def test_girls_and_boys_married_as_children_add_up_to_the_people(forms):
     too_many = validate_form_values(pl7, {("PL7_CT21", "plan"): "5", ("PL7_CT21_1", "plan"): "4",
                                           ("PL7_CT21_2", "plan"): "2"})
     assert [(p.cell, p.kind) for p in too_many] == [(("PL7_CT21", "plan"), "sub_item")]
+
+
+def test_couples_married_as_children_are_not_more_than_the_people(forms):
+    """21.2 "Số cặp tảo hôn": each couple has one child married at least,
+    so there are never more couples than people in 21.1 (eighth trial)."""
+    pl7 = forms["PL7"]
+    problems = validate_form_values(pl7, {("PL7_CT21", "actual"): "3", ("PL7_CT21_3", "actual"): "4"})
+    assert [(p.level, p.cell, p.kind) for p in problems] == [(ERROR, ("PL7_CT21_3", "actual"), "sub_item")]
+    assert problems[0].message.endswith(": 4 lớn hơn dòng Chỉ tiêu 21 (3): mỗi cặp có ít nhất một trẻ em được tính "
+                                        "ở dòng đó.")
+    # Two children in each of two couples and one in a third: 5 people, 3 couples.
+    assert validate_form_values(pl7, {("PL7_CT21", "actual"): "5", ("PL7_CT21_3", "actual"): "3"}) == []

@@ -358,11 +358,17 @@ def validate_form_values(form, values, previous=None, rows=None):
             for option in row.options:
                 value, total = parsed.get((code, option.code)), parsed.get((whole.code, option.code))
                 if value is not None and total is not None and value > total:
-                    problems.append(Problem(ERROR, row, option.code, _(
-                        "%(where)s: %(value)s is more than row %(whole)s (%(total)s), which counts it.") % {
-                        "where": cell_name(row, option), "value": format_number(value),
-                        "whole": whole_row.display_ref or f"“{whole_row.label}”", "total": format_number(total)},
-                        kind="sub_item"))
+                    words = {"where": cell_name(row, option), "value": format_number(value),
+                             "whole": whole_row.display_ref or f"“{whole_row.label}”", "total": format_number(total),
+                             "unit": element.unit_label.lower(), "whole_unit": whole.unit_label.lower()}
+                    if element.unit_label.lower() != whole.unit_label.lower():
+                        # Couples beside the people who married as children: each couple counts one at least.
+                        message = _("%(where)s: %(value)s is more than row %(whole)s (%(total)s): each %(unit)s "
+                                    "counts at least one of those %(whole_unit)s.") % words
+                    else:
+                        message = _("%(where)s: %(value)s is more than row %(whole)s (%(total)s), which counts it.") \
+                            % words
+                    problems.append(Problem(ERROR, row, option.code, message, kind="sub_item"))
         # A rate's numerator and denominator go together: summed alone, one
         # commune's numerator would lift the province's rate.
         if element.is_rate and element.numerator.code in rows.cells and element.denominator.code in rows.cells:
