@@ -17,7 +17,16 @@ from treem.analytics.judging import (
     judge,
     progress,
 )
-from treem.analytics.trajectory import AT_RISK, OFF_TRACK, ON_TRACK, UNKNOWN, linear_trend, trajectory
+from treem.analytics.trajectory import (
+    AT_RISK,
+    OFF_TRACK,
+    ON_TRACK,
+    UNKNOWN,
+    compounded_reduction,
+    linear_trend,
+    reduction_trajectory,
+    trajectory,
+)
 
 
 @pytest.mark.parametrize("actual, comparator, value, direction, expected", [
@@ -177,6 +186,73 @@ def test_a_projection_stays_between_0_and_the_whole():
     assert falling.status == ON_TRACK and falling.projected == 0
     # A yearly reduction may be negative (child marriage rose): not bounded, its line goes on.
     assert trajectory([(2022, 3), (2023, 1), (2024, -1)], 2030, "range", D(2), D(3)).projected == -13
+
+
+# A yearly reduction ("giảm tỷ lệ tảo hôn 2%–3% mỗi năm"): the average yearly reduction of the figure
+# reduced, compounded from the first to the latest yearly figure (trajectory.py, rule 6).
+
+def reduce_2_to_3(values, target_year=2030):
+    return reduction_trajectory(values, target_year, "range", D(2), D(3))
+
+
+def test_the_average_yearly_reduction_is_compounded():
+    # 157 → 148 couples in 2 years: 1 − (148/157)^(1/2) = 1 − 0,97091 = 2,91 % a year.
+    assert compounded_reduction(2022, 157, 2024, 148).quantize(D("0.01")) == D("2.91")
+    # 200 → 180 in 3 years: 1 − 0,9^(1/3) = 1 − 0,96549 = 3,45 % a year, not 10 % / 3 = 3,33 %.
+    assert compounded_reduction(2021, 200, 2024, 180).quantize(D("0.01")) == D("3.45")
+    # 100 → 110 in one year: −10 %, a rise. 5 → 0: all gone, 100 %.
+    assert compounded_reduction(2023, 100, 2024, 110) == -10
+    assert compounded_reduction(2023, 5, 2024, 0) == 100
+    # Nothing to reduce from 0; no year between.
+    assert compounded_reduction(2023, 0, 2024, 3) is None and compounded_reduction(2024, 5, 2024, 4) is None
+
+
+def test_child_marriages_157_146_148_are_on_track_for_2_to_3_percent_a_year():
+    # The yearly reductions are 7,01 % and −1,37 %; on average 2,91 % fewer a year (2022–2024), inside 2%–3%.
+    p = reduce_2_to_3([(2022, 157), (2023, 146), (2024, 148)])
+    assert p.status == ON_TRACK and p.average_reduction and p.slope is None
+    assert p.projected.quantize(D("0.01")) == D("2.91") and (p.first_year, p.last_year) == (2022, 2024)
+    assert p.average_rise is None
+
+
+@pytest.mark.parametrize("values, expected, average", [
+    # 148, 157, 146, 148 (2021–2024): as many in 2024 as in 2021, 0 % a year; 2024 itself rose (−1,37 %).
+    ([(2021, 148), (2022, 157), (2023, 146), (2024, 148)], OFF_TRACK, "0.00"),
+    # 100 → 98,5: 1,5 % a year, short of 2 % but at least half of it (1 %): at risk.
+    ([(2023, 100), (2024, 98.5)], AT_RISK, "1.50"),
+    # 100, 102, 99,45: 0,28 % a year on average (1 − 0,9945^(1/2)), but 2024 alone fell by
+    # 2,55/102 = 2,5 %, inside the target: at risk.
+    ([(2022, 100), (2023, 102), (2024, 99.45)], AT_RISK, "0.28"),
+    # 100 → 99,5: 0,5 % a year, less than half of 2 %: off track.
+    ([(2023, 100), (2024, 99.5)], OFF_TRACK, "0.50"),
+    # 100 → 110: a rise of 10 %, the wrong way.
+    ([(2023, 100), (2024, 110)], OFF_TRACK, "-10.00"),
+    # 200 → 180 in three years (2022, 2023 without a figure): 3,45 % a year, beyond 3 %: exceeded, on track.
+    ([(2021, 200), (2022, None), (2024, 180)], ON_TRACK, "3.45"),
+    # 5 → 0 couples: 100 % fewer.
+    ([(2023, 5), (2024, 0)], ON_TRACK, "100.00"),
+    # Only the last six figures count (five yearly reductions): 100 each year from 2019, 0 % a year;
+    # from 2018's 200 it would be 10,9 % a year.
+    ([(2018, 200)] + [(y, 100) for y in range(2019, 2025)], OFF_TRACK, "0.00"),
+])
+def test_a_yearly_reduction_is_judged_on_its_average(values, expected, average):
+    p = reduce_2_to_3(values)
+    assert (p.status, p.projected.quantize(D("0.01"))) == (expected, D(average))
+
+
+def test_a_yearly_reduction_unknown_or_decided_by_the_target_year():
+    assert reduce_2_to_3([(2024, 148)]).status == UNKNOWN  # one figure: no reduction yet
+    assert reduce_2_to_3([(2023, 0), (2024, 3)]).status == UNKNOWN  # nothing to reduce from
+    assert reduction_trajectory([(2023, 150), (2024, 146)], 2030, "", None).status == UNKNOWN  # no target
+    # An average below zero reads as the rise it is.
+    assert reduce_2_to_3([(2023, 100), (2024, 110)]).average_rise == 10
+    # 2025 has a figure: its own reduction decides, 40 → 39 = 2,5 %, met; 40 → 41, a rise, not.
+    decided = reduce_2_to_3([(2022, 50), (2024, 40), (2025, 39)], 2025)
+    assert (decided.status, decided.projected, decided.average_reduction) == (ON_TRACK, D("2.5"), False)
+    assert reduce_2_to_3([(2022, 50), (2024, 40), (2025, 41)], 2025).status == OFF_TRACK
+    # Past the target year without a figure for it, the latest year's reduction stands for it.
+    assert reduce_2_to_3([(2024, 40), (2026, 39), (2027, 38)], 2025).status == ON_TRACK  # 39 → 38: 2,56 %
+    assert reduce_2_to_3([(2025, 40)], 2025).status == UNKNOWN  # no year before it
 
 
 def test_a_plan_equal_to_the_result_as_printed_is_met():

@@ -44,12 +44,11 @@ def row(page, result):
 
 @pytest.fixture
 def marriages_rose(coordinator, bac_kan):
-    """A commune's child marriages 148, 157, 146, 148 (2021–2024), as in the
-    demo's Bắc Kạn: 2024 rose by 1,37 % on 2023; births registered 90, 93,
-    97, 96 of 100: 2024 fell on 2023."""
+    """A commune's child marriages 157, 146, 148 (2022–2024), as in the
+    demo's Bắc Kạn: 2024 rose by 1,37 % on 2023; births registered 93, 97,
+    96 of 100: 2024 fell on 2023."""
     commune = bac_kan.descendants().filter(level="commune").order_by("code").first()
-    for year, couples, births in ((2021, "148", "90"), (2022, "157", "93"), (2023, "146", "97"),
-                                  (2024, "148", "96")):
+    for year, couples, births in ((2022, "157", "93"), (2023, "146", "97"), (2024, "148", "96")):
         approved_pl7(coordinator, commune, year, {MARRIAGES: couples, BIRTHS: births, BIRTHS_D: "100"})
     return commune
 
@@ -61,10 +60,13 @@ def test_the_trend_stays_on_track_and_the_rise_of_the_latest_year_is_said(client
     r = result_for(results, child_marriage)
     # Nothing backwards: the figure is the yearly reduction, the more the better, and 2024's is below zero.
     assert r.direction == "increase" and r.rose_instead and r.actual.quantize(Decimal("0.01")) == Decimal("-1.37")
-    # The rule is unchanged: the line through −6,08 %, 7,01 % and −1,37 % rises, and meets "2%–3% a year"
-    # in 2025 and 2030 (the yearly target holds from 2025: 2024 has none).
+    # The trend is the average yearly reduction, not a line through 7,01 % and −1,37 %: 157 → 148 couples in
+    # two years, 1 − (148/157)^(1/2) = 2,91 % fewer a year, inside "2%–3% a year" in 2025 and 2030 (the yearly
+    # target holds from 2025: 2024 has none).
     assert (r.trajectory_2025.status, r.trajectory_2030.status, r.judgement) == (ON_TRACK, ON_TRACK, "no_target")
-    assert r.trajectory_2025.projected.quantize(Decimal("0.01")) == Decimal("4.56")
+    assert r.trajectory_2030.average_reduction and r.trajectory_2030.slope is None
+    assert r.trajectory_2025.projected.quantize(Decimal("0.01")) == Decimal("2.91")
+    assert (r.trajectory_2030.first_year, r.trajectory_2030.last_year) == (2022, 2024)
     # …but 2024 went the wrong way, and the result says so.
     assert r.setback == "rose" and r.setback_against(r.trajectory_2030) == "rose"
     births = result_for(results, birth)
@@ -81,7 +83,22 @@ def test_the_trend_stays_on_track_and_the_rise_of_the_latest_year_is_said(client
     page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, marriages_rose.pk, 2024,
                                                            child_marriage.pk])).content.decode()
     trend = text(page.split('<dl class="meta">')[1].split("</dl>")[0])
-    assert "16,34%)" in trend and trend.index(rose) > trend.index("16,34%)"), trend
+    # Said as what it is, the average yearly reduction over 2022–2024 ("giảm bình quân 2,91%/năm giai đoạn
+    # 2022–2024"), not a value projected to 2030.
+    average = gettext("an average reduction of %(n)s a year over %(first)s–%(last)s") % {
+        "n": "2,91%", "first": 2022, "last": 2024}
+    on_track = gettext("On track")
+    assert trend.count(f"{on_track} ({average})") == 2, trend
+    assert gettext("projected") not in trend and trend.index(rose) > trend.rindex(average), trend
+    assert gettext("Trend: the average yearly reduction of the figure reduced from %(first)s to %(last)s, "
+                   "compounded: 1 − (figure of %(last)s ÷ figure of %(first)s) raised to 1 ÷ the number of years "
+                   "between; not a line through the yearly reductions.") % {"first": 2022, "last": 2024} in trend
+    # The province ranks its districts by the year's reduction: this one's rise reads as a rise.
+    district = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2024,
+                                                               child_marriage.pk])).content.decode()
+    ranking = district.split('<table class="list ranking">')[1].split("</table>")[0]
+    cell = next(c for c in ranking.split("<tr>")[1:] if marriages_rose.parent.name in c)
+    assert gettext("up %(n)s") % {"n": "1,37%"} in text(cell) and "−1,37" not in cell
 
     # The province's public page (the commune's figures added up) says it beside the verdict too.
     actions.set_public(coordinator, bac_kan, True)
@@ -93,6 +110,39 @@ def test_the_trend_stays_on_track_and_the_rise_of_the_latest_year_is_said(client
     said = " ".join(mid_term_sentences(mid_term_table(bac_kan_plan, marriages_rose, 2021, 2024), 2024))
     assert ("kết quả năm gần nhất của chỉ tiêu 13, 14 diễn biến ngược chiều mục tiêu so với năm trước"
             in said), said
+
+
+def test_no_average_reduction_over_years_that_went_nowhere(client, sources, coordinator, bac_kan, bac_kan_plan):
+    """148, 157, 146, 148 couples (2021–2024): a line through the yearly
+    reductions −6,08 %, 7,01 %, −1,37 % rose and read on track; as many
+    couples in 2024 as in 2021 is no reduction a year at all: off track."""
+    commune = bac_kan.descendants().filter(level="commune").order_by("code").first()
+    for year, couples in ((2021, "148"), (2022, "157"), (2023, "146"), (2024, "148")):
+        approved_pl7(coordinator, commune, year, {MARRIAGES: couples})
+    child_marriage = sub_of(bac_kan_plan, "13")
+    r = result_for(indicator_results(bac_kan_plan, commune, 2024), child_marriage)
+    assert (r.trajectory_2025.status, r.trajectory_2030.status) == ("off_track", "off_track")
+    assert r.trajectory_2030.projected == 0 and (r.trajectory_2030.first_year, r.trajectory_2030.last_year) == (
+        2021, 2024)
+    # Off track already says it goes badly: no word of the 2024 rise beside it.
+    assert r.setback == "rose" and r.setback_against(r.trajectory_2025, r.trajectory_2030) == ""
+    client_for(client, coordinator)
+    page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, commune.pk, 2024,
+                                                           child_marriage.pk])).content.decode()
+    trend = text(page.split('<dl class="meta">')[1].split("</dl>")[0])
+    assert gettext("an average reduction of %(n)s a year over %(first)s–%(last)s") % {
+        "n": "0%", "first": 2021, "last": 2024} in trend, trend
+
+    # Another commune, 140 couples then 150: a rise of 7,14 % a year, said as the rise it is.
+    other = bac_kan.descendants().filter(level="commune").order_by("code")[1]
+    for year, couples in ((2023, "140"), (2024, "150")):
+        approved_pl7(coordinator, other, year, {MARRIAGES: couples})
+    page = client.get(reverse("analytics:indicator", args=[bac_kan_plan.pk, other.pk, 2024,
+                                                           child_marriage.pk])).content.decode()
+    trend = text(page.split('<dl class="meta">')[1].split("</dl>")[0])
+    rise = gettext("an average rise of %(n)s a year over %(first)s–%(last)s") % {
+        "n": "7,14%", "first": 2023, "last": 2024}
+    assert f"{gettext('Off track')} ({rise})" in trend and "−7,14" not in trend, trend
 
 
 def test_no_word_when_the_latest_year_went_the_right_way_or_the_verdict_already_warns(client, sources,
@@ -132,6 +182,31 @@ def test_a_yearly_reduction_is_judged_as_a_reduction_whatever_the_plan_calls_its
     assert fell.actual.quantize(Decimal("0.01")) == Decimal("4.88") and fell.judgement == EXCEEDED
     assert fell.setback == "" and rose.setback == "rose"
 
+
+
+def test_yearly_reductions_entered_by_hand_are_averaged_too(sources, nation, national_plan):
+    """Where no report gives the number of child marriages, the yearly
+    reductions typed on the indicator page are chained into one: 3 %, then
+    1 % fewer is 97 % of the start, then 96,03 %."""
+    from treem.analytics.models import IndicatorValue
+
+    admin = make_user("admin", "admin", nation, is_superuser=True, is_staff=True)
+    child_marriage = sub_of(national_plan, "13")
+    for year, reduction in ((2023, "3"), (2024, "1")):
+        IndicatorValue.objects.create(sub_indicator=child_marriage, unit=nation, year=year, value=Decimal(reduction),
+                                      updated_by=admin)
+    r = result_for(indicator_results(national_plan, nation, 2024), child_marriage)
+    # 1 − (96,03 / 100)^(1/2) = 2,01 % a year over 2022–2024: inside "2%–3%" (the plan's target of 2025).
+    p = r.trajectory_2025
+    assert (p.status, p.projected.quantize(Decimal("0.01")), p.first_year, p.last_year) == (
+        ON_TRACK, Decimal("2.01"), 2022, 2024)
+    # The reports give 2022 and 2023 (40, then 39 couples) and 2024 is typed (5 % fewer): 37,05 couples,
+    # 1 − (37,05 / 40)^(1/2) = 3,76 % a year.
+    IndicatorValue.objects.filter(year=2024).update(value=Decimal(5))
+    for year, couples in ((2022, "40"), (2023, "39")):
+        own_report(nation, admin, {MARRIAGES: couples}, year=year)
+    p = result_for(indicator_results(national_plan, nation, 2024), child_marriage).trajectory_2025
+    assert (p.projected.quantize(Decimal("0.01")), p.first_year, p.last_year) == (Decimal("3.76"), 2022, 2024)
 
 # 2. A rate of a group with no child in it: 0 of 0, not "no data".
 

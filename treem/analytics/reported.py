@@ -81,6 +81,12 @@ class _Values:
             return False
         return not (self.typed_below and self.typed_below.under(self.unit, element, option, year))
 
+    def reduced(self, source, year):
+        """For a yearly reduction, the figure reduced in the year (child
+        marriages, not their reduction on the year before), or None."""
+        element = self.elements.get(source.element_code)
+        return None if element is None else self.element_value(element, source.option_code, year)[0]
+
     def reported(self, source, sub, year, option=None):
         element = self.elements.get(source.element_code)
         if element is None:

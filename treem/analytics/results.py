@@ -54,7 +54,7 @@ from .judging import NO_DATA, NO_TARGET, NOT_COLLECTED
 from .models import IndicatorSource, IndicatorValue
 from .reported import EMPTY, MIXED, OWN, ROLLUP, load_children_values, load_values
 from .sums import path_ids
-from .trajectory import AT_RISK, ON_TRACK, UNKNOWN, Projection, trajectory
+from .trajectory import AT_RISK, ON_TRACK, UNKNOWN, Projection, reduction_trajectory, trajectory
 
 REPORTED, ENTERED = "reported", "entered"
 MID_YEARS = (2025, 2026)  # the mid-term milestone: 2025, or 2026 in plans issued in 2025
@@ -404,7 +404,8 @@ def _result(sub, scope, year, years, values, source, table_year=None):
                                 "annual_plan")
     target_2025, target_2030 = _mid_target(sub, scope), _target_for(sub, scope, END_YEAR)
     direction = sub.direction or Direction.INCREASE
-    if source is not None and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION:
+    reduction = source is not None and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION
+    if reduction:
         # The figure is a reduction ("giảm 2–3% hằng năm"): the more the better, even where the plan's
         # sub-indicator reads "decrease" (child marriages are to decrease); judged the other way, a rise
         # in child marriages would read as exceeded.
@@ -418,15 +419,20 @@ def _result(sub, scope, year, years, values, source, table_year=None):
     points = list(series.items())  # the trend runs through the results, not the baseline (trajectory.py)
     previous = series.get(year - 1)
 
+    # A yearly reduction's trend is the average reduction of the figure reduced, not a line through the
+    # yearly reductions (trajectory.py, rule 6).
+    reduced = _reduced_figures(values, source, [y for y in years if y <= year], series) if reduction else None
+
     def toward(t):
         if t is None:
             return None, Projection(UNKNOWN)
         prog = judging.progress(baseline, actual, t.comparator, t.value, t.value_max, direction)
+        if reduction:
+            return prog, reduction_trajectory(reduced.items(), t.year, t.comparator, t.value, t.value_max)
         return prog, trajectory(points, t.year, t.comparator, t.value, t.value_max, direction, bounds=bounds)
 
     # A share in % stays within 0–100; a yearly reduction in % does not (a rise is negative).
-    share = sub.unit == MeasureUnit.PERCENT and not (source and source.kind == IndicatorSource.Kind.ANNUAL_REDUCTION)
-    bounds = (0, 100) if share else None
+    bounds = (0, 100) if sub.unit == MeasureUnit.PERCENT and not reduction else None
 
     progress_2025, trajectory_2025 = toward(target_2025)
     progress_2030, trajectory_2030 = toward(target_2030)
@@ -448,6 +454,29 @@ def _result(sub, scope, year, years, values, source, table_year=None):
         previous=previous, change=_change(actual, previous),
         series=series, source=source, entered=entered,
     )
+
+
+def _reduced_figures(values, source, years, reductions):
+    """{year: figure reduced} for a yearly reduction's trend: the figures the
+    reports give (child marriages of each year), completed where they give
+    none by the yearly reductions entered by hand, chained from the figure of
+    the year next to it (from an index of 100 where the reports give no
+    figure at all): yearly reductions chained multiply to the same ratio as
+    the figures they come from."""
+    figures = {y: v for y in years if (v := values.reduced(source, y)) is not None}
+    entered = {y: judging.as_decimal(r) for y, r in reductions.items() if y - 1 not in figures or y not in figures}
+    if not figures and entered:
+        figures[min(entered) - 1] = Decimal(100)
+    chained = True
+    while chained:
+        chained = False
+        for y, r in sorted(entered.items()):
+            kept = 1 - r / 100
+            if y not in figures and y - 1 in figures:
+                figures[y], chained = figures[y - 1] * kept, True
+            elif y - 1 not in figures and y in figures and kept > 0:
+                figures[y - 1], chained = figures[y] / kept, True
+    return dict(sorted(figures.items()))
 
 
 def _change(actual, previous):
