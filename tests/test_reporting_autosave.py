@@ -128,3 +128,75 @@ def test_ones_own_figure_typed_without_dots_is_not_a_conflict(client, commune_of
     assert third.status_code == 200 and stored(commune, "PL6_I_1") == 5000
     # A different number seen is still a conflict.
     assert c.post(autosave_url(commune), {"v:PL6_I_1:total": "6000", "o:PL6_I_1:total": "4.999"}).status_code == 409
+
+
+def session_ended_message():
+    """The server's words for an ended session, in Vietnamese once the lead's
+    catalogue is compiled (the English msgid before)."""
+    from django.utils.translation import gettext, override
+
+    with override("vi"):
+        return gettext("Your session has ended. The figures just typed are not saved yet: sign in again "
+                       "(in a new tab), then Treem saves them.")
+
+
+def test_an_ended_session_is_told_to_the_pages_script_as_json(client, commune_officer, pl6, y2023):
+    """Signed out in another tab, or the session expired: autosave hears it as
+    JSON it can show, not a redirect to a login page it would read as "the
+    connection is lost"; the page itself still goes to the login page."""
+    commune = commune_officer.unit
+    entry = reverse("reporting:entry", args=["PL6", "2023", commune.pk])
+    figures = {"v:PL6_I_1:total": "12", "o:PL6_I_1:total": ""}
+    response = client.post(autosave_url(commune), figures, HTTP_ACCEPT="application/json",
+                           HTTP_REFERER=f"http://testserver{entry}")
+    assert response.status_code == 401
+    assert response.json() == {"ok": False, "expired": True, "message": session_ended_message(),
+                               "login_url": f"/accounts/login/?next={entry}"}
+    # The CSRF header alone says a script too; without a Referer the login page leads home.
+    bare = client.post(autosave_url(commune), figures, HTTP_X_CSRFTOKEN="x" * 32)
+    assert bare.status_code == 401 and bare.json()["login_url"] == "/accounts/login/"
+    # Another site's page named as the Referer is not where signing in leads.
+    elsewhere = client.post(autosave_url(commune), figures, HTTP_ACCEPT="application/json",
+                            HTTP_REFERER="https://example.org/phish/")
+    assert elsewhere.json()["login_url"] == "/accounts/login/"
+    assert stored(commune, "PL6_I_1") is None
+
+    # A page, or a form posted without its script, is sent to the login page as before.
+    page = client.get(entry)
+    assert page.status_code == 302 and page["Location"] == f"/accounts/login/?next={entry}"
+    assert client.post(entry, {"action": "save", **figures}).status_code == 302
+
+
+def test_a_stale_csrf_token_is_told_to_the_script_as_json_and_the_new_one_saves(commune_officer, pl6, y2023):
+    """Signed in again in another tab, the page's CSRF token is the old
+    session's: autosave gets JSON saying so, and succeeds with the token of
+    the new cookie (the one entry.js reads); a form posted gets the page."""
+    import re
+
+    from django.test import Client
+
+    commune = commune_officer.unit
+    entry = reverse("reporting:entry", args=["PL6", "2023", commune.pk])
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(commune_officer)
+    stale = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get(entry).content.decode()).group(1)
+    # Signing in again, in another tab, gives the browser a new CSRF cookie.
+    login = c.get("/accounts/login/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+    assert c.post("/accounts/login/", {"username": "commune", "password": "pw-for-tests-1",
+                                       "csrfmiddlewaretoken": token}).status_code == 302
+    figures = {"v:PL6_I_1:total": "12", "o:PL6_I_1:total": ""}
+
+    refused = c.post(autosave_url(commune), figures, HTTP_X_CSRFTOKEN=stale, HTTP_ACCEPT="application/json",
+                     HTTP_REFERER=f"http://testserver{entry}")
+    assert refused.status_code == 403
+    assert refused.json() == {"ok": False, "expired": True, "message": session_ended_message(),
+                              "login_url": f"/accounts/login/?next={entry}"}
+    assert stored(commune, "PL6_I_1") is None
+    # The form posted with the page's old token: the page explaining it, as before.
+    page = c.post(entry, {"action": "save", "csrfmiddlewaretoken": stale, **figures})
+    assert page.status_code == 403 and "Phiên làm việc đã hết hạn" in page.content.decode()
+
+    saved = c.post(autosave_url(commune), figures, HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value,
+                   HTTP_ACCEPT="application/json")
+    assert saved.status_code == 200 and saved.json()["ok"] and stored(commune, "PL6_I_1") == 12

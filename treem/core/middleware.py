@@ -1,5 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 # Paths anyone may open: the login page, the language switch, static files,
 # the icon browsers ask for, and the provinces' public results pages.
@@ -17,8 +23,41 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             if request.path.startswith("/admin/"):
                 return self.get_response(request)  # the admin has its own login
+            if wants_json(request):
+                return session_ended(request, status=401)
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+def wants_json(request):
+    """A page's script (autosave) rather than the page itself: a redirect to
+    the login page would reach it as HTML it cannot read, and it would say
+    "connection lost" while the figures typed live only in the page."""
+    return "application/json" in request.headers.get("Accept", "") or "X-CSRFToken" in request.headers
+
+
+def session_ended(request, status):
+    """What a page's script is told when its session has ended (or its CSRF
+    token with it): say so, and where to sign in again, back to the page."""
+    page = _calling_page(request)
+    return JsonResponse({
+        "ok": False, "expired": True,
+        "message": _("Your session has ended. The figures just typed are not saved yet: sign in again "
+                     "(in a new tab), then Treem saves them."),
+        "login_url": redirect_to_login(page).url if page else resolve_url(settings.LOGIN_URL),
+    }, status=status)
+
+
+def _calling_page(request):
+    """The page the script runs on (its Referer, when it is this site's),
+    where signing in again should lead; else the address asked for, when
+    it is a page (a GET), not an address only a script posts to."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path() if request.method == "GET" else None
 
 
 class LanguageMiddleware:

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from treem.core.middleware import session_ended, wants_json
+
 FAVICON = Path(settings.BASE_DIR) / "static" / "treem" / "favicon.ico"
 
 
@@ -53,5 +55,8 @@ def healthz(request):
 def csrf_failure(request, reason=""):
     """A form sent after its session ended (signed in again in another tab, or
     left open for hours): say so in the user's language and how to get the
-    typed values back, instead of Django's English page."""
+    typed values back, instead of Django's English page. A page's script
+    (autosave) gets it as JSON it can show, and tries again with the new token."""
+    if wants_json(request):
+        return session_ended(request, status=403)
     return render(request, "403_csrf.html", status=403)

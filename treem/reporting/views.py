@@ -287,6 +287,11 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             "saving": _("Saving…"), "saved": _("Saved at %(time)s."), "offline": _(
                 "Not saved: the connection was lost. Your figures stay on this page; Treem will try again."),
             "unsaved": _("Figures not yet saved"),
+            # After the server's "your session has ended", the link to the login page (a new tab).
+            "sign_in": _("Sign in again"),
+            # Figures typed but not saved before a reload (or signing in again), put back in their cells.
+            "restored": [ngettext("Restored %(n)s figure not saved last time.",
+                                  "Restored %(n)s figures not saved last time.", n) for n in (1, 2)],
             # The page counts the held figures: the form for one and the form for several.
             "held": [ngettext("%(n)s figure not saved until corrected, first:",
                               "%(n)s figures not saved until corrected, first:", n) for n in (1, 2)],

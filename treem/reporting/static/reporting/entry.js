@@ -4,6 +4,9 @@
 // totals, and moves through a column with Enter and the arrow keys. A figure
 // that fails the checks is not sent: its message goes under the row, as the
 // server's do, once the cell is left. Submitting a mostly empty report asks first.
+// When the session has ended (signed out in another tab, expired, the server's key
+// changed) it says so, links to the login page and saves once signed in again; the
+// figures not yet saved are kept for the tab (sessionStorage) and put back on reload.
 // Without JavaScript the page still works with its Save buttons.
 (function () {
   "use strict";
@@ -12,11 +15,88 @@
   var url = form.getAttribute("data-autosave");
   var status = document.getElementById("autosave-status");
   var text = JSON.parse(document.getElementById("entry-messages").textContent);
-  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var csrfInput = form.querySelector("[name=csrfmiddlewaretoken]");
+  var csrf = csrfInput.value;
   var timer = null, inFlight = false, again = false;
+  // expired: the last save was refused for the session; leaving: the form is being posted.
+  var expired = false, leaving = false, restoredNote = "";
+  var storeKey = "treem-unsaved:" + location.pathname;
 
   function fields() {
     return form.querySelectorAll("input[name^='v:'], textarea[name^='v:'], input[name^='c:']");
+  }
+
+  // Signing in again (in another tab) gives a new CSRF token, in the cookie: the form's
+  // Save buttons and the next autosave use it, not the one the page was drawn with.
+  function freshToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (m) csrf = csrfInput.value = decodeURIComponent(m[1]);
+    return csrf;
+  }
+
+  // The figures not yet saved, with the figure seen saved when each was typed, kept for
+  // this tab: a reload, or the login page on the way back, does not lose them.
+  function remember() {
+    var unsaved = {}, any = false;
+    fields().forEach(function (f) {
+      if (f.value !== f.getAttribute("data-saved")) {
+        unsaved[f.name] = [f.value, f.getAttribute("data-saved")];
+        any = true;
+      }
+    });
+    try {
+      if (any) sessionStorage.setItem(storeKey, JSON.stringify(unsaved));
+      else sessionStorage.removeItem(storeKey);
+    } catch (e) { /* storage full or refused: the page still holds them */ }
+  }
+
+  function forget() {
+    try { sessionStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+  }
+
+  // Those kept by an earlier visit of this tab, back in their cells where the page shows
+  // another figure; sent with the figure seen then, so a colleague's change meanwhile is
+  // refused as a conflict, not overwritten.
+  function restore() {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem(storeKey) || "{}"); } catch (e) { kept = {}; }
+    var n = 0;
+    Object.keys(kept).forEach(function (name) {
+      var f = form.querySelector("[name='" + name.replace(/['\\]/g, "\\$&") + "']"), value = kept[name];
+      if (!f || !Array.isArray(value) || sameFigure(f, f.value, value[0])) return;
+      f.value = value[0];
+      if (name.indexOf("v:") === 0) {
+        f.setAttribute("data-saved", value[1] === null ? "" : value[1]);
+        quickCheck(f, true);
+      }
+      n += 1;
+    });
+    if (!n) { forget(); return; }  // saved (by autosave, or by the form posted before this page)
+    restoredNote = fmt(text.restored[n === 1 ? 0 : 1], {n: n});
+    say(restoredNote);
+    schedule(300);
+  }
+
+  // "1234" typed is the "1.234" the server stored: not a figure left unsaved.
+  function sameFigure(f, a, b) {
+    if (a.trim() === b.trim()) return true;
+    var type = f.getAttribute("data-type");
+    return !!type && type !== "text" && parseVn(a) !== null && parseVn(a) === parseVn(b);
+  }
+
+  // The server's word that the session has ended, and where to sign in again (a new tab:
+  // this page keeps its figures and saves them once signed in).
+  function showExpired(data) {
+    var shown = expired && status.classList.contains("expired");
+    expired = true;
+    if (shown) return;  // already said, its link kept (it may have the keyboard's focus)
+    say(data.message + " ", "error expired");
+    var a = document.createElement("a");
+    a.href = data.login_url || "/accounts/login/?next=" + encodeURIComponent(location.pathname);
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.textContent = text.sign_in;
+    status.appendChild(a);
   }
 
   // "1.234,5" → 1234.5, as the server reads it; null when it is not a number.
@@ -287,13 +367,19 @@
       return;
     }
     inFlight = true;
-    say(text.saving);
+    if (!expired) say(text.saving);  // the way to sign in stays on screen while retrying
     fetch(url, {method: "POST", body: body, credentials: "same-origin",
-                headers: {"X-CSRFToken": csrf, "Accept": "application/json"}})
+                headers: {"X-CSRFToken": freshToken(), "Accept": "application/json"}})
       .then(function (r) {
         return r.json().catch(function () { throw new Error(r.status); });
       })
       .then(function (data) {
+        if (data.expired) {
+          showExpired(data);
+          schedule(10000);
+          return;
+        }
+        expired = false;
         if (data.ok) {
           var reportStatus = document.getElementById("report-status");
           if (reportStatus && data.status_text) reportStatus.textContent = data.status_text;
@@ -304,12 +390,13 @@
             if (s[0].value === s[1]) s[0].value = saved;
             s[0].setAttribute("data-saved", saved);
           });
-          var held = invalidUnsaved();
+          var held = invalidUnsaved(), saved = fmt(text.saved, {time: data.saved_at});
+          if (restoredNote) { saved = restoredNote + " " + saved; restoredNote = ""; }
           if (held.length) {
             // Saying "saved" alone would hide that these figures were not.
-            say(fmt(text.saved, {time: data.saved_at}) + " " + heldText(held), "error");
+            say(saved + " " + heldText(held), "error");
           } else {
-            say(fmt(text.saved, {time: data.saved_at}), "ok");
+            say(saved, "ok");
           }
         } else {
           // A colleague's change: show their figure, keep ours in the title.
@@ -324,6 +411,7 @@
           });
           say(data.message, "error");
         }
+        remember();
         showProblems(data.problems || []);
         showValues(data.values || {});
       })
@@ -343,10 +431,21 @@
   }
 
   form.addEventListener("input", function (e) {
-    if (!e.target.matches("input[name^='v:']") || quickCheck(e.target)) say(text.unsaved);
-    schedule(1500);
+    leaving = false;
+    // While the session has ended, the way to sign in again stays on screen.
+    if ((!e.target.matches("input[name^='v:']") || quickCheck(e.target)) && !expired) say(text.unsaved);
+    remember();
+    schedule(expired ? 10000 : 1500);
   });
-  form.addEventListener("change", function () { schedule(200); });
+  form.addEventListener("change", function () { remember(); if (!expired) schedule(200); });
+  // Back from signing in again in another tab: save at once rather than at the next retry.
+  function retryNow() {
+    if (!expired || document.visibilityState !== "visible") return;
+    if (inFlight) again = true;  // a retry on its way may have left before signing in: once more after it
+    else schedule(0);
+  }
+  window.addEventListener("focus", retryNow);
+  document.addEventListener("visibilitychange", retryNow);
   form.addEventListener("focusout", function (e) {
     if (e.target.matches("input[name^='v:']")) quickCheck(e.target, true);
   });
@@ -378,9 +477,14 @@
     var unsaved = Array.prototype.some.call(fields(), function (f) {
       return f.value !== f.getAttribute("data-saved");
     });
-    if (unsaved || inFlight) { e.preventDefault(); e.returnValue = ""; }
+    // Not when the form itself is being posted (Save pressed while an autosave is on its way).
+    if ((unsaved || inFlight) && !leaving) { e.preventDefault(); e.returnValue = ""; }
   });
+  window.addEventListener("pageshow", function () { leaving = false; });
   form.addEventListener("submit", function (e) {
+    // Kept until the page drawn after the post shows them (restore() then forgets them): a post
+    // after the session ended lands on the login page, and signing in leads back here without them.
+    remember();
     // A report mostly empty is asked about before it goes up (the notes beside the rows not counted;
     // not an agency's, which fills its own rows of the form).
     // Not when the page already shows an error, or a warning not explained: the server refuses the report
@@ -412,5 +516,12 @@
     });
     // The Save buttons post the whole form: nothing left to autosave.
     fields().forEach(function (f) { f.setAttribute("data-saved", f.value); });
+    freshToken();
   });
+  // After every handler of the form: the submission goes ahead unless one of them stopped it.
+  window.addEventListener("submit", function (e) {
+    if (e.target === form && !e.defaultPrevented) leaving = true;
+  });
+
+  restore();
 })();
