@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from treem.accounts.access import can_edit_unit
+from treem.accounts.access import can_edit_unit, editable_unit_scope
 from treem.core.models import audit
 from treem.core.numbers import parse_number
 from treem.core.search import fold
@@ -78,7 +78,8 @@ def create_draft(user, *, data, filename):
     """Parse an uploaded document into a draft. Raises PlanImportError with a
     message for the user; saves nothing then."""
     text, doc = read_document(data, filename)
-    unit = complete_unit(doc)
+    # Of two units of the document's name it does not tell apart, the user's own.
+    unit = complete_unit(doc, within=editable_unit_scope(user, ""))
     draft = PlanDraft.objects.create(
         created_by=user, source_name=filename, source_text=text, data=doc, unit=unit,
         flags=review_flags(doc, national_document(doc)),
@@ -148,9 +149,18 @@ def apply_edits(draft, post):
         if value is not None:
             period[key] = int(value)
     if field("unit") is not None:
-        unit = Unit.objects.filter(pk=field("unit")).first() if field("unit") else None
+        chosen = field("unit").strip()
+        unit = Unit.objects.filter(pk=chosen).first() if chosen.isdigit() else None
         if unit is not None:
             doc["unit"] = {"level": unit.level, "structure": unit.structure, "code": unit.code, "name": unit.name}
+        elif not chosen:
+            # "— choose —" chosen over a unit: the plan has none until one is
+            # chosen (what the page shows is what is saved; the guess is dropped).
+            ref = doc.get("unit") or {}
+            if ref.get("code"):
+                doc["unit"] = {"level": ref.get("level"), "name": ref.get("name"), "_cleared": True}
+        else:
+            errors.append(_("The chosen unit is not in Treem; choose it again."))
     if field("parent") is not None:
         doc["parent"] = {"number": field("parent")} if field("parent") else None
 

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,14 +14,11 @@ from django.views.decorators.http import require_POST
 from treem.accounts.access import (
     EDITOR_ROLES,
     can_edit_unit,
-    editable_unit_scope,
     get_visible_or_404,
     unit_scope,
 )
 from treem.agencies.models import Agency
 from treem.core.search import fold
-from treem.units.models import Unit
-from treem.units.sorting import vietnamese_key
 
 from . import drafts
 from .importing.checks import flag_message
@@ -37,6 +36,7 @@ from .models import (
 )
 from .plan_format import PlanExists, PlanFormatError, export_plan
 from .summary import agency_summary, summary_table
+from .unit_choices import unit_choices
 
 
 def plan_list(request):
@@ -146,8 +146,12 @@ def draft_review(request, pk):
                     "number": plan.number or Truncator(plan.title).words(12)})
                 return redirect("plans:detail", plan.pk)
         elif not errors:
-            messages.success(request, _("Your corrections are saved in the draft."))
-            return redirect("plans:draft", draft.pk)
+            url = reverse("plans:draft", args=[draft.pk])
+            query = request.POST.get("unit_q", "").strip()
+            if not (query and request.POST.get("save") == "find-unit"):
+                messages.success(request, _("Your corrections are saved in the draft."))
+            # The unit search is part of the review form: the corrections are kept, then the matches shown.
+            return redirect(f"{url}?{urlencode({'unit_q': query})}#unit-choice" if query else url)
     unit = complete_unit(draft.data)
     lines = list(enumerate(draft.source_text.splitlines(), start=1))
     frequencies = dict(ReportingRequirement.Frequency.choices)
@@ -158,10 +162,8 @@ def draft_review(request, pk):
         "flags": [{**f, "message": flag_message(f)} for f in draft.flags],
         "doc": draft.data,
         "unit": unit,
-        "units": sorted(Unit.objects.filter(editable_unit_scope(request.user, ""))
-                        .filter(level=(draft.data.get("unit") or {}).get("level") or Unit.Level.PROVINCE)
-                        .order_by("structure", "search_key")[:500],
-                        key=lambda u: (u.structure, vietnamese_key(u.name))),
+        "unit_choice": unit_choices(request.user, draft.data, unit,
+                                    (request.POST if request.method == "POST" else request.GET).get("unit_q", "")),
         "parents": Plan.objects.filter(unit_scope(request.user)).order_by("unit__path", "number"),
         "agencies": Agency.objects.filter(unit=unit) if unit else Agency.objects.none(),
         "lines": lines,

@@ -33,6 +33,11 @@ def flag_message(flag):
 _MESSAGES = {
     "missing_number": lambda: _("The document has no number (the number is blank or the copy lacks its heading)."),
     "missing_date": lambda: _("The document does not give its full date of issue."),
+    "unit_ambiguous": lambda: _(
+        "Several units are called %(name)s (%(places)s) and the document does not say which one: "
+        "choose the plan's unit."),
+    "unit_not_found": lambda: _("No unit called %(name)s is in Treem: choose the plan's unit."),
+    "unit_unknown": lambda: _("The document does not say which unit issued it: choose the plan's unit."),
     "no_lead_agency": lambda: _("Indicator %(number)s has no lead agency yet."),
     "lead_disagreement": lambda: _("Indicator %(number)s: parts of the document name different lead agencies."),
     "no_target": lambda: _("%(label)s: no target level yet."),
@@ -58,6 +63,17 @@ def review_flags(doc, national=None):
         flags.append(found)
 
     lines = doc.get("lines") or {}
+    unit = doc.get("unit") or {}
+    # "_candidates" is there when the unit list was searched and gave no one unit (units.complete_unit).
+    if not unit.get("code") and "_candidates" in unit and not unit.get("_cleared"):
+        candidates = unit["_candidates"]
+        if len(candidates) > 1:
+            flag("unit_ambiguous", [lines.get("issuer")], name=unit.get("name"),
+                 places="; ".join(c["label"].partition(" — ")[2] or c["label"] for c in candidates))
+        elif unit.get("name"):
+            flag("unit_not_found", [lines.get("issuer")], name=unit["name"])
+        else:
+            flag("unit_unknown", [lines.get("issuer") or lines.get("title")])
     if not doc.get("number"):
         flag("missing_number", [lines.get("title")])
     if not doc.get("date"):

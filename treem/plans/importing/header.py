@@ -45,16 +45,19 @@ class HeaderMixin:
             if f.startswith("thu tuong chinh phu") and i < 10:
                 out["issuer"], out["lines"]["issuer"] = "Thủ tướng Chính phủ", i + 1
                 return
-            if f.startswith(("uy ban nhan dan", "ubnd")) and not f.startswith(("uy ban nhan dan tinh ban", )):
-                rest = flat(self.lines[i])[len("ỦY BAN NHÂN DÂN"):].strip() if f.startswith("uy") else ""
-                j = i + 1
-                while not rest and j < min(self.n, i + 4):
-                    rest = flat(self.lines[j])
-                    j += 1
-                if rest and upper_ratio(rest) > 0.85 and re.match(r"^(tinh|thanh pho|thi xa|huyen|quan|xa|phuong|thi tran)\b", fold(rest)):
-                    out["issuer"] = "Ủy ban nhân dân " + _level_name(rest)
-                    out["lines"]["issuer"] = i + 1
-                    return
+            found = self._issuer_at(i)
+            if found:
+                issuer, end = found
+                # "UBND TỈNH BẮC KẠN" over "UBND HUYỆN CHỢ ĐỒN": the lower one issues.
+                for k in range(end + 1, min(self.n, end + 4)):
+                    below = self._issuer_at(k)
+                    if below and _RANK.get(unit_of_issuer(below[0]).get("level"), 0) > _RANK.get(
+                            unit_of_issuer(issuer).get("level"), 0):
+                        issuer, i = below[0], k
+                        break
+                out["issuer"] = issuer
+                out["lines"]["issuer"] = i + 1
+                return
         # No issuer block in the copy: "Ủy ban nhân dân tỉnh ban hành Kế hoạch …"
         # in the opening paragraph; the place comes from the title or the text.
         for e in self.entries[:12]:
@@ -80,6 +83,49 @@ class HeaderMixin:
                 out["issuer"] = f"Ủy ban nhân dân {word.lower()} {name}"
                 out["lines"]["issuer"] = e.line
             return
+
+    def _issuer_at(self, i):
+        """("Ủy ban nhân dân thị xã Hương Trà", last line) when line i opens an
+        issuer block: "ỦY BAN NHÂN DÂN" / "UBND" with the level and place on
+        the same line or the next ones."""
+        text = flat(self.lines[i])
+        f = fold(text)
+        m = re.match(r"^(?:uy ban nhan dan|ubnd)\b\s*", f)
+        if not m or f.startswith("uy ban nhan dan tinh ban"):
+            return None
+        rest, j = text[m.end():].strip(), i + 1
+        while not rest and j < min(self.n, i + 4):
+            rest = flat(self.lines[j])
+            j += 1
+        if rest and upper_ratio(rest) > 0.85 and re.match(_LEVEL_WORDS, fold(rest)):
+            return "Ủy ban nhân dân " + _level_name(rest), max(i, j - 1)
+        return None
+
+    def _places(self):
+        """The places the document names after "tỉnh", "huyện", "thành phố"…:
+        each folded, with up to five capitalised words after the word
+        ("tien giang", "bac kan giai"), in the order they come. Telling apart
+        units of one name (Huyện Châu Thành of Tiền Giang and of Long An) needs
+        the province the plan names; the unit list, not the parser, knows
+        where one name ends."""
+        found = []
+        for e in self.entries:
+            text = e.text.title() if upper_ratio(e.text) > 0.85 else e.text
+            for m in _PLACE_WORD.finditer(text):
+                words = []
+                for w in text[m.end():].split()[:5]:
+                    if w[0] in "(“\"'":
+                        break
+                    bare = w.strip(",.;:)”\"'*")
+                    if not bare or not (bare[0].isupper() or bare.isdigit()):
+                        break
+                    words.append(fold(bare))
+                    if bare != w.rstrip("*"):  # "Bắc Kạn," ends the name
+                        break
+                place = " ".join(words)
+                if place and place not in found:
+                    found.append(place)
+        self.out["_places"] = found[:200]
 
     def _title(self, head):
         out = self.out
@@ -217,6 +263,10 @@ class HeaderMixin:
 
 
 _MUNICIPALITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+# The words that open an issuer's level and place ("THỊ XÃ HƯƠNG TRÀ", "TP. HẢI PHÒNG").
+_LEVEL_WORDS = r"^(?:tinh|thanh pho|thi xa|thi tran|huyen|quan|xa|phuong|dac khu)\b|^tp\b"
+_PLACE_WORD = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã)\s+", re.IGNORECASE)
+_RANK = {"nation": 0, "province": 1, "district": 2, "commune": 3}
 
 
 def unit_of_issuer(issuer, kind=""):
@@ -228,10 +278,12 @@ def unit_of_issuer(issuer, kind=""):
     f = fold(issuer or "")
     if f.startswith(("thu tuong", "chinh phu")) or kind == "programme":
         return {"level": "nation", "structure": "national", "code": "VN", "name": "Việt Nam"}
-    m = re.match(r"^(?:uy ban nhan dan|ubnd)\s+(thanh pho|thi xa|thi tran|tinh|huyen|quan|xa|phuong)\s+(.+)$", f)
+    m = re.match(r"^(?:uy ban nhan dan|ubnd)\s+(thanh pho|thi xa|thi tran|tinh|huyen|quan|xa|phuong|dac khu)\s+(.+)$", f)
     if not m:
         return {}
     word, place = m.group(1), issuer[len(issuer) - len(m.group(2)):]
+    # A city is a province only for the centrally-run ones; "Thành phố Bắc Kạn",
+    # a "thị xã" and a "quận" are districts (one level with "huyện").
     if word == "tinh" or (word == "thanh pho" and m.group(2) in _MUNICIPALITIES):
         level = "province"
     elif word in ("thanh pho", "thi xa", "huyen", "quan"):
@@ -247,10 +299,18 @@ def _is_issuer_line(text):
 
 
 def _level_name(text):
-    """'TỈNH BẮC KẠN' -> 'tỉnh Bắc Kạn'; 'THỊ XÃ HƯƠNG TRÀ' -> 'thị xã Hương Trà'."""
+    """'TỈNH BẮC KẠN' -> 'tỉnh Bắc Kạn'; 'THỊ XÃ HƯƠNG TRÀ' -> 'thị xã Hương Trà';
+    'TP. HẢI PHÒNG' -> 'thành phố Hải Phòng'."""
     text = flat(text).strip()
+    # Both columns of the header on one line: "HUYỆN CHỢ ĐỒN CỘNG HÒA XÃ HỘI …".
+    cut = re.search(r"\s(?:cong hoa|doc lap|so\s*:)", fold(text))
+    if cut:
+        text = text[:cut.start()].strip()
+    m = re.match(r"^tp\b\.?\s*", fold(text))
+    if m:
+        text = "thành phố " + text[m.end():]
     f = fold(text)
-    for word in ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong"):
+    for word in ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong", "dac khu"):
         if f.startswith(word + " "):
             level = text[:len(word)].lower()
             rest = text[len(word):].strip()

@@ -126,6 +126,7 @@ class _Document(HeaderMixin, IndicatorsMixin, TasksMixin):
 
     def result(self):
         self._header()
+        self._places()
         self._period()
         self._implements()
         self._signer()
