@@ -194,6 +194,13 @@ def test_girls_and_boys_married_as_children_add_up_to_the_people(forms):
     too_many = validate_form_values(pl7, {("PL7_CT21", "plan"): "5", ("PL7_CT21_1", "plan"): "4",
                                           ("PL7_CT21_2", "plan"): "2"})
     assert [(p.cell, p.kind) for p in too_many] == [(("PL7_CT21", "plan"), "sub_item")]
+    # Girls and boys given, the total left empty (tenth trial: a workbook imported so counted none of them).
+    no_total = validate_form_values(pl7, {("PL7_CT21_1", "actual"): "10", ("PL7_CT21_2", "actual"): "0"})
+    assert [(p.level, p.cell) for p in no_total] == [(ERROR, ("PL7_CT21", "actual"))]
+    assert no_total[0].message.endswith("tổng số để trống trong khi đã có nữ (10) cộng nam (0): hãy nhập tổng số (10).")
+    girls_only = validate_form_values(pl7, {("PL7_CT21_1", "plan"): "4"})
+    assert [(p.level, p.cell) for p in girls_only] == [(ERROR, ("PL7_CT21", "plan"))]
+    assert girls_only[0].message.endswith("tổng số để trống trong khi đã có nữ (4): hãy nhập tổng số.")
 
 
 def test_couples_married_as_children_are_not_more_than_the_people(forms):

@@ -299,7 +299,8 @@ def validate_form_values(form, values, previous=None, rows=None):
         if not row.element_id:
             continue
         element = row.element
-        if not element.is_numeric or element.code not in filled and not element.is_rate:
+        parts_filled = row.parts_add_up and any(p.element.code in filled for p in rows.parts.get(row.pk, ()))
+        if not element.is_numeric or element.code not in filled and not element.is_rate and not parts_filled:
             continue
         code = element.code
         # Totals of the columns: total = male + female.
@@ -327,6 +328,16 @@ def validate_form_values(form, values, previous=None, rows=None):
                 total = parsed.get((code, option.code))
                 parts = [(part, parsed.get((part.element.code, option.code))) for part in rows.parts.get(row.pk, ())]
                 given = [(part, v) for part, v in parts if v is not None]
+                if total is None and given:
+                    # Girls and boys given, the total left empty: the sums above would count none of them.
+                    words = {"where": cell_name(row, option),
+                             "parts": f" {_('plus')} ".join(f"{p.label.lower()} ({format_number(v)})" for p, v in given),
+                             "sum": format_number(sum((v for _p, v in given), Decimal(0)))}
+                    message = _("%(where)s: the total is empty while %(parts)s are given; enter the total "
+                                "(%(sum)s).") % words if len(given) == len(parts) else _(
+                        "%(where)s: the total is empty while %(parts)s is given; enter the total.") % words
+                    problems.append(Problem(ERROR, row, option.code, message, kind="sub_item"))
+                    continue
                 if total is None or not given:
                     continue
                 added = sum((v for _p, v in given), Decimal(0))
