@@ -116,6 +116,13 @@ def test_bulk_upload_of_a_zip_and_the_page_while_waiting(client, coordinator, co
     assert set(WorkbookFile.objects.filter(batch=batch).values_list("status", flat=True)) == {"imported", "refused"}
     assert set(Submission.objects.filter(unit__in=[commune, sibling], form=pl6).values_list("status", flat=True)) \
         == {"submitted"}
+    # Sent mostly empty, as the web asks about before it submits: each file's result says so (tenth trial).
+    message = WorkbookFile.objects.get(batch=batch, name=f"huyen.zip/{commune.code}.xlsx").message
+    assert message.endswith("Chỉ mới điền 12 trên 291 ô: nếu còn thiếu phần nào, hãy đề nghị cấp trên trả lại báo cáo.")
+    # The page counts the same cells when it asks before submitting (the notes beside the rows left out).
+    client_for(client, make_user("hai", "commune_officer", sibling))
+    page = client.get(reverse("reporting:entry", args=["PL6", "2024", sibling.pk])).content.decode()
+    assert len(re.findall(r'<(?:input|textarea)[^>]*name="v:', page)) - page.count('class="side"') == 291
 
 
 def test_bulk_upload_needs_a_reporting_role(client, viewer, coordinator):

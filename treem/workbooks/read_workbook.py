@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from treem.agencies.models import Agency
+from treem.core.numbers import format_number
 from treem.reporting import actions
 from treem.reporting.models import DataValueChange, Form, Period
 from treem.reporting.validation import ERROR, WARNING, cell_name, explanation, form_rows, validate_form_values
@@ -107,6 +108,7 @@ class ImportResult:
     submitted: bool = False
     submit_refusal: str = ""
     submit_problems: list = field(default_factory=list)  # CellProblem
+    few_filled: tuple = ()  # (filled, cells) when a unit's report went up mostly empty, as the web asks about
 
 
 # --- the package ----------------------------------------------------------
@@ -577,6 +579,7 @@ def import_workbook(user, data, filename="", expected=None, submit=False, cache=
         try:
             actions.submit(user, submission)
             result.submitted = True
+            result.few_filled = _few_filled(parsed, submission)
         except actions.ReportingError as e:
             result.submit_refusal = e.message
             result.submit_problems = cell_problems(parsed, e.problems)
@@ -653,11 +656,30 @@ def _invalid(parsed, errors):
         len(errors)) % {"n": len(errors)}, cell_problems(parsed, errors))
 
 
+def _few_filled(parsed, submission):
+    """(filled, cells) when fewer than half the cells of a unit's own report
+    hold a figure, as the web page asks "submit all the same?" (not an
+    agency's report, which fills its own rows); () otherwise."""
+    # Only the cells one types in are counted, as on the page: not the totals Treem computes.
+    computed = {r.element.code for r in parsed.rows if r.element_id and r.computed}
+    cells = [key for key in parsed.cells if key[0] not in computed]
+    if parsed.agency is not None or not cells:
+        return ()
+    filled = submission.values.exclude(value=None, text="").exclude(element__code__in=computed).count()
+    return (filled, len(cells)) if filled * 2 < len(cells) else ()
+
+
 def summary(result):
     """One line saying what an import did."""
     what = describe(result.parsed.form, result.parsed.unit, result.parsed.period, result.parsed.agency)
     if result.submitted:
-        return _("Imported and submitted: %(what)s.") % {"what": what}
+        text = _("Imported and submitted: %(what)s.") % {"what": what}
+        if result.few_filled:
+            # The web asks before sending a report mostly empty; a file sent so is at least told.
+            text += " " + _("Only %(filled)s of its %(total)s cells are filled: if a part is missing, ask the "
+                            "level above to return it.") % {"filled": format_number(result.few_filled[0]),
+                                                          "total": format_number(result.few_filled[1])}
+        return text
     text = _("Imported as a draft: %(what)s.") % {"what": what}
     if result.submit_problems:  # the refusal says so itself: "The report cannot be submitted: …"
         text += " " + result.submit_refusal

@@ -100,7 +100,8 @@ def upload(request, form_code, period_code, unit_pk, agency_pk=None):
         except WorkbookError as e:
             error = e
         else:
-            (messages.success if result.submitted else messages.info)(request, summary(result))
+            say = messages.warning if result.few_filled else messages.success if result.submitted else messages.info
+            say(request, summary(result))
             if result.uncommented:
                 messages.warning(request, ngettext(
                     "%(n)s figure is ten times last period's or more and has no comment: explain it in the "
