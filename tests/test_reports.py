@@ -303,7 +303,12 @@ def test_annual_report_reads_as_the_official_form(reported, forms, y2023, bac_ka
 
     signature = table_texts(doc.tables[-1])[0]
     assert signature[0].startswith("Nơi nhận:\n- Bộ Lao động - Thương binh và Xã hội (b/c);")
-    assert signature[1].split("\n")[:3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"]
+    # The signer's block as issued documents have it: no instruction to sign left in (tenth trial).
+    assert signature[1].split("\n")[:3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", ""]
+    assert "Ký, ghi rõ" not in signature[1]
+    # A province recommends to the centre and its ministries, not to "cấp tỉnh", itself (tenth trial).
+    texts = paragraphs(doc)
+    assert "2. Đối với các bộ, ngành Trung ương" in texts and "Đối với cấp tỉnh" not in " ".join(texts)
     assert signature[1].rstrip().endswith("Nguyễn Văn A")
 
 

@@ -218,7 +218,9 @@ def test_one_builder_words_each_units_template_as_its_own(bc):
     assert ministrys.cell(by_code["A.III.1"], LABEL_COL).value == "Đối với Quốc hội, Chính phủ"
     assert hidden(ministrys, by_code["A.I.4.c"])
     rows = {row.code: row for row in bc.rows.all()}
-    assert [provinces.cell(r, LABEL_COL).value for r in by_code.values()] == [rows[c].label for c in by_code]
+    assert [provinces.cell(r, LABEL_COL).value for r in by_code.values()] == [
+        rows[c].label_for(bac_kan, y2024) for c in by_code]
+    assert provinces.cell(by_code["A.III.2"], LABEL_COL).value == "Đối với các bộ, ngành Trung ương"
     assert not any(hidden(provinces, r) for r in by_code.values())
     refs = input_cell_refs(bc, y2024)
     assert not any(provinces[ref].protection.locked for ref in refs.values())

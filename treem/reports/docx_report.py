@@ -296,7 +296,6 @@ def _signature(doc, issuer, options, recipients):
     p.paragraph_format.space_before = Pt(12)
     for line in lines[1:]:
         _para(right, line.upper(), 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _para(right, "(Ký, ghi rõ họ tên, đóng dấu)", 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     for _ in range(4):
         _para(right, "", 14, after=0)
     _para(right, options.signer_name or "", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
