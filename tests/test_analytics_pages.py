@@ -164,6 +164,32 @@ def test_change_on_last_year_and_yearly_reduction_of_child_marriage(sources, coo
     assert marriage.actual == Decimal("2.5")
 
 
+def test_a_change_added_up_from_more_communes_than_last_year_says_so(client, sources, coordinator, bac_kan,
+                                                                      bac_kan_plan):
+    """A tenth trial: a town's child marriages "fell by 33%" (9 couples, then
+    6) while one of its communes had not yet reported for the second year.
+    The page says from how many communes each year is added up."""
+    a, b = two_communes_in_two_districts(bac_kan)
+    c = a.parent.children.exclude(pk=a.pk).order_by("code").first()  # a's neighbour, in the same district
+    for commune, couples in ((a, "5"), (c, "2"), (b, "2")):
+        approved_pl7(coordinator, commune, 2022, {("PL7_CT21_3", "actual"): couples})
+    for commune, couples in ((a, "4"), (b, "2")):
+        approved_pl7(coordinator, commune, 2023, {("PL7_CT21_3", "actual"): couples})
+    marriage = sub_of(bac_kan_plan, "13")
+    url = reverse("analytics:indicator", args=[bac_kan_plan.pk, bac_kan.pk, 2023, marriage.pk])
+    page = client_for(client, coordinator).get(url).content.decode()
+    note = page.split('class="warn coverage-change">')[1].split("</p>")[0]
+    assert note == ("Tổng hợp từ báo cáo đã phê duyệt của 3 xã năm 2022 và 2 xã năm 2023: mức thay đổi so với năm "
+                    "trước có phần do số xã báo cáo khác nhau.")
+    # In the ranking, a's district (9 → 6 couples by the sums: 2 communes, then 1) says so; b's does not.
+    rows = {r.split("</a>")[0].rsplit(">", 1)[1]: r for r in page.split('<table class="list ranking">')[1].split("<tr>")[2:]}
+    assert "(năm 2022: 2)" in rows[a.parent.name] and "coverage-before" not in rows[b.parent.name]
+    # The same communes both years: no note.
+    approved_pl7(coordinator, c, 2023, {("PL7_CT21_3", "actual"): "1"})
+    page = client.get(url).content.decode()
+    assert "coverage-change" not in page and "coverage-before" not in page
+
+
 def test_values_entered_by_hand(client, sources, coordinator, commune_officer, bac_kan, bac_kan_plan):
     dropout = sub_of(bac_kan_plan, "17", 1)  # primary drop-out: no data element defines it
     vaccine5 = sub_of(bac_kan_plan, "5", 1)
