@@ -85,6 +85,39 @@ def test_an_ended_session_is_said_and_the_figure_saved_once_signed_in_again(brow
     page.context.close()
 
 
+def test_signed_in_again_as_someone_else_is_said_and_nothing_saved(browser, live_server,  # noqa: F811
+                                                                    commune_officer, pl6, y2023):
+    """Another account signed in, in another tab of the same browser: the
+    save is refused as a page (404), which the form says for what it is, not
+    "connection lost"; back with one's own account, the figure is saved."""
+    commune = commune_officer.unit
+    neighbour = commune.parent.children.exclude(pk=commune.pk).first()
+    other = make_user("hang-xom", "commune_officer", neighbour)
+    page = open_pl6(browser, live_server, commune_officer)
+    login = page.context.new_page()
+    for user in (other, commune_officer):
+        login.goto(live_server.url + reverse("login"))
+        login.fill("#id_username", user.username)
+        login.fill("#id_password", "pw-for-tests-1")
+        with login.expect_navigation():
+            login.click("main form button[type=submit]")
+        if user == commune_officer:
+            break
+        page.bring_to_front()
+        type_into(page, "PL6_I_1:total", "1.234")
+        page.keyboard.press("Tab")
+        page.wait_for_selector("#autosave-status.expired", timeout=WAIT)
+        assert page.inner_text("#autosave-status").startswith(vi(
+            "Not saved: the account signed in now may not change this report (signed in again as someone else?). "
+            "Your figures stay on this page: sign in with your own account."))
+        assert stored(commune, "PL6_I_1") is None and stored(neighbour, "PL6_I_1") is None
+    page.bring_to_front()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    page.wait_for_selector("#autosave-status.ok", timeout=WAIT)
+    assert stored(commune, "PL6_I_1") == 1234
+    page.context.close()
+
+
 def test_save_pressed_after_the_session_ended_loses_nothing(browser, live_server,  # noqa: F811
                                                             commune_officer, pl6, y2023):
     """Typed and Save pressed at once, the session gone without the page

@@ -289,6 +289,8 @@ def entry(request, form_code, period_code, unit_pk, agency_pk=None):
             "unsaved": _("Figures not yet saved"),
             # After the server's "your session has ended", the link to the login page (a new tab).
             "sign_in": _("Sign in again"),
+            "not_allowed": _("Not saved: the account signed in now may not change this report (signed in again "
+                             "as someone else?). Your figures stay on this page: sign in with your own account."),
             # Figures typed but not saved before a reload (or signing in again), put back in their cells.
             "restored": [ngettext("Restored %(n)s figure not saved last time.",
                                   "Restored %(n)s figures not saved last time.", n) for n in (1, 2)],

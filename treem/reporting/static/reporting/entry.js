@@ -371,7 +371,11 @@
     fetch(url, {method: "POST", body: body, credentials: "same-origin",
                 headers: {"X-CSRFToken": freshToken(), "Accept": "application/json"}})
       .then(function (r) {
-        return r.json().catch(function () { throw new Error(r.status); });
+        return r.json().catch(function () {
+          // Refused as a page (403, 404): signed in again, but as someone who may not change this report.
+          if (r.status === 403 || r.status === 404) return {expired: true, message: text.not_allowed};
+          throw new Error(r.status);
+        });
       })
       .then(function (data) {
         if (data.expired) {
