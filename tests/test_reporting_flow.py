@@ -1,5 +1,6 @@
 """Save, submit, approve, return, reopen; roll-up; who may do what."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -322,6 +323,30 @@ def test_a_returned_report_refused_again_keeps_the_new_figures_as_a_draft(commun
     assert submission.status == "draft" and submission.submitted_at is not None
     assert actions.stored_values(submission)[("PL6_II_1", "total")] == 12
     assert [e.action for e in submission.events.all()] == ["created", "submitted", "returned"]
+
+
+def test_a_period_added_later_is_found_and_is_last_period_of_the_next(client, commune_officer, coordinator, pl6):
+    # The entry pages keep periods in memory; adding one must show at once,
+    # both as a page of its own and as the "last period" of the one after.
+    client_for(client, commune_officer)
+    y2021 = Period.objects.get(code="2021")
+    page = client.get(entry_url(pl6, y2021, commune_officer.unit)).content.decode()
+    assert 'class="previous"' not in page
+    url_2020 = reverse("reporting:entry", args=[pl6.code, "2020", commune_officer.unit.pk])
+    assert client.get(url_2020).status_code == 404
+
+    Period.objects.create(code="2020", type=Period.Type.ANNUAL, start=date(2020, 1, 1), end=date(2020, 12, 31),
+                          name="Năm 2020")
+    assert client.get(url_2020).status_code == 200
+    y2020 = Period.objects.get(code="2020")
+    actions.approve(coordinator, submitted_pl6(commune_officer, pl6, y2020, {("PL6_II_2", "total"): "4"}))
+    page = client.get(entry_url(pl6, y2021, commune_officer.unit)).content.decode()
+    assert 'class="previous"' in page and ">4<" in page
+    # Submitting 2021 checks it against 2020's figures: forty times as many asks why.
+    answer = client.post(entry_url(pl6, y2021, commune_officer.unit),
+                         {"v:PL6_II_2:total": "160", "action": "submit"}, follow=True).content.decode()
+    assert 'name="c:PL6_II_2:total"' in answer
+    assert Submission.objects.get(unit=commune_officer.unit, period=y2021).status == "draft"
 
 
 def test_last_periods_figures_are_those_of_the_form_alone(commune_officer, coordinator, forms, pl6, y2023):

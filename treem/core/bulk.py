@@ -1,28 +1,85 @@
 """Writing many rows at once without building a model instance for each:
 a whole form (an Excel import: some 300 values and their history) or a
-synthetic national dataset. COPY on PostgreSQL, executemany elsewhere."""
+synthetic national dataset. COPY on PostgreSQL for many rows, one INSERT
+of several rows otherwise: at a deadline fifty communes submit together,
+and what each statement costs the server counts more than the rows."""
 
 from django.db import connection
 
+# Below this, one INSERT answers in one round trip where COPY takes two.
+_COPY_FROM = 500
+# Rows per INSERT: within SQLite's 32,766 parameters, and a statement's size.
+_PARAMETERS = 20000
 
-def insert_rows(model, columns, rows):
+
+def insert_rows(model, columns, rows, returning=(), skip_conflicts=False):
     """Insert `rows` (tuples in the order of `columns`, values already in
     database form: ids, Decimals, `db_datetime(...)`) into `model`'s table.
-    Returns the number of rows."""
+    Returns the number of rows, or with `returning` (column names) the
+    inserted rows' values of those columns, as tuples. `skip_conflicts`:
+    a row breaking a unique constraint is left out, not an error (and not
+    returned)."""
     rows = list(rows)
     if not rows:
-        return 0
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        return [] if returning else 0
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not returning and not skip_conflicts and len(rows) >= _COPY_FROM:
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
+            return len(rows)
+        # RETURNING: PostgreSQL, and SQLite from 3.35 (Django's features say which).
+        if returning and not connection.features.can_return_rows_from_bulk_insert:
+            raise NotImplementedError("insert_rows(returning=...) needs PostgreSQL or SQLite 3.35+")
+        tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+        if returning:
+            tail += f" RETURNING {', '.join(quote(c) for c in returning)}"
+        placeholders = f"({', '.join(['%s'] * len(columns))})"
+        step = max(1, _PARAMETERS // len(columns))
+        returned = []
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
             # Django's SQLite backend binds Decimals (as text) itself.
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
-    return len(rows)
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * len(chunk))}{tail}",
+                           [value for row in chunk for value in row])
+            if returning:
+                returned += cursor.fetchall()
+    return returned if returning else len(rows)
+
+
+def insert_objects(objects):
+    """Insert unsaved instances of one model, as `bulk_create` would (field
+    defaults, `auto_now_add`, JSON) but in one plain statement and without
+    setting their primary keys: the history and audit rows of an action."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    columns, rows = _prepared(objects)
+    return insert_rows(type(objects[0]), columns, rows)
+
+
+def insert_unless_exists(obj):
+    """Insert one unsaved instance unless a row with the same unique key
+    exists (or is being inserted by a transaction that then commits): True
+    and its primary key set if inserted, False if not. One statement, where
+    `create` in a savepoint, to survive a colleague's insert, takes three."""
+    columns, rows = _prepared([obj])
+    inserted = insert_rows(type(obj), columns, rows, returning=[obj._meta.pk.column], skip_conflicts=True)
+    if inserted:
+        obj.pk = inserted[0][0]
+        obj._state.adding, obj._state.db = False, connection.alias
+    return bool(inserted)
+
+
+def _prepared(objects):
+    """The columns of objects' model but its primary key, and each object's
+    values for them in database form (defaults and `auto_now` filled in)."""
+    fields = [f for f in objects[0]._meta.concrete_fields if not f.primary_key]
+    return [f.column for f in fields], [
+        tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objects]
 
 
 def db_datetime(value):

@@ -4,15 +4,15 @@ row naming the acting user. Views and tests call these and nothing else."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.accounts.access import EDITOR_ROLES, can_edit_unit
 from treem.accounts.models import User
-from treem.core.bulk import db_datetime, insert_rows
-from treem.core.models import AuditEntry, audit, audit_entry
+from treem.core.bulk import db_datetime, insert_objects, insert_rows, insert_unless_exists
+from treem.core.models import audit, audit_entry
 from treem.core.numbers import format_number
 
 from .models import (
@@ -57,8 +57,8 @@ class Log:
         self.audits.append(audit_entry(self.user, action, submission, unit=submission.unit, **detail))
 
     def write(self):
-        SubmissionEvent.objects.bulk_create(self.events)
-        AuditEntry.objects.bulk_create(self.audits)
+        insert_objects(self.events)
+        insert_objects(self.audits)
         self.events, self.audits = [], []
 
 
@@ -168,12 +168,13 @@ def previous_values(form, unit, period, agency=None, rows=None):
         before = period._previous_period.pk
     else:  # within the one query: a submission needs the figures, not the period
         before = Subquery(_periods_before(period).values("pk")[:1])
-    codes = structure(rows if rows is not None else form_rows(form)).codes_by_id
+    rows = structure(rows if rows is not None else form_rows(form))
+    codes, options = rows.codes_by_id, rows.option_codes_by_id
     # All of the unit's figures of that period (one form's worth or a few),
     # kept here: cheaper than asking the database for a hundred elements by id.
     found = DataValue.objects.filter(unit=unit, period_id=before, agency=agency, value__isnull=False).values_list(
-        "element_id", "option__code", "value")
-    return {(codes[e], o): v for e, o, v in found if e in codes}
+        "element_id", "option_id", "value")
+    return {(codes[e], options[o]): v for e, o, v in found if e in codes and o in options}
 
 
 def reporting_refusal(unit, period, today=None):
@@ -222,15 +223,10 @@ def lock_or_open(user, form, unit, period, agency=None, log=None):
     if submission is not None:
         return submission, False
     _check_may_open(user, unit, period, agency)
-    try:
-        with transaction.atomic():
-            submission = Submission.objects.create(form=form, unit=unit, period=period, agency=agency)
-    except IntegrityError:
-        # A colleague created it meanwhile (PostgreSQL): theirs, locked once they commit.
-        submission = _locked(user, form, unit, period, agency)
-        if submission is None:
-            raise
-        return submission, False
+    submission = Submission(form=form, unit=unit, period=period, agency=agency)
+    if not insert_unless_exists(submission):
+        # A colleague created it meanwhile (PostgreSQL): theirs, locked once they committed.
+        return _locked(user, form, unit, period, agency), False
     own_log = log or Log(user)
     _record_created(own_log, submission)
     if log is None:
@@ -389,13 +385,11 @@ def _save_locked(user, submission, values, log, comments=None, expected=None, ro
         old_row.updated_by, old_row.updated_at = user, now
         updated.append(old_row)
         history.append((old_row.pk, change))
-    insert_rows(DataValue, ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id",
-                            "value", "text", "comment", "updated_by_id", "updated_at"],
-                [r for _c, _k, r, _ch in created])
-    if created:
-        ids = {(e, o): pk for e, o, pk in DataValue.objects.filter(submission=submission).values_list(
-            "element_id", "option_id", "pk")}
-        history += [(ids[k], change) for _c, k, _r, change in created]
+    ids = {(e, o): pk for e, o, pk in insert_rows(
+        DataValue, ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id", "value", "text",
+                    "comment", "updated_by_id", "updated_at"], [r for _c, _k, r, _ch in created],
+        returning=["element_id", "option_id", "id"])}
+    history += [(ids[k], change) for _c, k, _r, change in created]
     DataValue.objects.bulk_update(updated, ["value", "text", "comment", "updated_by", "updated_at"])
     insert_rows(DataValueChange, ["data_value_id", "version", "user_id", "at", "old", "new", "old_comment",
                                   "new_comment", "source"],

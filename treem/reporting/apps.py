@@ -13,7 +13,8 @@ class ReportingConfig(AppConfig):
         from . import models
         from .validation import form_structure_changed
 
+        # Periods too: the entry pages keep them in memory with their predecessor.
         for model in (models.Form, models.FormRow, models.DataElement, models.Disaggregation,
-                      models.DisaggregationOption):
+                      models.DisaggregationOption, models.Period):
             post_save.connect(form_structure_changed, sender=model, dispatch_uid=f"form-structure-{model.__name__}")
             post_delete.connect(form_structure_changed, sender=model, dispatch_uid=f"form-structure-del-{model.__name__}")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from treem.core import versions
 from treem.core.numbers import format_number, format_rate, parse_number
 
-from .models import DataElement, Form
+from .models import DataElement, Form, Period
 
 ERROR, WARNING = "error", "warning"
 NUMERIC_SUMMABLE = (DataElement.ValueType.COUNT, DataElement.ValueType.NUMBER, DataElement.ValueType.MONEY)
@@ -114,6 +114,24 @@ def current_form(code):
     return _ROWS[key]
 
 
+def current_period(code):
+    """The period with this code, or None, with the period before it (whose
+    figures a report is checked against), kept in memory like the forms: a
+    period saved or deleted gives the cache a new version (see apps.py).
+    Shared, read only."""
+    key = ("period", code, structure_version())
+    if key not in _ROWS:
+        from .actions import previous_period  # actions imports this module
+
+        if len(_ROWS) > 100:
+            _ROWS.clear()
+        period = Period.objects.filter(code=code).first()
+        if period is not None:
+            previous_period(period)
+        _ROWS[key] = period
+    return _ROWS[key]
+
+
 def _load_rows(form):
     """One query for rows with their elements, one per disaggregation."""
     rows = list(form.rows.select_related("element__numerator", "element__denominator", "element__at_most",
@@ -151,6 +169,7 @@ class FormRows(list):
             else:
                 self.options.update({(code, o): option for o, option in options.items()})
         self.codes_by_id = {r.element_id: r.element.code for r in rows if r.element_id}
+        self.option_codes_by_id = {o.pk: o.code for r in rows for o in r.options}
         # A rate's row and the rows of its numerator and denominator, each to
         # the others: a comment on one explains a warning on another (births
         # ten times last year's, and so their rate; a comment says why once).

@@ -31,7 +31,7 @@ from . import actions, calendar
 from .entry import entry_table, mark_leads, outline_wording
 from .models import DataValueChange, Form, Period, Schedule, Submission
 from .rollup import REFORM_DATE, rates_typed_below, rollup_agencies, rollup_form_for
-from .validation import current_form, explanation, form_rows, validate_form_values
+from .validation import current_form, current_period, explanation, form_rows, validate_form_values
 
 
 def _reportable_units(user):
@@ -163,7 +163,10 @@ def form_unit_period(user, form_code, period_code, unit_pk):
     form = current_form(form_code)
     if form is None:
         raise Http404
-    return form, unit, get_object_or_404(Period, code=period_code)
+    period = current_period(period_code)
+    if period is None:
+        raise Http404
+    return form, unit, period
 
 
 def agency_of(unit_pk, agency_pk):
