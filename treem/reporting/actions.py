@@ -39,6 +39,9 @@ from .validation import (
 
 S = Submission.Status
 _Q4 = Decimal("0.0001")  # values are stored with four decimals
+# New figures up to this many come back with their keys from their INSERT;
+# more are COPYed and their keys read (insert_rows says why).
+_RETURNED_KEYS = 50
 
 
 class Log:
@@ -385,10 +388,15 @@ def _save_locked(user, submission, values, log, comments=None, expected=None, ro
         old_row.updated_by, old_row.updated_at = user, now
         updated.append(old_row)
         history.append((old_row.pk, change))
-    ids = {(e, o): pk for e, o, pk in insert_rows(
-        DataValue, ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id", "value", "text",
-                    "comment", "updated_by_id", "updated_at"], [r for _c, _k, r, _ch in created],
-        returning=["element_id", "option_id", "id"])}
+    columns = ["element_id", "option_id", "unit_id", "period_id", "agency_id", "submission_id", "value", "text",
+               "comment", "updated_by_id", "updated_at"]
+    new_rows = [r for _c, _k, r, _ch in created]
+    if len(new_rows) <= _RETURNED_KEYS:  # a web form's few new cells: keys back from the INSERT itself
+        ids = insert_rows(DataValue, columns, new_rows, returning=["element_id", "option_id", "id"])
+    else:  # a workbook's hundreds: COPY, then one read of their keys
+        insert_rows(DataValue, columns, new_rows)
+        ids = DataValue.objects.filter(submission=submission).values_list("element_id", "option_id", "pk")
+    ids = {(e, o): pk for e, o, pk in ids}
     history += [(ids[k], change) for _c, k, _r, change in created]
     DataValue.objects.bulk_update(updated, ["value", "text", "comment", "updated_by", "updated_at"])
     insert_rows(DataValueChange, ["data_value_id", "version", "user_id", "at", "old", "new", "old_comment",
