@@ -228,8 +228,9 @@ def lock_or_open(user, form, unit, period, agency=None, log=None):
     _check_may_open(user, unit, period, agency)
     submission = Submission(form=form, unit=unit, period=period, agency=agency)
     if not insert_unless_exists(submission):
-        # A colleague created it meanwhile (PostgreSQL): theirs, locked once they committed.
-        return _locked(user, form, unit, period, agency), False
+        # A colleague created it meanwhile (PostgreSQL): theirs, locked once
+        # they committed (or, were it deleted since, made again).
+        return lock_or_open(user, form, unit, period, agency, log)
     own_log = log or Log(user)
     _record_created(own_log, submission)
     if log is None:
