@@ -97,9 +97,8 @@ def form_rows(form):
     key = (form.pk, structure_version())
     rows = _ROWS.get(key)
     if rows is None:
-        if len(_ROWS) > 100:
-            _ROWS.clear()
-        rows = _ROWS[key] = _load_rows(form)
+        rows = _load_rows(form)
+        _remember(key, rows)
     return rows
 
 
@@ -107,11 +106,12 @@ def current_form(code):
     """The newest active version of the form with this code, or None; kept
     in memory like the rows (a Form saved gives the cache a new version)."""
     key = ("form", code, structure_version())
-    if key not in _ROWS:
-        if len(_ROWS) > 100:
-            _ROWS.clear()
-        _ROWS[key] = Form.objects.filter(is_active=True, code=code).order_by("-version").first()
-    return _ROWS[key]
+    form = _ROWS.get(key)
+    if form is None:
+        form = Form.objects.filter(is_active=True, code=code).order_by("-version").first()
+        if form is not None:  # a made-up code is not kept: it would crowd out the rows
+            _remember(key, form)
+    return form
 
 
 def current_period(code):
@@ -120,16 +120,22 @@ def current_period(code):
     period saved or deleted gives the cache a new version (see apps.py).
     Shared, read only."""
     key = ("period", code, structure_version())
-    if key not in _ROWS:
+    period = _ROWS.get(key)
+    if period is None:
         from .actions import previous_period  # actions imports this module
 
-        if len(_ROWS) > 100:
-            _ROWS.clear()
         period = Period.objects.filter(code=code).first()
         if period is not None:
             previous_period(period)
-        _ROWS[key] = period
-    return _ROWS[key]
+            _remember(key, period)
+    return period
+
+
+def _remember(key, value):
+    # Another thread may clear the cache at any moment: callers keep their own reference.
+    if len(_ROWS) > 100:
+        _ROWS.clear()
+    _ROWS[key] = value
 
 
 def _load_rows(form):

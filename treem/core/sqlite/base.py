@@ -17,7 +17,7 @@ import threading
 import time
 
 from django.db import OperationalError
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, features
 
 try:
     import fcntl
@@ -50,7 +50,15 @@ def _flock(fd, deadline):
             time.sleep(0.001)
 
 
+class DatabaseFeatures(features.DatabaseFeatures):
+    # A web form's new figures come back with their keys from INSERT …
+    # RETURNING (core.bulk), which SQLite has from 3.35: Django then refuses
+    # an older one with "SQLite 3.35 or later is required".
+    minimum_database_version = (3, 35)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    features_class = DatabaseFeatures
     _holds_turn = None  # the (thread lock, lock file) held, during a write transaction
 
     def _start_transaction_under_autocommit(self):
