@@ -38,9 +38,7 @@ def insert_rows(model, columns, rows, returning=(), skip_conflicts=False):
                 # Django's SQLite backend binds Decimals (as text) itself.
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {placeholders}", rows)
             return len(rows)
-        # RETURNING: PostgreSQL, and SQLite from 3.35 (Django's features say which).
-        if returning and not connection.features.can_return_rows_from_bulk_insert:
-            raise NotImplementedError("insert_rows(returning=...) needs PostgreSQL or SQLite 3.35+")
+        # RETURNING: PostgreSQL, and SQLite from 3.35, which core.sqlite requires.
         tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
         if returning:
             tail += f" RETURNING {', '.join(quote(c) for c in returning)}"
